@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers (see README "Layout"): pure MeshCRDT → MeshModel → MeshWire; IO in MeshStore and MeshNet;
+// wiring in MeshNode and the three executables.
+let package = Package(
+    name: "ideamesh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ideameshd", targets: ["ideameshd"]),
+        .executable(name: "ideamesh", targets: ["ideamesh"]),
+        .executable(name: "ideamesh-bench", targets: ["ideamesh-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libuv, from the system (apt: libuv1-dev). Only MeshNet imports it.
+        .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+
+        // Pure layers: no IO, time and randomness come in as parameters.
+        .target(name: "MeshCRDT"),
+        .target(name: "MeshModel", dependencies: ["MeshCRDT"]),
+        .target(
+            name: "MeshWire",
+            dependencies: [
+                "MeshCRDT", "MeshModel",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Generated/README.md"]),
+
+        // IO layers.
+        .target(
+            name: "MeshStore",
+            dependencies: [
+                "MeshCRDT", "MeshModel", "MeshWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "MeshNode",
+            dependencies: [
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "CLibUV",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Executables: wiring only.
+        .executableTarget(
+            name: "ideameshd",
+            dependencies: [
+                "MeshNode", "MeshStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ideamesh",
+            dependencies: [
+                "MeshModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "ideamesh-bench",
+            dependencies: [
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+
+        .testTarget(
+            name: "MeshCRDTTests",
+            dependencies: ["MeshCRDT", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"]),
+        .testTarget(
+            name: "MeshStoreTests",
+            dependencies: [
+                "MeshStore", "MeshWire", "MeshModel", "MeshCRDT",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(name: "IdeameshdTests", dependencies: ["MeshNode", "MeshStore", "MeshWire"]),
+    ]
+)

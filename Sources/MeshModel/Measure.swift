@@ -1,0 +1,79 @@
+/// Which way a measure improves.
+public enum Direction: String, CaseIterable, Codable, Sendable {
+    case lower, higher
+}
+
+/// How a PDSA cycle's Act step decided.
+public enum PDSADecision: String, CaseIterable, Codable, Sendable {
+    case adopt, adapt, abandon
+}
+
+/// A typed edge between two ideas. Adoption (adopted-from) is made by an adopt op, not a link.
+public enum LinkKind: String, CaseIterable, Codable, Sendable {
+    case duplicateOf = "duplicate-of"
+    case buildsOn = "builds-on"
+    case affects
+}
+
+/// A leader-designated theme. Keyed by `code`; redefinitions are last-writer-wins.
+public struct Theme: Hashable, Codable, Sendable {
+    public var code: String
+    public var name: String
+    public var description: String
+    public var archived: Bool
+
+    public init(code: String, name: String, description: String = "", archived: Bool = false) {
+        self.code = code
+        self.name = name
+        self.description = description
+        self.archived = archived
+    }
+}
+
+/// A measure of an idea: what is counted, in which unit, and which way is better.
+public struct MeasureDefinition: Hashable, Sendable {
+    public var name: String
+    public var unit: String
+    public var better: Direction
+    public var target: Double?
+
+    public init(name: String, unit: String, better: Direction, target: Double? = nil) {
+        self.name = name
+        self.unit = unit
+        self.better = better
+        self.target = target
+    }
+}
+
+/// A calendar date (no time zone): what an observation is recorded against.
+public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let year: Int, month: Int, day: Int
+
+    /// Parses `YYYY-MM-DD`; nil for anything else or an impossible date.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= Day.daysIn(month: m, year: y)
+        else { return nil }
+        (year, month, day) = (y, m, d)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public var description: String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool { (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day) }
+}

@@ -1,0 +1,117 @@
+import MeshCRDT
+
+/// Why a local write was refused. Carries what to fix, for the person at the CLI.
+public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let field: String
+    public let problem: String
+
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field): \(problem)" }
+}
+
+/// Limits on what a local write may contain. Remote ops are not re-validated against these (a
+/// newer node may allow more); a remote body that cannot be read at all has no effect.
+public enum Limits {
+    public static let title = 200
+    public static let text = 20_000
+    public static let tag = 40
+    public static let tags = 20
+    public static let author = 64
+    public static let themeCode = 32
+    public static let seen = 64
+}
+
+extension OpBody {
+    /// Checks a body before it is written locally.
+    public func validate() throws(ValidationError) {
+        switch self {
+        case .ideaCreate(let content), .adopt(_, let content):
+            try content.validate()
+        case .ideaEdit(_, let edits):
+            guard !edits.isEmpty else { throw ValidationError(field: "edit", problem: "nothing to change") }
+            guard Set(edits.map(\.field)).count == edits.count else {
+                throw ValidationError(field: "edit", problem: "a field is edited twice in one op")
+            }
+            for edit in edits {
+                try Self.checkSeen(edit.seen)
+                switch edit.field {
+                case .title: try Self.check(edit.value, "title", max: Limits.title, required: true)
+                case .problem: try Self.check(edit.value, "problem", max: Limits.text, required: true)
+                case .solution: try Self.check(edit.value, "solution", max: Limits.text, required: true)
+                case .theme: try Self.check(edit.value, "theme", max: Limits.themeCode, required: false)
+                case .tags: try Self.checkTags(Tags.split(edit.value))
+                }
+            }
+        case .statusSet(_, _, let reason, let seen):
+            try Self.check(reason, "reason", max: Limits.text, required: false)
+            try Self.checkSeen(seen)
+        case .support:
+            break
+        case .unsupport(_, let supports):
+            guard !supports.isEmpty else { throw ValidationError(field: "unsupport", problem: "no support to remove") }
+        case .commentAdd(_, let text), .commentEdit(_, let text):
+            try Self.check(text, "comment", max: Limits.text, required: true)
+        case .commentRetract(_, let reason), .observationRetract(_, let reason):
+            try Self.check(reason, "reason", max: Limits.text, required: false)
+        case .themeDefine(let theme):
+            try Self.check(theme.code, "theme code", max: Limits.themeCode, required: true)
+            guard theme.code.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
+                throw ValidationError(field: "theme code", problem: "use letters, digits, '-' and '_' only")
+            }
+            try Self.check(theme.name, "theme name", max: Limits.title, required: true)
+            try Self.check(theme.description, "theme description", max: Limits.text, required: false)
+        case .pdsaStart(_, let plan, let prediction):
+            try Self.check(plan, "plan", max: Limits.text, required: true)
+            try Self.check(prediction, "prediction", max: Limits.text, required: true)
+        case .pdsaDo(_, let notes), .pdsaStudy(_, let notes), .pdsaAct(_, _, let notes):
+            try Self.check(notes, "notes", max: Limits.text, required: false)
+        case .measureDefine(_, let measure):
+            try Self.check(measure.name, "measure name", max: Limits.title, required: true)
+            try Self.check(measure.unit, "unit", max: Limits.tag, required: true)
+            if let target = measure.target, !target.isFinite {
+                throw ValidationError(field: "target", problem: "must be a finite number")
+            }
+        case .observationRecord(_, _, let value, let note):
+            guard value.isFinite else { throw ValidationError(field: "value", problem: "must be a finite number") }
+            try Self.check(note, "note", max: Limits.text, required: false)
+        case .link(let from, let to, _):
+            guard from != to else { throw ValidationError(field: "link", problem: "an idea cannot link to itself") }
+        case .unknown:
+            throw ValidationError(field: "op", problem: "unknown operation")
+        }
+    }
+
+    static func check(_ text: String, _ field: String, max: Int, required: Bool) throws(ValidationError) {
+        if required && text.trimmed.isEmpty { throw ValidationError(field: field, problem: "must not be empty") }
+        if text.count > max { throw ValidationError(field: field, problem: "longer than \(max) characters") }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+            throw ValidationError(field: field, problem: "contains control characters")
+        }
+    }
+
+    static func checkTags(_ tags: [String]) throws(ValidationError) {
+        if tags.count > Limits.tags { throw ValidationError(field: "tags", problem: "more than \(Limits.tags) tags") }
+        for tag in tags {
+            try check(tag, "tag", max: Limits.tag, required: true)
+            if tag.contains(",") { throw ValidationError(field: "tag", problem: "must not contain ','") }
+        }
+    }
+
+    static func checkSeen(_ seen: [OpID]) throws(ValidationError) {
+        if seen.count > Limits.seen { throw ValidationError(field: "seen", problem: "more than \(Limits.seen) predecessors") }
+    }
+}
+
+extension IdeaContent {
+    public func validate() throws(ValidationError) {
+        try OpBody.check(title, "title", max: Limits.title, required: true)
+        try OpBody.check(problem, "problem", max: Limits.text, required: true)
+        try OpBody.check(solution, "solution", max: Limits.text, required: true)
+        try OpBody.check(theme, "theme", max: Limits.themeCode, required: false)
+        try OpBody.checkTags(tags)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import MeshCRDT
+import MeshModel
+
+/// Checks a local write against the store and completes it: what it refers to must exist here,
+/// follow-ups must be the writer's own, and what the writer has seen is filled in (register heads,
+/// the supports an unsupport removes, an adoption's content).
+extension ApplySession {
+    mutating func prepareLocal(_ body: OpBody, author: String, origin: NodeID) throws -> OpBody {
+        switch body {
+        case .ideaCreate, .themeDefine, .unknown:
+            return body
+        case .ideaEdit(let idea, let edits):
+            let target = try requireIdea(idea)
+            return .ideaEdit(idea: idea, edits: try edits.map { edit in
+                FieldEdit(field: edit.field, value: edit.value, seen: try heads(target: target, register: Register(edit.field)))
+            })
+        case .statusSet(let idea, let status, let reason, _):
+            let target = try requireIdea(idea)
+            return .statusSet(idea: idea, status: status, reason: reason, seen: try heads(target: target, register: .status))
+        case .support(let idea):
+            let target = try requireIdea(idea)
+            if try !ownSupports(idea: target, origin: origin, author: author).isEmpty {
+                throw StoreError.notAllowed("\(author) already supports \(idea.short)")
+            }
+            return body
+        case .unsupport(let idea, _):
+            let target = try requireIdea(idea)
+            let supports = try ownSupports(idea: target, origin: origin, author: author)
+            if supports.isEmpty { throw StoreError.notAllowed("\(author) does not support \(idea.short)") }
+            return .unsupport(idea: idea, supports: supports)
+        case .commentAdd(let idea, _), .pdsaStart(let idea, _, _), .measureDefine(let idea, _):
+            _ = try requireIdea(idea)
+            return body
+        case .commentEdit(let comment, _), .commentRetract(let comment, _):
+            guard comment.origin == origin,
+                  let row = try Row.fetchOne(
+                    db, sql: "SELECT author, retracted FROM comments WHERE id = ?", arguments: [try rid(comment)])
+            else { throw StoreError.notFound(what: "comment of this department", id: comment) }
+            guard row["author"] as String == author else { throw StoreError.notAllowed("only its author may change comment \(comment.short)") }
+            guard !(row["retracted"] as Bool) else { throw StoreError.notAllowed("comment \(comment.short) was retracted") }
+            return body
+        case .pdsaDo(let cycle, _), .pdsaStudy(let cycle, _), .pdsaAct(let cycle, _, _):
+            try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle of this department")
+            return body
+        case .observationRecord(let measure, _, _, _):
+            try requireOwn(measure, origin: origin, table: "measures", what: "measure of this department")
+            return body
+        case .observationRetract(let observation, _):
+            try requireOwn(observation, origin: origin, table: "observations", what: "observation of this department")
+            return body
+        case .adopt(let source, let content):
+            let target = try requireIdea(source)
+            if !content.title.isEmpty { return body }
+            let row = try Row.fetchOne(
+                db, sql: "SELECT title, problem, solution, theme, tags FROM ideas WHERE id = ?", arguments: [target])!
+            return .adopt(source: source, content: IdeaContent(
+                title: row["title"], problem: row["problem"], solution: row["solution"], theme: row["theme"],
+                tags: Tags.split(row["tags"])))
+        case .link(let from, let to, _):
+            _ = try requireIdea(from)
+            _ = try requireIdea(to)
+            return body
+        }
+    }
+
+    mutating func requireIdea(_ idea: OpID) throws -> Int64 {
+        guard let index = store.localIndex(idea.origin) ?? newOrigins[idea.origin] else {
+            throw StoreError.notFound(what: "idea", id: idea)
+        }
+        let target = RowID.make(origin: index, seq: idea.seq)
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM ideas WHERE id = ?", arguments: [target]) != nil else {
+            throw StoreError.notFound(what: "idea", id: idea)
+        }
+        return target
+    }
+
+    mutating func requireOwn(_ id: OpID, origin: NodeID, table: String, what: String) throws {
+        guard id.origin == origin,
+              try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [try rid(id)]) != nil
+        else { throw StoreError.notFound(what: what, id: id) }
+    }
+
+    /// The current writes of a register: what a new write has seen.
+    func heads(target: Int64, register: Register) throws -> [OpID] {
+        var rids = try Int64.fetchAll(
+            db, sql: "SELECT writer FROM reg_writes WHERE target = ? AND reg = ? AND live = 1",
+            arguments: [target, register.rawValue])
+        let creationSeen = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+            arguments: [target, register.rawValue, target]) != nil
+        if !creationSeen { rids.append(target) }
+        return try rids.map(opID)
+    }
+
+    func ownSupports(idea: Int64, origin: NodeID, author: String) throws -> [OpID] {
+        guard let index = store.localIndex(origin) ?? newOrigins[origin] else { return [] }
+        let low = RowID.make(origin: index, seq: 0), high = RowID.make(origin: index, seq: RowID.maxSeq)
+        return try Int64.fetchAll(
+            db, sql: "SELECT id FROM supports WHERE idea = ? AND author = ? AND live = 1 AND id BETWEEN ? AND ?",
+            arguments: [idea, author, low, high]
+        ).map(opID)
+    }
+
+    func opID(_ rid: Int64) throws -> OpID {
+        let key = try Data.fetchOne(db, sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(rid)])!
+        return OpID(origin: NodeID(bytes: key)!, seq: RowID.seq(rid))
+    }
+}

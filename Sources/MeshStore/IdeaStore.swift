@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import Logging
+import MeshCRDT
+import MeshModel
+import MeshWire
+import Synchronization
+
+/// The node's idea store: the signed op log of every origin plus the materialized views, in one
+/// SQLite file (WAL, synchronous=FULL: a committed write survives a crash or power loss).
+///
+/// Writes are serialized by GRDB's single writer connection; reads run concurrently on the pool.
+public final class IdeaStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+    let identity: NodeIdentity?
+    let logger: Logger
+    /// The largest HLC issued or observed; guarded because reads of it happen off the writer.
+    let clock: Mutex<HybridClock>
+    /// origin key → local index. Only grows; filled from the origins table at open.
+    let originIndex: Mutex<[NodeID: Int64]>
+
+    /// Opens (creating if needed) the store at `path`.
+    ///
+    /// - Parameter identity: the node's identity, needed for local writes. A store remembers the
+    ///   first identity it was opened with and refuses another one.
+    public init(path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws {
+        self.path = path
+        self.identity = identity
+        self.logger = logger
+        var config = Configuration()
+        config.label = "ideamesh"
+        config.prepareDatabase { db in
+            // WAL is set by DatabasePool. FULL: the WAL is synced on every commit.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA cache_size = -16000")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        let migrator = Schema.migrator
+        if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw StoreError.schemaTooNew(try pool.read { try migrator.appliedMigrations($0).last ?? "?" })
+        }
+        try migrator.migrate(pool)
+
+        let (origins, maxHLC, storedNode) = try pool.read { db in
+            let origins = try Row.fetchAll(db, sql: "SELECT id, key FROM origins").map { row in
+                (NodeID(bytes: row["key"] as Data)!, row["id"] as Int64)
+            }
+            let maxHLC = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM origins") ?? 0
+            let node = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node'")
+            return (origins, maxHLC, node)
+        }
+        originIndex = Mutex(Dictionary(uniqueKeysWithValues: origins))
+        clock = Mutex(HybridClock(last: HLC(rawValue: UInt64(bitPattern: maxHLC))))
+        if let identity {
+            if let storedNode, let stored = NodeID(bytes: storedNode), stored != identity.nodeID {
+                throw StoreError.identityMismatch(stored: stored, given: identity.nodeID)
+            }
+            if storedNode == nil {
+                try pool.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO meta(key, value) VALUES('node', ?)",
+                        arguments: [Data(identity.nodeID.bytes)])
+                }
+            }
+        }
+    }
+
+    /// The node this store belongs to, if it was opened with an identity.
+    public var nodeID: NodeID? { identity?.nodeID }
+
+    // MARK: local writes
+
+    /// Makes one op at this node: validates it, fills in what it has seen, signs it, appends it to
+    /// the log and applies it, in one durable transaction. Returns once the op is on disk.
+    @discardableResult
+    public func write(_ body: OpBody, author: String, wallMillis: UInt64 = Clock.wallMillis()) throws -> SignedOp {
+        guard let identity else { throw StoreError.readOnlyIdentity }
+        try Self.validateAuthor(author, body: body)
+        return try transaction { session in
+            let origin = try session.originRow(identity.nodeID)
+            let body = try session.prepareLocal(body, author: author, origin: identity.nodeID)
+            do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
+            let hlc = clock.withLock { $0.tick(wallMillis: wallMillis) }
+            let seq = origin.seq + 1
+            guard seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
+            let signed = SignedOp.make(
+                identity: identity, seq: seq, prev: origin.head, hlc: hlc, author: author, body: body)
+            let op = Op(origin: identity.nodeID, seq: seq, prev: Array(origin.head), hlc: hlc, author: author, body: body)
+            try session.append(signed, op: op, origin: origin.index)
+            try session.setHead(origin.index, seq: seq, head: signed.hash, hlc: hlc)
+            return signed
+        }
+    }
+
+    static func validateAuthor(_ author: String, body: OpBody) throws {
+        if author.count > Limits.author || author.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw StoreError.invalid(ValidationError(field: "author", problem: "not a valid staff handle"))
+        }
+        switch body {
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract:
+            if author.isEmpty {
+                throw StoreError.invalid(ValidationError(field: "author", problem: "\(body.kind) needs an author"))
+            }
+        default:
+            break
+        }
+    }
+
+    // MARK: remote batches
+
+    /// Applies a batch of one origin's ops, in seq order, as received from a peer.
+    ///
+    /// Checks, before anything is written: one origin, contiguous seqs, the hash chain from what
+    /// is held, and the origin's signature on the batch's last op (the chain covers the rest).
+    /// Ops already held are skipped; a different op at a held seq is a fork: it is quarantined,
+    /// reported in the outcome, and nothing of the batch is applied.
+    @discardableResult
+    public func apply(batch: [SignedOp], wallMillis: UInt64 = Clock.wallMillis()) throws -> ApplyOutcome {
+        guard !batch.isEmpty else { throw BatchRejection.empty }
+        var ops = [Op]()
+        ops.reserveCapacity(batch.count)
+        for (index, signed) in batch.enumerated() {
+            let op: Op
+            do { op = try signed.decode() } catch { throw BatchRejection.undecodable(index: index, error) }
+            if index > 0 {
+                guard op.origin == ops[0].origin else { throw BatchRejection.mixedOrigins }
+                guard op.seq == ops[index - 1].seq + 1 else { throw BatchRejection.notContiguous(index: index) }
+            }
+            guard op.seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
+            ops.append(op)
+        }
+        let origin = ops[0].origin
+        return try transaction { session in
+            let db = session.db
+            let held = try session.originRow(origin)
+            if held.forked { throw BatchRejection.originForked(origin) }
+            var outcome = ApplyOutcome()
+
+            // Ops we already hold: identical bytes are duplicates; anything else is a fork.
+            var start = 0
+            while start < ops.count, ops[start].seq <= held.seq {
+                let rid = RowID.make(origin: held.index, seq: ops[start].seq)
+                let heldBytes = try Data.fetchOne(db, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [rid])
+                if heldBytes == batch[start].bytes {
+                    outcome.duplicates += 1
+                    start += 1
+                    continue
+                }
+                // A fork claim must itself be signed by the origin, or it is just a bad op.
+                guard origin.verifies(batch[start].signature, over: batch[start].bytes) else {
+                    throw BatchRejection.badSignature(origin: origin, seq: ops[start].seq)
+                }
+                try session.quarantine(
+                    batch[start], origin: origin, seq: ops[start].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
+                    reason: "different op at a held seq", wallMillis: wallMillis)
+                try db.execute(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [held.index])
+                logger.warning("fork quarantined", metadata: ["origin": "\(origin.short)", "seq": "\(ops[start].seq)"])
+                return ApplyOutcome(applied: 0, duplicates: outcome.duplicates, fork: ForkReport(origin: origin, seq: ops[start].seq))
+            }
+            guard start < ops.count else { return outcome }
+
+            // New ops: they must continue the chain we hold, and the origin must have signed the last.
+            guard ops[start].seq == held.seq + 1 else {
+                throw BatchRejection.gap(origin: origin, held: held.seq, first: ops[start].seq)
+            }
+            var prev = held.head
+            for index in start..<ops.count {
+                guard ops[index].prev.elementsEqual(prev) else {
+                    throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
+                }
+                prev = OpHash.of(batch[index].bytes)
+            }
+            guard let last = batch.last, let lastOp = ops.last, origin.verifies(last.signature, over: last.bytes) else {
+                throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
+            }
+
+            var maxHLC = HLC(rawValue: UInt64(bitPattern: held.hlc))
+            for index in start..<ops.count {
+                try session.append(batch[index], op: ops[index], origin: held.index)
+                maxHLC = max(maxHLC, ops[index].hlc)
+                outcome.applied += 1
+            }
+            try session.setHead(held.index, seq: lastOp.seq, head: prev, hlc: maxHLC)
+            clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
+            return outcome
+        }
+    }
+
+    // MARK: reading the log
+
+    /// The version vector: for each origin, the highest contiguous seq held and its hash.
+    public func versionVector() throws -> VersionVector {
+        try pool.read { db in
+            var vector = VersionVector()
+            for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0") {
+                vector[NodeID(bytes: row["key"] as Data)!] = OriginHead(seq: UInt64(row["seq"] as Int64), hash: Array(row["head"] as Data))
+            }
+            return vector
+        }
+    }
+
+    /// Up to `limit` ops of `origin` from `seq` on, in order.
+    public func ops(of origin: NodeID, from seq: UInt64, limit: Int) throws -> [SignedOp] {
+        guard let index = originIndex.withLock({ $0[origin] }), seq <= RowID.maxSeq else { return [] }
+        return try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT bytes, sig FROM ops WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
+                arguments: [RowID.make(origin: index, seq: max(seq, 1)), RowID.make(origin: index, seq: RowID.maxSeq), limit]
+            ).map { SignedOp(bytes: $0["bytes"], signature: $0["sig"]) }
+        }
+    }
+
+    /// Every held op of every origin, origin by origin in seq order, streamed from SQLite in
+    /// batches of at most `batchSize` (the history is never held in memory at once).
+    public func forEachBatch(batchSize: Int, _ body: ([SignedOp]) throws -> Void) throws {
+        try pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, sig FROM ops ORDER BY id")
+            var batch = [SignedOp]()
+            batch.reserveCapacity(batchSize)
+            var batchOrigin: Int64 = -1
+            while let row = try cursor.next() {
+                let origin = RowID.origin(row["id"])
+                if origin != batchOrigin || batch.count == batchSize {
+                    if !batch.isEmpty { try body(batch) }
+                    batch.removeAll(keepingCapacity: true)
+                    batchOrigin = origin
+                }
+                batch.append(SignedOp(bytes: row["bytes"], signature: row["sig"]))
+            }
+            if !batch.isEmpty { try body(batch) }
+        }
+    }
+
+    public func opCount() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM ops") ?? 0 }
+    }
+
+    /// Size of the database file (and its WAL) in bytes.
+    public func databaseBytes() throws -> Int64 {
+        let fm = FileManager.default
+        return [path, path + "-wal"].reduce(Int64(0)) { total, file in
+            total + ((try? fm.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+
+    /// Runs SQLite's integrity check; returns "ok" or the problems found.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+
+    /// Writes the WAL back into the database file.
+    public func checkpoint() throws {
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    // MARK: helpers
+
+    func localIndex(_ origin: NodeID) -> Int64? { originIndex.withLock { $0[origin] } }
+
+    /// Runs `body` in one write transaction; origins it registered become visible to other
+    /// transactions only once it has committed.
+    func transaction<T>(_ body: (inout ApplySession) throws -> T) throws -> T {
+        let (result, newOrigins) = try pool.write { db in
+            var session = ApplySession(db: db, store: self)
+            let result = try body(&session)
+            return (result, session.newOrigins)
+        }
+        if !newOrigins.isEmpty {
+            originIndex.withLock { $0.merge(newOrigins) { old, _ in old } }
+        }
+        return result
+    }
+}
+
+/// The wall clock, in milliseconds since the Unix epoch. IO lives here, not in the pure layers.
+public enum Clock {
+    public static func wallMillis() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+    }
+}

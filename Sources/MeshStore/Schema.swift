@@ -1,0 +1,203 @@
+import GRDB
+
+/// The database schema. Migrations are immutable once shipped: add a new one, never edit one.
+///
+/// Local ids: every origin gets a small local index (`origins.id`); an op's row id is
+/// `origin index << 40 | seq` (see `RowID`), and anything an op creates (idea, comment, measure, …)
+/// is keyed by that same id. These local ids never leave the node; the digest and all wire forms
+/// translate them to (origin key, seq).
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
+
+                -- One row per origin known (held ops, or only referenced so far: seq 0).
+                CREATE TABLE origins(
+                    id INTEGER PRIMARY KEY,
+                    key BLOB NOT NULL UNIQUE,           -- 32-byte Ed25519 public key
+                    seq INTEGER NOT NULL DEFAULT 0,     -- highest contiguous seq held
+                    head BLOB,                          -- SHA-256 of the op at seq
+                    hlc INTEGER NOT NULL DEFAULT 0,     -- highest HLC among its ops held
+                    forked INTEGER NOT NULL DEFAULT 0   -- 1 while a fork is unresolved: its ops wait
+                );
+
+                -- The op log: bytes verbatim as signed by the origin.
+                CREATE TABLE ops(
+                    id INTEGER PRIMARY KEY,             -- origin index << 40 | seq
+                    hlc INTEGER NOT NULL,
+                    bytes BLOB NOT NULL,
+                    sig BLOB NOT NULL
+                );
+
+                -- A different op at a held (origin, seq): kept here, never applied.
+                CREATE TABLE quarantine(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    origin BLOB NOT NULL,
+                    seq INTEGER NOT NULL,
+                    held_hash BLOB NOT NULL,
+                    bytes BLOB NOT NULL,
+                    sig BLOB NOT NULL,
+                    reason TEXT NOT NULL,
+                    detected_ms INTEGER NOT NULL
+                );
+
+                CREATE TABLE ideas(
+                    id INTEGER PRIMARY KEY,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    problem TEXT NOT NULL,
+                    solution TEXT NOT NULL,
+                    theme TEXT NOT NULL,
+                    tags TEXT NOT NULL,
+                    status TEXT NOT NULL,               -- displayed status (winner by hlc, origin)
+                    conflicts INTEGER NOT NULL DEFAULT 0, -- bit per register with concurrent values
+                    adopted_from INTEGER                -- source idea, for adoptions
+                );
+                CREATE INDEX ideas_adopted_from ON ideas(adopted_from) WHERE adopted_from IS NOT NULL;
+                CREATE VIRTUAL TABLE ideas_fts USING fts5(
+                    title, problem, solution, tags, content='ideas', content_rowid='id',
+                    tokenize='porter unicode61');
+
+                -- Writes of idea fields and status after creation (multi-value registers).
+                -- An idea's creation is the implicit first write of each register.
+                CREATE TABLE reg_writes(
+                    target INTEGER NOT NULL,
+                    reg INTEGER NOT NULL,               -- Register raw value
+                    writer INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    note TEXT NOT NULL,                 -- status: the reason given
+                    author TEXT NOT NULL,
+                    live INTEGER NOT NULL,              -- 0 once another write has seen it
+                    PRIMARY KEY(target, reg, writer)
+                ) WITHOUT ROWID;
+                -- (target, reg, writer) was seen by some write: writer is superseded.
+                CREATE TABLE reg_seen(
+                    target INTEGER NOT NULL,
+                    reg INTEGER NOT NULL,
+                    writer INTEGER NOT NULL,
+                    PRIMARY KEY(target, reg, writer)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE supports(
+                    id INTEGER PRIMARY KEY,
+                    idea INTEGER NOT NULL,
+                    author TEXT NOT NULL,
+                    live INTEGER NOT NULL DEFAULT 1
+                );
+                CREATE INDEX supports_idea ON supports(idea);
+
+                CREATE TABLE comments(
+                    id INTEGER PRIMARY KEY,
+                    idea INTEGER NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    edited_hlc INTEGER,
+                    retracted INTEGER NOT NULL DEFAULT 0,
+                    retract_reason TEXT
+                );
+                CREATE INDEX comments_idea ON comments(idea);
+                CREATE VIRTUAL TABLE comments_fts USING fts5(
+                    text, content='comments', content_rowid='id', tokenize='porter unicode61');
+
+                CREATE TABLE themes(
+                    code TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    archived INTEGER NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    origin BLOB NOT NULL,               -- winner's origin key (LWW tie-break)
+                    writer INTEGER NOT NULL
+                );
+
+                CREATE TABLE cycles(
+                    id INTEGER PRIMARY KEY,
+                    idea INTEGER NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    plan TEXT NOT NULL,
+                    prediction TEXT NOT NULL
+                );
+                CREATE INDEX cycles_idea ON cycles(idea);
+                CREATE TABLE cycle_steps(
+                    id INTEGER PRIMARY KEY,
+                    cycle INTEGER NOT NULL,
+                    phase TEXT NOT NULL,                -- do, study, act
+                    decision TEXT,                      -- act: adopt, adapt, abandon
+                    notes TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL
+                );
+                CREATE INDEX cycle_steps_cycle ON cycle_steps(cycle);
+
+                CREATE TABLE measures(
+                    id INTEGER PRIMARY KEY,
+                    idea INTEGER NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    better TEXT NOT NULL,
+                    target REAL
+                );
+                CREATE INDEX measures_idea ON measures(idea);
+                CREATE TABLE observations(
+                    id INTEGER PRIMARY KEY,
+                    measure INTEGER NOT NULL,
+                    day TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    note TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    retracted INTEGER NOT NULL DEFAULT 0,
+                    retract_reason TEXT
+                );
+                CREATE INDEX observations_measure ON observations(measure, day);
+
+                CREATE TABLE links(
+                    id INTEGER PRIMARY KEY,
+                    src INTEGER NOT NULL,
+                    dst INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    hlc INTEGER NOT NULL
+                );
+                CREATE INDEX links_src ON links(src);
+                CREATE INDEX links_dst ON links(dst);
+                """)
+        }
+        return migrator
+    }
+}
+
+/// The registers of an idea (`reg_writes.reg`, and the bits of `ideas.conflicts`).
+public enum Register: Int, CaseIterable, Sendable {
+    case title = 0, problem, solution, theme, tags, status
+
+    public var bit: Int { 1 << rawValue }
+    var column: String {
+        switch self {
+        case .title: "title"
+        case .problem: "problem"
+        case .solution: "solution"
+        case .theme: "theme"
+        case .tags: "tags"
+        case .status: "status"
+        }
+    }
+}
+
+/// Local row ids: origin index << 40 | seq.
+enum RowID {
+    static let seqBits: Int64 = 40
+    static let seqMask: Int64 = (1 << seqBits) - 1
+    static let maxSeq = UInt64(seqMask)
+
+    static func make(origin: Int64, seq: UInt64) -> Int64 { origin << seqBits | Int64(seq) }
+    static func origin(_ id: Int64) -> Int64 { id >> seqBits }
+    static func seq(_ id: Int64) -> UInt64 { UInt64(id & seqMask) }
+}

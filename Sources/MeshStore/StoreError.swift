@@ -1,0 +1,79 @@
+import MeshCRDT
+import MeshModel
+import MeshWire
+
+/// Why a store operation failed. Every case says what was wrong; nothing was changed.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A local write needs the node's identity; this store was opened without one.
+    case readOnlyIdentity
+    case invalid(ValidationError)
+    case notFound(what: String, id: OpID)
+    case notAllowed(String)
+    /// The data dir holds a store made by another node identity.
+    case identityMismatch(stored: NodeID, given: NodeID)
+    case schemaTooNew(String)
+
+    public var description: String {
+        switch self {
+        case .readOnlyIdentity: "this store was opened without a node identity and cannot write"
+        case .invalid(let error): "invalid: \(error)"
+        case .notFound(let what, let id): "no \(what) \(id.short) here (yet)"
+        case .notAllowed(let why): "not allowed: \(why)"
+        case .identityMismatch(let stored, let given):
+            "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"
+        case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"
+        }
+    }
+}
+
+/// Why a remote batch was refused. Nothing of a refused batch is applied.
+public enum BatchRejection: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case undecodable(index: Int, OpDecodingError)
+    case mixedOrigins
+    case notContiguous(index: Int)
+    /// The batch starts beyond what we hold: the ops between are missing.
+    case gap(origin: NodeID, held: UInt64, first: UInt64)
+    case brokenChain(origin: NodeID, seq: UInt64)
+    case badSignature(origin: NodeID, seq: UInt64)
+    /// The origin has an unresolved fork; its ops wait until an admin resolves it.
+    case originForked(NodeID)
+    case seqTooLarge
+
+    public var description: String {
+        switch self {
+        case .empty: "empty batch"
+        case .undecodable(let index, let error): "op \(index) of the batch: \(error)"
+        case .mixedOrigins: "a batch must hold ops of one origin"
+        case .notContiguous(let index): "op \(index) of the batch does not follow the one before it"
+        case .gap(let origin, let held, let first):
+            "gap: hold \(origin.short) up to \(held), batch starts at \(first)"
+        case .brokenChain(let origin, let seq): "hash chain broken at \(origin.short)-\(seq)"
+        case .badSignature(let origin, let seq): "bad signature on \(origin.short)-\(seq)"
+        case .originForked(let origin): "origin \(origin.short) has an unresolved fork; its ops wait"
+        case .seqTooLarge: "seq beyond the supported range"
+        }
+    }
+}
+
+/// What became of an accepted remote batch.
+public struct ApplyOutcome: Equatable, Sendable {
+    /// Ops newly stored and applied.
+    public var applied: Int = 0
+    /// Ops already held, byte for byte.
+    public var duplicates: Int = 0
+    /// Set when the batch held a validly signed op that differs from the one held at the same seq:
+    /// that op went to quarantine, nothing of the batch was applied, and the origin is blocked.
+    public var fork: ForkReport?
+
+    public init(applied: Int = 0, duplicates: Int = 0, fork: ForkReport? = nil) {
+        self.applied = applied
+        self.duplicates = duplicates
+        self.fork = fork
+    }
+}
+
+public struct ForkReport: Equatable, Sendable {
+    public let origin: NodeID
+    public let seq: UInt64
+}
