@@ -35,7 +35,8 @@ public struct MultiValueRegister<Value: Hashable & Sendable>: Hashable, Sendable
 
     /// The concurrent current writes, best first.
     public var current: [Write] {
-        writes.values.filter { !superseded.contains($0.id) }.sorted { $0.stamp > $1.stamp }
+        // Ties in (hlc, origin) only come from a misbehaving node; the later op id wins them.
+        writes.values.filter { !superseded.contains($0.id) }.sorted { ($0.stamp, $0.id) > ($1.stamp, $1.id) }
     }
 
     public var winner: Write? { current.first }

@@ -1,1 +1,45 @@
-print("x")
+import ArgumentParser
+import MeshNode
+
+@main
+struct Ideameshd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ideameshd",
+        abstract: "The ideamesh department daemon: holds the idea store and shares it with other departments.",
+        discussion: """
+            Every department runs one ideameshd. It keeps the whole organisation's ideas in a local
+            SQLite store and gossips with other departments' daemons; staff and admins use the
+            `ideamesh` CLI against it.
+
+            Start with `ideameshd init --data DIR --dept NAME`.
+            """,
+        subcommands: [Init.self])
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a node: a new identity, a commented config and an empty store in DIR.",
+        discussion: """
+            Writes DIR/identity.key (the node's Ed25519 key, mode 0600), DIR/ideameshd.toml and
+            DIR/ideamesh.sqlite. Refuses to overwrite an existing identity: a node's identity is its id
+            in the mesh, and replacing it would orphan everything it wrote.
+            """)
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory (created if missing).", valueName: "dir"))
+    var data: String
+
+    @Option(name: .customLong("dept"), help: ArgumentHelp("The department's name, e.g. \"Renal Ward\".", valueName: "name"))
+    var department: String
+
+    func run() throws {
+        let dir = DataDirectory(path: data)
+        let made = try dir.initialize(department: department)
+        print("""
+            created node \(made.nodeID.short) for "\(department)" in \(dir.url.path)
+              node id:  \(made.nodeID.base32)
+              identity: \(dir.identityPath) (mode 0600, keep it secret)
+              config:   \(dir.configPath)\(made.wroteConfig ? "" : " (kept the existing one)")
+              store:    \(dir.storePath)
+            """)
+    }
+}

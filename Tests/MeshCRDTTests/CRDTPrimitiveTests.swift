@@ -1,0 +1,137 @@
+import MeshCRDT
+import PropertyBased
+import Testing
+
+struct Base32Tests {
+    @Test func roundTripsAnyBytes() async {
+        await propertyCheck(input: Gen.uint8().array(of: 0...64)) { bytes in
+            #expect(Base32.decode(Base32.encode(bytes)) == bytes)
+        }
+    }
+
+    @Test func knownVectorFromRFC4648() {
+        // RFC 4648 §10: BASE32("foobar") = "MZXW6YTBOI======" (we print lower case, unpadded).
+        #expect(Base32.encode(Array("foobar".utf8)) == "mzxw6ytboi")
+        #expect(Base32.decode("MZXW6YTBOI") == Array("foobar".utf8))
+    }
+
+    @Test func rejectsForeignCharactersAndNonCanonicalTails() {
+        #expect(Base32.decode("mzxw6ytbo1") == nil)  // '1' is not in the alphabet
+        #expect(Base32.decode("mzxw6ytboj") == nil)  // trailing bits set
+    }
+}
+
+struct NodeIDTests {
+    @Test func orderIsByteLexicographic() async {
+        await propertyCheck(input: Gen.uint8().array(of: 32), Gen.uint8().array(of: 32)) { a, b in
+            let x = NodeID(bytes: a)!, y = NodeID(bytes: b)!
+            #expect((x < y) == a.lexicographicallyPrecedes(b))
+            #expect(x.bytes == a)
+            #expect(NodeID(base32: x.base32) == x)
+        }
+    }
+
+    @Test func rejectsWrongLength() {
+        #expect(NodeID(bytes: [UInt8](repeating: 1, count: 31)) == nil)
+    }
+}
+
+struct HLCTests {
+    @Test func tickIsStrictlyIncreasingEvenWhenTheWallClockStepsBack() {
+        var clock = HybridClock()
+        var last = HLC.zero
+        for wall in [1000, 1000, 999, 1500, 10, 1500, 1501] as [UInt64] {
+            let now = clock.tick(wallMillis: wall)
+            #expect(now > last)
+            #expect(now.millis >= min(wall, last.millis))
+            last = now
+        }
+    }
+
+    @Test func observedTimestampsOrderLaterLocalEventsAfterThem() {
+        var clock = HybridClock()
+        let remote = HLC(millis: 5000, counter: 7)
+        let followed = clock.observe(remote, wallMillis: 4000)
+        #expect(followed)
+        #expect(clock.tick(wallMillis: 4000) > remote)
+    }
+
+    @Test func timestampsFarInTheFutureAreNotFollowed() {
+        var clock = HybridClock(maxDriftMillis: 1000)
+        let followed = clock.observe(HLC(millis: 10_000, counter: 0), wallMillis: 1000)
+        #expect(!followed)
+        #expect(clock.tick(wallMillis: 1000).millis == 1000)
+    }
+}
+
+struct VersionVectorTests {
+    let a = NodeID(bytes: [UInt8](repeating: 1, count: 32))!
+    let b = NodeID(bytes: [UInt8](repeating: 2, count: 32))!
+
+    @Test func missingRangesArePerOrigin() {
+        var mine = VersionVector(), theirs = VersionVector()
+        mine[a] = OriginHead(seq: 3, hash: [1])
+        theirs[a] = OriginHead(seq: 5, hash: [2])
+        theirs[b] = OriginHead(seq: 2, hash: [3])
+        let missing = mine.missing(comparedTo: theirs)
+        #expect(missing.count == 2)
+        #expect(missing.first { $0.origin == a }?.range == 4...5)
+        #expect(missing.first { $0.origin == b }?.range == 1...2)
+        #expect(theirs.missing(comparedTo: mine).isEmpty)
+        #expect(theirs.dominates(mine) && !mine.dominates(theirs))
+    }
+}
+
+struct MultiValueRegisterTests {
+    /// Writes made by nodes that each see a random subset of earlier writes, applied in every
+    /// random order, give the same current set and winner.
+    @Test func anyDeliveryOrderGivesTheSameState() async {
+        await propertyCheck(count: 200, input: Gen.int(in: 0...Int.max)) { seed in
+            var rng = SplitMix(seed: UInt64(seed))
+            let nodes = (1...3).map { NodeID(bytes: [UInt8](repeating: UInt8($0), count: 32))! }
+            var writes = [MultiValueRegister<Int>.Write]()
+            for seq in 1...UInt64(rng.next() % 12 + 1) {
+                let node = nodes[Int(rng.next() % 3)]
+                let seen = Set(writes.filter { _ in rng.next() % 2 == 0 }.map(\.id))
+                writes.append(.init(
+                    id: OpID(origin: node, seq: seq), stamp: WriteStamp(hlc: HLC(rawValue: rng.next() % 5), origin: node),
+                    value: Int(seq), predecessors: seen))
+            }
+            var first = MultiValueRegister<Int>()
+            writes.forEach { first.apply($0) }
+            var second = MultiValueRegister<Int>()
+            var shuffled = writes
+            shuffled.shuffle(using: &rng)
+            (shuffled + shuffled.prefix(3)).forEach { second.apply($0) }
+            #expect(first == second)
+            #expect(first.winner == second.winner)
+            // Nothing current has been seen by another write.
+            #expect(first.current.allSatisfy { !first.superseded.contains($0.id) })
+        }
+    }
+
+    @Test func concurrentWritesConflictUntilAWriteSeesThemAll() {
+        let a = NodeID(bytes: [UInt8](repeating: 1, count: 32))!, b = NodeID(bytes: [UInt8](repeating: 2, count: 32))!
+        var register = MultiValueRegister<String>()
+        register.apply(.init(id: OpID(origin: a, seq: 1), stamp: WriteStamp(hlc: HLC(rawValue: 10), origin: a), value: "testing", predecessors: []))
+        register.apply(.init(id: OpID(origin: b, seq: 1), stamp: WriteStamp(hlc: HLC(rawValue: 9), origin: b), value: "declined", predecessors: []))
+        #expect(register.isConflict)
+        #expect(register.winner?.value == "testing")
+        register.apply(.init(id: OpID(origin: b, seq: 2), stamp: WriteStamp(hlc: HLC(rawValue: 11), origin: b), value: "adopted", predecessors: register.heads))
+        #expect(!register.isConflict)
+        #expect(register.winner?.value == "adopted")
+    }
+}
+
+/// A small seeded generator (SplitMix64), so every random test run can be reproduced.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
