@@ -76,4 +76,9 @@ public struct ApplyOutcome: Equatable, Sendable {
 public struct ForkReport: Equatable, Sendable {
     public let origin: NodeID
     public let seq: UInt64
+
+    public init(origin: NodeID, seq: UInt64) {
+        self.origin = origin
+        self.seq = seq
+    }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import MeshCRDT
+import MeshModel
+import MeshStore
+import MeshWire
+import Testing
+
+/// Bad batches are refused and change nothing; forks are quarantined; writes are durable.
+struct IntegrityTests {
+    let dir = TempDir()
+
+    func history(_ identity: NodeIdentity, in name: String, count: Int = 5) throws -> (IdeaStore, [SignedOp]) {
+        let store = try IdeaStore(path: dir.file(name), identity: identity)
+        for i in 0..<count {
+            try store.write(.ideaCreate(IdeaContent(title: "idea \(i)", problem: "p", solution: "s")), author: "ann")
+        }
+        return (store, try store.ops(of: identity.nodeID, from: 1, limit: .max))
+    }
+
+    func unchanged(_ store: IdeaStore, _ action: () throws -> Void) throws {
+        let before = (try store.digest(), try store.versionVector(), try store.opCount())
+        try action()
+        #expect(try store.digest() == before.0)
+        #expect(try store.versionVector() == before.1)
+        #expect(try store.opCount() == before.2)
+    }
+
+    @Test func aBadSignatureIsRejectedAndChangesNothing() throws {
+        let origin = NodeIdentity()
+        let (_, ops) = try history(origin, in: "origin.sqlite")
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
+        try receiver.apply(batch: Array(ops[0..<2]))
+        var forged = ops[2...4].map { $0 }
+        forged[2] = SignedOp(bytes: forged[2].bytes, signature: NodeIdentity().sign(forged[2].bytes))
+        try unchanged(receiver) {
+            #expect(throws: BatchRejection.badSignature(origin: origin.nodeID, seq: 5)) { try receiver.apply(batch: forged) }
+        }
+        try receiver.apply(batch: Array(ops[2...4]))  // the genuine batch still goes in
+        #expect(try receiver.versionVector()[origin.nodeID].seq == 5)
+    }
+
+    @Test func aBrokenChainIsRejectedAndChangesNothing() throws {
+        let origin = NodeIdentity()
+        let (_, ops) = try history(origin, in: "origin.sqlite")
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
+        try receiver.apply(batch: Array(ops[0..<2]))
+        // Properly signed by the origin, but its prev is not the hash of op 2.
+        let unchained = SignedOp.make(identity: origin, seq: 3, prev: OpHash.of(Data("elsewhere".utf8)), hlc: .zero,
+                                      author: "x", body: .themeDefine(Theme(code: "x", name: "x")))
+        try unchanged(receiver) {
+            #expect(throws: BatchRejection.brokenChain(origin: origin.nodeID, seq: 3)) { try receiver.apply(batch: [unchained]) }
+            // A batch that skips ops is a gap, not silently accepted.
+            #expect(throws: BatchRejection.gap(origin: origin.nodeID, held: 2, first: 4)) { try receiver.apply(batch: [ops[3]]) }
+            // Ops of two origins, or out of order, in one batch.
+            let (_, others) = try history(NodeIdentity(), in: "other.sqlite", count: 1)
+            #expect(throws: BatchRejection.mixedOrigins) { try receiver.apply(batch: [ops[2], others[0]]) }
+            #expect(throws: BatchRejection.notContiguous(index: 1)) { try receiver.apply(batch: [ops[2], ops[4]]) }
+            #expect(throws: BatchRejection.self) { try receiver.apply(batch: [SignedOp(bytes: Data([1, 2, 3]), signature: Data())]) }
+        }
+    }
+
+    @Test func aForkIsQuarantinedReportedAndBlocksTheOrigin() throws {
+        // The same identity writing two histories: what a node restored from an old backup does.
+        let origin = NodeIdentity()
+        let (_, ops) = try history(origin, in: "origin.sqlite", count: 3)
+        let restored = try IdeaStore(path: dir.file("restored.sqlite"), identity: origin)
+        try restored.apply(batch: Array(ops[0..<1]))
+        try restored.write(.ideaCreate(IdeaContent(title: "different second op", problem: "p", solution: "s")), author: "ann")
+        let divergent = try restored.ops(of: origin.nodeID, from: 1, limit: .max)
+
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
+        try receiver.apply(batch: ops)
+        try unchanged(receiver) {
+            let outcome = try receiver.apply(batch: divergent)
+            #expect(outcome.fork == ForkReport(origin: origin.nodeID, seq: 2))
+            #expect(outcome.applied == 0 && outcome.duplicates == 1)
+            #expect(try receiver.forks() == [ForkReport(origin: origin.nodeID, seq: 2)])
+            // Until an admin resolves it, that origin's further ops wait.
+            #expect(throws: BatchRejection.originForked(origin.nodeID)) { try receiver.apply(batch: Array(ops[2...])) }
+        }
+    }
+
+    @Test func aForkClaimWithABadSignatureIsJustABadOp() throws {
+        let origin = NodeIdentity()
+        let (_, ops) = try history(origin, in: "origin.sqlite", count: 2)
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
+        try receiver.apply(batch: ops)
+        let fake = SignedOp(bytes: ops[1].bytes + Data([0]), signature: ops[1].signature)
+        try unchanged(receiver) {
+            #expect(throws: BatchRejection.self) { try receiver.apply(batch: [fake]) }
+            let forks = try receiver.forks()
+            #expect(forks.isEmpty)
+        }
+    }
+
+    @Test func reopeningKeepsEverything() throws {
+        let identity = NodeIdentity()
+        let path = dir.file("node.sqlite")
+        var store: IdeaStore? = try IdeaStore(path: path, identity: identity)
+        let idea = try store!.write(.ideaCreate(content), author: "ann").decode().id
+        try store!.write(.support(idea: idea), author: "bob")
+        let (digest, vector) = (try store!.digest(), try store!.versionVector())
+        store = nil
+        let reopened = try IdeaStore(path: path, identity: identity)
+        #expect(try reopened.digest() == digest && reopened.versionVector() == vector)
+        // The chain continues where it was, and the clock never goes back.
+        let next = try reopened.write(.support(idea: idea), author: "cat", wallMillis: 1).decode()
+        #expect(next.seq == 3)
+        #expect(next.hlc > (try reopened.ops(of: identity.nodeID, from: 2, limit: 1)[0].decode().hlc))
+        #expect(throws: StoreError.self) { try IdeaStore(path: path, identity: NodeIdentity()) }
+    }
+
+    @Test func anAcknowledgedWriteIsOnDiskBeforeAnyShutdown() throws {
+        // Copy the files while the store is still open and has never been closed or checkpointed:
+        // what a crash would leave behind. The copy must hold every acknowledged write.
+        let identity = NodeIdentity()
+        let path = dir.file("live.sqlite")
+        let live = try IdeaStore(path: path, identity: identity)
+        var written = [OpID]()
+        for i in 0..<20 {
+            written.append(try live.write(.ideaCreate(IdeaContent(title: "t\(i)", problem: "p", solution: "s")), author: "ann").decode().id)
+        }
+        let crash = dir.file("crash.sqlite")
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: crash + suffix)
+        }
+        let recovered = try IdeaStore(path: crash, identity: nil)
+        #expect(try recovered.integrityCheck() == "ok")
+        #expect(try written.allSatisfy { try recovered.idea($0) != nil })
+        #expect(try recovered.digest() == live.digest())
+    }
+}

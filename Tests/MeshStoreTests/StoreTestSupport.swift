@@ -1,0 +1,179 @@
+import Foundation
+import MeshCRDT
+import MeshModel
+import MeshStore
+import MeshWire
+
+/// A temporary directory removed when the value goes away.
+final class TempDir: @unchecked Sendable {
+    // Immutable after init; only read.
+    let path: String
+
+    init() {
+        var template = Array((NSTemporaryDirectory() + "ideamesh-test-XXXXXX").utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A seeded generator (SplitMix64): every random test can be replayed from its seed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+}
+
+let content = IdeaContent(title: "Night falls", problem: "Patients fall at night", solution: "Hourly rounding", theme: "safety")
+
+/// Copies to `target` every op `source` holds that `target` lacks, in batches of `batchSize`.
+func sync(from source: IdeaStore, to target: IdeaStore, batchSize: Int = 50) throws {
+    let theirs = try source.versionVector()
+    let mine = try target.versionVector()
+    for (origin, range) in mine.missing(comparedTo: theirs) {
+        var next = range.lowerBound
+        while next <= range.upperBound {
+            let batch = try source.ops(of: origin, from: next, limit: batchSize)
+            if batch.isEmpty { break }
+            try target.apply(batch: batch)
+            next += UInt64(batch.count)
+        }
+    }
+}
+
+/// Every op `store` holds, per origin, in seq order.
+func allOps(_ store: IdeaStore) throws -> [NodeID: [SignedOp]] {
+    var out = [NodeID: [SignedOp]]()
+    for origin in try store.versionVector().origins {
+        out[origin] = try store.ops(of: origin, from: 1, limit: .max)
+    }
+    return out
+}
+
+/// A small mesh of nodes writing random ops of every kind and syncing now and then, so the
+/// history has concurrent writes, cross-department references and follow-ups.
+struct RandomHistory {
+    var rng: SplitMix
+    let dir: TempDir
+    var nodes: [(identity: NodeIdentity, store: IdeaStore)] = []
+    var wall: UInt64 = 1_750_000_000_000
+    /// What each node made that only it may follow up: comments (with author), cycles, measures, observations.
+    var comments: [[(OpID, String)]], cycles: [[OpID]], measures: [[OpID]], observations: [[OpID]]
+    let authors = ["ann", "bob", "cat"]
+
+    init(seed: UInt64, nodes count: Int, dir: TempDir) throws {
+        rng = SplitMix(seed: seed)
+        self.dir = dir
+        for index in 0..<count {
+            let identity = NodeIdentity()
+            nodes.append((identity, try IdeaStore(path: dir.file("node\(index).sqlite"), identity: identity)))
+        }
+        comments = Array(repeating: [], count: count)
+        cycles = comments.map { _ in [] }
+        measures = cycles
+        observations = cycles
+    }
+
+    mutating func run(steps: Int) throws {
+        for _ in 0..<steps {
+            wall += UInt64(rng.below(3))  // often equal across nodes: HLC ties happen
+            if rng.chance(20) {
+                let a = rng.below(nodes.count), b = rng.below(nodes.count)
+                if a != b { try sync(from: nodes[a].store, to: nodes[b].store, batchSize: 1 + rng.below(7)) }
+            } else {
+                try write(at: rng.below(nodes.count))
+            }
+        }
+    }
+
+    mutating func write(at node: Int) throws {
+        let store = nodes[node].store
+        var author = authors[rng.below(authors.count)]
+        let ideas = try store.ideaIDs()
+        func pick<T>(_ list: [T]) -> T? { list.isEmpty ? nil : list[rng.below(list.count)] }
+        let idea = pick(ideas)
+        let body: OpBody?
+        switch rng.below(17) {
+        case 0, 1:
+            body = .ideaCreate(IdeaContent(
+                title: "idea \(rng.below(1000))", problem: "problem \(rng.below(1000))", solution: "solution \(rng.below(1000))",
+                theme: pick(["", "safety", "flow"])!, tags: rng.chance(50) ? ["t\(rng.below(4))"] : []))
+        case 2:
+            body = idea.map { .ideaEdit(idea: $0, edits: [FieldEdit(field: pick(IdeaField.allCases)!, value: "edit \(rng.below(1000))", seen: [])]) }
+        case 3:
+            body = idea.map { .statusSet(idea: $0, status: pick(IdeaStatus.allCases)!, reason: "r", seen: []) }
+        case 4, 5:
+            body = idea.map { .support(idea: $0) }
+        case 6:
+            body = idea.map { .unsupport(idea: $0, supports: []) }
+        case 7:
+            body = idea.map { .commentAdd(idea: $0, text: "comment \(rng.below(1000))") }
+        case 8:
+            // Only a comment's own author may change it.
+            let comment = pick(comments[node])
+            if let comment { author = comment.1 }
+            body = comment.map { c in
+                rng.chance(50) ? .commentEdit(comment: c.0, text: "edited \(rng.below(1000))") : .commentRetract(comment: c.0, reason: "x")
+            }
+        case 9:
+            body = .themeDefine(Theme(code: pick(["safety", "flow"])!, name: "n\(rng.below(100))", archived: rng.chance(20)))
+        case 10:
+            body = idea.map { .pdsaStart(idea: $0, plan: "plan", prediction: "pred") }
+        case 11:
+            body = pick(cycles[node]).map { c in
+                switch rng.below(3) {
+                case 0: .pdsaDo(cycle: c, notes: "did")
+                case 1: .pdsaStudy(cycle: c, notes: "saw")
+                default: .pdsaAct(cycle: c, decision: pick(PDSADecision.allCases)!, notes: "act")
+                }
+            }
+        case 12:
+            body = idea.map { .measureDefine(idea: $0, MeasureDefinition(name: "m", unit: "min", better: .lower, target: 30)) }
+        case 13:
+            body = pick(measures[node]).map { .observationRecord(measure: $0, date: Day("2026-01-\(10 + rng.below(18))")!, value: Double(rng.below(60)), note: "") }
+        case 14:
+            body = pick(observations[node]).map { .observationRetract(observation: $0, reason: "typo") }
+        case 15:
+            body = idea.map { .adopt(source: $0, content: IdeaContent(title: "", problem: "", solution: "")) }
+        default:
+            if let from = pick(ideas), let to = pick(ideas), from != to {
+                body = .link(from: from, to: to, kind: pick(LinkKind.allCases)!)
+            } else {
+                body = nil
+            }
+        }
+        guard let body else { return }
+        let signed: SignedOp
+        do {
+            signed = try store.write(body, author: rng.chance(10) && !needsAuthor(body) ? "" : author, wallMillis: wall)
+        } catch StoreError.notAllowed, StoreError.notFound {
+            return  // e.g. supporting twice: refused, as it should be
+        }
+        let id = try signed.decode().id
+        switch body {
+        case .commentAdd: comments[node].append((id, try signed.decode().author))
+        case .pdsaStart: cycles[node].append(id)
+        case .measureDefine: measures[node].append(id)
+        case .observationRecord: observations[node].append(id)
+        default: break
+        }
+    }
+
+    func needsAuthor(_ body: OpBody) -> Bool {
+        switch body {
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract: true
+        default: false
+        }
+    }
+}
