@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "MeshCRDT", "MeshModel", "MeshWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The apply path binds its hot statements through the C API (Statement+Run.swift).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -69,7 +71,8 @@ let package = Package(
             dependencies: [
                 "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                // The raw-SQLite baseline talks to the C API directly.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
 
         .testTarget(

@@ -8,13 +8,28 @@ public struct NodeID: Hashable, Comparable, Sendable {
     /// The key bytes as four big-endian words, so `<` is byte-lexicographic and hashing is cheap.
     @usableFromInline let w0, w1, w2, w3: UInt64
 
+    @usableFromInline init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+        (self.w0, self.w1, self.w2, self.w3) = (w0, w1, w2, w3)
+    }
+
+    @inlinable
     public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
         guard bytes.count == Self.byteCount else { return nil }
-        var words = [UInt64](repeating: 0, count: 4)
-        for (i, byte) in bytes.enumerated() {
-            words[i / 8] = words[i / 8] << 8 | UInt64(byte)
-        }
-        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+        let words = bytes.withContiguousStorageIfAvailable { Self.words(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { Self.words($0) }
+        (w0, w1, w2, w3) = words
+    }
+
+    /// From exactly 32 bytes of raw memory (e.g. `Data.withUnsafeBytes`).
+    public init?(raw: UnsafeRawBufferPointer) {
+        guard raw.count == Self.byteCount else { return nil }
+        (w0, w1, w2, w3) = Self.words(raw)
+    }
+
+    @usableFromInline
+    static func words(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        func word(_ i: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        return (word(0), word(1), word(2), word(3))
     }
 
     public var bytes: [UInt8] {

@@ -7,7 +7,8 @@ import MeshModel
 /// follow-ups must be the writer's own, and what the writer has seen is filled in (register heads,
 /// the supports an unsupport removes, an adoption's content).
 extension ApplySession {
-    mutating func prepareLocal(_ body: OpBody, author: String, origin: NodeID) throws -> OpBody {
+    mutating func prepareLocal(_ body: OpBody, author: String, origin: NodeID, requireTargets: Bool) throws -> OpBody {
+        self.requireTargets = requireTargets
         switch body {
         case .ideaCreate, .themeDefine, .unknown:
             return body
@@ -53,8 +54,9 @@ extension ApplySession {
         case .adopt(let source, let content):
             let target = try requireIdea(source)
             if !content.title.isEmpty { return body }
-            let row = try Row.fetchOne(
-                db, sql: "SELECT title, problem, solution, theme, tags FROM ideas WHERE id = ?", arguments: [target])!
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT title, problem, solution, theme, tags FROM ideas WHERE id = ?", arguments: [target])
+            else { throw StoreError.notFound(what: "idea to copy", id: source) }
             return .adopt(source: source, content: IdeaContent(
                 title: row["title"], problem: row["problem"], solution: row["solution"], theme: row["theme"],
                 tags: Tags.split(row["tags"])))
@@ -66,6 +68,7 @@ extension ApplySession {
     }
 
     mutating func requireIdea(_ idea: OpID) throws -> Int64 {
+        if !requireTargets { return try rid(idea) }
         guard let index = store.localIndex(idea.origin) ?? newOrigins[idea.origin] else {
             throw StoreError.notFound(what: "idea", id: idea)
         }

@@ -17,10 +17,25 @@ struct ApplySession {
     let store: IdeaStore
     /// Origins first seen in this transaction (published to the store's cache after commit).
     var newOrigins: [NodeID: Int64] = [:]
+    /// Local writes only: whether ops must find their target idea here (see `IdeaStore.write`).
+    var requireTargets = true
 
     init(db: Database, store: IdeaStore) {
         self.db = db
         self.store = store
+    }
+
+    /// Runs a statement through GRDB's statement cache: the apply path runs the same few
+    /// statements for every op, so each is compiled once per connection.
+    func exec(sql: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The same for single-value lookups.
+    func fetchOne<Value: DatabaseValueConvertible & StatementColumnConvertible>(
+        _ type: Value.Type, sql: String, arguments: StatementArguments
+    ) throws -> Value? {
+        try Value.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     // MARK: origins
@@ -35,7 +50,7 @@ struct ApplySession {
 
     mutating func index(of origin: NodeID) throws -> Int64 {
         if let index = newOrigins[origin] ?? store.localIndex(origin) { return index }
-        try db.execute(sql: "INSERT INTO origins(key) VALUES(?)", arguments: [Data(origin.bytes)])
+        try db.cachedStatement(sql: "INSERT INTO origins(key) VALUES(?)").run(Data(origin.bytes))
         let index = db.lastInsertedRowID
         newOrigins[origin] = index
         return index
@@ -44,14 +59,14 @@ struct ApplySession {
     mutating func originRow(_ origin: NodeID) throws -> OriginRow {
         let index = try index(of: origin)
         let row = try Row.fetchOne(
-            db, sql: "SELECT seq, head, hlc, forked FROM origins WHERE id = ?", arguments: [index])!
+            db.cachedStatement(sql: "SELECT seq, head, hlc, forked FROM origins WHERE id = ?"), arguments: [index])!
         return OriginRow(
             index: index, seq: UInt64(row["seq"] as Int64), head: row["head"] ?? Data(),
             hlc: row["hlc"], forked: row["forked"] as Bool)
     }
 
     func setHead(_ index: Int64, seq: UInt64, head: Data, hlc: HLC) throws {
-        try db.execute(
+        try exec(
             sql: "UPDATE origins SET seq = ?, head = ?, hlc = max(hlc, ?) WHERE id = ?",
             arguments: [Int64(seq), head, Int64(bitPattern: hlc.rawValue), index])
     }
@@ -62,7 +77,7 @@ struct ApplySession {
     }
 
     func quarantine(_ signed: SignedOp, origin: NodeID, seq: UInt64, heldHash: Data, reason: String, wallMillis: UInt64) throws {
-        try db.execute(
+        try exec(
             sql: """
                 INSERT INTO quarantine(origin, seq, held_hash, bytes, sig, reason, detected_ms)
                 VALUES(?, ?, ?, ?, ?, ?, ?)
@@ -77,7 +92,7 @@ struct ApplySession {
         let rid = RowID.make(origin: origin, seq: op.seq)
         let hlc = Int64(bitPattern: op.hlc.rawValue)
         try db.cachedStatement(sql: "INSERT INTO ops(id, hlc, bytes, sig) VALUES(?, ?, ?, ?)")
-            .execute(arguments: [rid, hlc, signed.bytes, signed.signature])
+            .run(rid, hlc, signed.bytes, signed.signature)
         try applyEffect(op, rid: rid, hlc: hlc)
     }
 
@@ -99,25 +114,24 @@ struct ApplySession {
                 target: try self.rid(idea), register: .status, writer: rid, hlc: hlc, value: status.rawValue,
                 note: reason, author: op.author, seen: seen)
         case .support(let idea):
-            try db.cachedStatement(sql: "INSERT INTO supports(id, idea, author) VALUES(?, ?, ?)")
-                .execute(arguments: [rid, try self.rid(idea), op.author])
-        case .unsupport(_, let supports):
+            try db.cachedStatement(sql: "INSERT INTO supports(idea, id, author) VALUES(?, ?, ?)")
+                .run(try self.rid(idea), rid, op.author)
+        case .unsupport(let idea, let supports):
+            let target = try self.rid(idea)
             for support in supports where support.origin == op.origin {
-                try db.execute(
-                    sql: "UPDATE supports SET live = 0 WHERE id = ? AND author = ?",
-                    arguments: [try self.rid(support), op.author])
+                try db.cachedStatement(sql: "UPDATE supports SET live = 0 WHERE idea = ? AND id = ? AND author = ?")
+                    .run(target, try self.rid(support), op.author)
             }
         case .commentAdd(let idea, let text):
             try db.cachedStatement(sql: "INSERT INTO comments(id, idea, author, hlc, text) VALUES(?, ?, ?, ?, ?)")
-                .execute(arguments: [rid, try self.rid(idea), op.author, hlc, text])
-            try db.cachedStatement(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)")
-                .execute(arguments: [rid, text])
+                .run(rid, try self.rid(idea), op.author, hlc, text)
+            try db.cachedStatement(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)").run(rid, text)
         case .commentEdit(let comment, let text):
             try changeComment(comment, by: op, hlc: hlc, newText: text, retractReason: nil)
         case .commentRetract(let comment, let reason):
             try changeComment(comment, by: op, hlc: hlc, newText: "", retractReason: reason)
         case .themeDefine(let theme):
-            try db.execute(
+            try exec(
                 sql: """
                     INSERT INTO themes(code, name, description, archived, hlc, origin, writer)
                     VALUES(?, ?, ?, ?, ?, ?, ?)
@@ -128,7 +142,7 @@ struct ApplySession {
                     """,
                 arguments: [theme.code, theme.name, theme.description, theme.archived, hlc, Data(op.origin.bytes), rid])
         case .pdsaStart(let idea, let plan, let prediction):
-            try db.execute(
+            try exec(
                 sql: "INSERT INTO cycles(id, idea, author, hlc, plan, prediction) VALUES(?, ?, ?, ?, ?, ?)",
                 arguments: [rid, try self.rid(idea), op.author, hlc, plan, prediction])
         case .pdsaDo(let cycle, let notes):
@@ -141,22 +155,23 @@ struct ApplySession {
             try db.cachedStatement(sql: """
                 INSERT INTO measures(id, idea, author, hlc, name, unit, better, target) VALUES(?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-                .execute(arguments: [rid, try self.rid(idea), op.author, hlc, measure.name, measure.unit, measure.better.rawValue, measure.target])
+                .run(rid, try self.rid(idea), op.author, hlc, measure.name, measure.unit, measure.better.rawValue, measure.target)
         case .observationRecord(let measure, let date, let value, let note):
             guard measure.origin == op.origin else { return }
             let target = try self.rid(measure)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
+            guard try fetchOne(Bool.self,
+sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
             try db.cachedStatement(sql: """
                 INSERT INTO observations(id, measure, day, value, note, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)
                 """)
-                .execute(arguments: [rid, target, date.description, value, note, op.author, hlc])
+                .run(rid, target, date.description, value, note, op.author, hlc)
         case .observationRetract(let observation, let reason):
             guard observation.origin == op.origin else { return }
-            try db.execute(
+            try exec(
                 sql: "UPDATE observations SET retracted = 1, retract_reason = ? WHERE id = ? AND retracted = 0",
                 arguments: [reason, try self.rid(observation)])
         case .link(let from, let to, let kind):
-            try db.execute(
+            try exec(
                 sql: "INSERT INTO links(id, src, dst, kind, author, hlc) VALUES(?, ?, ?, ?, ?, ?)",
                 arguments: [rid, try self.rid(from), try self.rid(to), kind.rawValue, op.author, hlc])
         case .unknown:
@@ -172,12 +187,12 @@ struct ApplySession {
             INSERT INTO ideas(id, author, hlc, title, problem, solution, theme, tags, status, adopted_from)
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?)
             """)
-            .execute(arguments: [rid, op.author, hlc, content.title, content.problem, content.solution, content.theme, tags, adoptedFrom])
+            .run(rid, op.author, hlc, content.title, content.problem, content.solution, content.theme, tags, adoptedFrom)
         try db.cachedStatement(sql: "INSERT INTO ideas_fts(rowid, title, problem, solution, tags) VALUES(?, ?, ?, ?, ?)")
-            .execute(arguments: [rid, content.title, content.problem, content.solution, tags])
+            .run(rid, content.title, content.problem, content.solution, tags)
         // Edits or status changes that arrived before the idea take effect now.
         let pending = try Int.fetchAll(
-            db, sql: "SELECT DISTINCT reg FROM reg_writes WHERE target = ?", arguments: [rid])
+            db.cachedStatement(sql: "SELECT DISTINCT reg FROM reg_writes WHERE target = ?"), arguments: [rid])
         for reg in pending { try recompute(target: rid, register: Register(rawValue: reg)!) }
     }
 
@@ -187,17 +202,17 @@ struct ApplySession {
     ) throws {
         for id in seen {
             let seenRid = try rid(id)
-            try db.execute(
+            try exec(
                 sql: "INSERT OR IGNORE INTO reg_seen(target, reg, writer) VALUES(?, ?, ?)",
                 arguments: [target, register.rawValue, seenRid])
-            try db.execute(
+            try exec(
                 sql: "UPDATE reg_writes SET live = 0 WHERE target = ? AND reg = ? AND writer = ?",
                 arguments: [target, register.rawValue, seenRid])
         }
-        let alreadySeen = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let alreadySeen = try fetchOne(Bool.self,
+            sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, writer]) != nil
-        try db.execute(
+        try exec(
             sql: """
                 INSERT INTO reg_writes(target, reg, writer, hlc, value, note, author, live)
                 VALUES(?, ?, ?, ?, ?, ?, ?, ?)
@@ -219,10 +234,11 @@ struct ApplySession {
                 WHERE w.target = ? AND w.reg = ?
                 """,
             arguments: [target, register.rawValue])
-        let creationLive = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let creationLive = try fetchOne(Bool.self,
+            sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, target]) == nil
-        let originKey = try Data.fetchOne(db, sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
+        let originKey = try fetchOne(Data.self,
+sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
         let creation = Candidate(writer: target, hlc: idea["hlc"], key: originKey, value: nil)
         let all = rows.map { Candidate(writer: $0["writer"], hlc: $0["hlc"], key: $0["key"], value: $0["value"]) }
         var current = zip(rows, all).filter { $0.0["live"] as Bool }.map(\.1)
@@ -240,7 +256,7 @@ struct ApplySession {
         let value = try winner.value ?? creationValue(of: target, register: register)
         let conflicts: Int = idea["conflicts"]
         let newConflicts = current.count > 1 ? conflicts | register.bit : conflicts & ~register.bit
-        try db.execute(
+        try exec(
             sql: "UPDATE ideas SET \(register.column) = ?, conflicts = ? WHERE id = ?",
             arguments: [value, newConflicts, target])
         if register != .status && register != .theme {
@@ -255,10 +271,10 @@ struct ApplySession {
             default: break
             }
             if new != old {
-                try db.execute(
+                try exec(
                     sql: "INSERT INTO ideas_fts(ideas_fts, rowid, title, problem, solution, tags) VALUES('delete', ?, ?, ?, ?, ?)",
                     arguments: [target, old.0, old.1, old.2, old.3])
-                try db.execute(
+                try exec(
                     sql: "INSERT INTO ideas_fts(rowid, title, problem, solution, tags) VALUES(?, ?, ?, ?, ?)",
                     arguments: [target, new.0, new.1, new.2, new.3])
             }
@@ -268,7 +284,8 @@ struct ApplySession {
     /// The value an idea was created with, read back from its op in the log.
     func creationValue(of idea: Int64, register: Register) throws -> String {
         if register == .status { return IdeaStatus.proposed.rawValue }
-        guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
+        guard let bytes = try fetchOne(Data.self,
+sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
               let op = try? OpCodec.decode(bytes)
         else { return "" }
         let content: IdeaContent
@@ -289,24 +306,25 @@ struct ApplySession {
             row["author"] as String == op.author, !(row["retracted"] as Bool),
             (row["edited_hlc"] as Int64?) ?? Int64.min < hlc
         else { return }
-        try db.execute(
+        try exec(
             sql: "INSERT INTO comments_fts(comments_fts, rowid, text) VALUES('delete', ?, ?)",
             arguments: [id, row["text"] as String])
         if let retractReason {
-            try db.execute(
+            try exec(
                 sql: "UPDATE comments SET text = '', retracted = 1, retract_reason = ?, edited_hlc = ? WHERE id = ?",
                 arguments: [retractReason, hlc, id])
         } else {
-            try db.execute(sql: "UPDATE comments SET text = ?, edited_hlc = ? WHERE id = ?", arguments: [newText, hlc, id])
-            try db.execute(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)", arguments: [id, newText])
+            try exec(sql: "UPDATE comments SET text = ?, edited_hlc = ? WHERE id = ?", arguments: [newText, hlc, id])
+            try exec(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)", arguments: [id, newText])
         }
     }
 
     mutating func cycleStep(_ cycle: OpID, by op: Op, rid: Int64, hlc: Int64, phase: String, decision: String?, notes: String) throws {
         guard cycle.origin == op.origin else { return }
         let target = try self.rid(cycle)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
-        try db.execute(
+        guard try fetchOne(Bool.self,
+sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
+        try exec(
             sql: "INSERT INTO cycle_steps(id, cycle, phase, decision, notes, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)",
             arguments: [rid, target, phase, decision, notes, op.author, hlc])
     }

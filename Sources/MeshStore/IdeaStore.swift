@@ -33,9 +33,10 @@ public final class IdeaStore: Sendable {
         config.prepareDatabase { db in
             // WAL is set by DatabasePool. FULL: the WAL is synced on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA cache_size = -16000")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // A larger page cache for the one writer; readers keep SQLite's default (2 MB).
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = -16000") }
         let migrator = Schema.migrator
         if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.schemaTooNew(try pool.read { try migrator.appliedMigrations($0).last ?? "?" })
@@ -73,13 +74,20 @@ public final class IdeaStore: Sendable {
 
     /// Makes one op at this node: validates it, fills in what it has seen, signs it, appends it to
     /// the log and applies it, in one durable transaction. Returns once the op is on disk.
+    ///
+    /// - Parameter requireTargets: refuse an op whose target idea is not here. Only a replay of a
+    ///   history recorded elsewhere (a benchmark, an import) turns this off; the op then takes
+    ///   effect when the target arrives, like any remote op.
     @discardableResult
-    public func write(_ body: OpBody, author: String, wallMillis: UInt64 = Clock.wallMillis()) throws -> SignedOp {
+    public func write(
+        _ body: OpBody, author: String, wallMillis: UInt64 = Clock.wallMillis(), requireTargets: Bool = true
+    ) throws -> SignedOp {
         guard let identity else { throw StoreError.readOnlyIdentity }
         try Self.validateAuthor(author, body: body)
         return try transaction { session in
             let origin = try session.originRow(identity.nodeID)
-            let body = try session.prepareLocal(body, author: author, origin: identity.nodeID)
+            let body = try session.prepareLocal(
+                body, author: author, origin: identity.nodeID, requireTargets: requireTargets)
             do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
             let hlc = clock.withLock { $0.tick(wallMillis: wallMillis) }
             let seq = origin.seq + 1
@@ -114,77 +122,71 @@ public final class IdeaStore: Sendable {
     /// Checks, before anything is written: one origin, contiguous seqs, the hash chain from what
     /// is held, and the origin's signature on the batch's last op (the chain covers the rest).
     /// Ops already held are skipped; a different op at a held seq is a fork: it is quarantined,
-    /// reported in the outcome, and nothing of the batch is applied.
+    /// reported in the outcome, and nothing of the batch is applied. A refused batch throws a
+    /// `BatchRejection` and changes nothing.
     @discardableResult
     public func apply(batch: [SignedOp], wallMillis: UInt64 = Clock.wallMillis()) throws -> ApplyOutcome {
-        guard !batch.isEmpty else { throw BatchRejection.empty }
+        try apply(batches: [batch], wallMillis: wallMillis)[0].get()
+    }
+
+    /// Applies several batches (of any origins) in one durable transaction: a group commit, for a
+    /// receiver draining what peers sent. Each batch is checked and applied on its own, inside its
+    /// own savepoint, exactly as `apply(batch:)` would: a refused batch changes nothing and does
+    /// not affect the others. Returns one result per batch, in order.
+    public func apply(batches: [[SignedOp]], wallMillis: UInt64 = Clock.wallMillis()) throws -> [Result<ApplyOutcome, BatchRejection>] {
+        var decoded = [Result<[Op], BatchRejection>]()
+        decoded.reserveCapacity(batches.count)
+        for batch in batches {
+            decoded.append(Result { () throws(BatchRejection) in try Self.decode(batch) })
+        }
+        var maxHLC = HLC.zero
+        let results = try transaction { session in
+            var results = [Result<ApplyOutcome, BatchRejection>]()
+            results.reserveCapacity(batches.count)
+            for (batch, ops) in zip(batches, decoded) {
+                guard case .success(let ops) = ops else {
+                    if case .failure(let rejection) = ops { results.append(.failure(rejection)) }
+                    continue
+                }
+                let registered = session.newOrigins
+                var outcome = ApplyOutcome()
+                do {
+                    try session.db.inSavepoint {
+                        outcome = try session.applyRemote(batch, ops: ops, wallMillis: wallMillis)
+                        return .commit
+                    }
+                    results.append(.success(outcome))
+                    if outcome.applied > 0 { maxHLC = max(maxHLC, ops.last!.hlc) }
+                    if let fork = outcome.fork {
+                        logger.warning("fork quarantined", metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
+                    }
+                } catch let rejection as BatchRejection {
+                    session.newOrigins = registered  // what the savepoint rolled back
+                    results.append(.failure(rejection))
+                }
+            }
+            return results
+        }
+        clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
+        return results
+    }
+
+    /// Decodes a batch and checks its shape: one origin, contiguous seqs.
+    static func decode(_ batch: [SignedOp]) throws(BatchRejection) -> [Op] {
+        guard !batch.isEmpty else { throw .empty }
         var ops = [Op]()
         ops.reserveCapacity(batch.count)
         for (index, signed) in batch.enumerated() {
             let op: Op
-            do { op = try signed.decode() } catch { throw BatchRejection.undecodable(index: index, error) }
+            do { op = try signed.decode() } catch { throw .undecodable(index: index, error) }
             if index > 0 {
-                guard op.origin == ops[0].origin else { throw BatchRejection.mixedOrigins }
-                guard op.seq == ops[index - 1].seq + 1 else { throw BatchRejection.notContiguous(index: index) }
+                guard op.origin == ops[0].origin else { throw .mixedOrigins }
+                guard op.seq == ops[index - 1].seq + 1 else { throw .notContiguous(index: index) }
             }
-            guard op.seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
+            guard op.seq <= RowID.maxSeq else { throw .seqTooLarge }
             ops.append(op)
         }
-        let origin = ops[0].origin
-        return try transaction { session in
-            let db = session.db
-            let held = try session.originRow(origin)
-            if held.forked { throw BatchRejection.originForked(origin) }
-            var outcome = ApplyOutcome()
-
-            // Ops we already hold: identical bytes are duplicates; anything else is a fork.
-            var start = 0
-            while start < ops.count, ops[start].seq <= held.seq {
-                let rid = RowID.make(origin: held.index, seq: ops[start].seq)
-                let heldBytes = try Data.fetchOne(db, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [rid])
-                if heldBytes == batch[start].bytes {
-                    outcome.duplicates += 1
-                    start += 1
-                    continue
-                }
-                // A fork claim must itself be signed by the origin, or it is just a bad op.
-                guard origin.verifies(batch[start].signature, over: batch[start].bytes) else {
-                    throw BatchRejection.badSignature(origin: origin, seq: ops[start].seq)
-                }
-                try session.quarantine(
-                    batch[start], origin: origin, seq: ops[start].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
-                    reason: "different op at a held seq", wallMillis: wallMillis)
-                try db.execute(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [held.index])
-                logger.warning("fork quarantined", metadata: ["origin": "\(origin.short)", "seq": "\(ops[start].seq)"])
-                return ApplyOutcome(applied: 0, duplicates: outcome.duplicates, fork: ForkReport(origin: origin, seq: ops[start].seq))
-            }
-            guard start < ops.count else { return outcome }
-
-            // New ops: they must continue the chain we hold, and the origin must have signed the last.
-            guard ops[start].seq == held.seq + 1 else {
-                throw BatchRejection.gap(origin: origin, held: held.seq, first: ops[start].seq)
-            }
-            var prev = held.head
-            for index in start..<ops.count {
-                guard ops[index].prev.elementsEqual(prev) else {
-                    throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
-                }
-                prev = OpHash.of(batch[index].bytes)
-            }
-            guard let last = batch.last, let lastOp = ops.last, origin.verifies(last.signature, over: last.bytes) else {
-                throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
-            }
-
-            var maxHLC = HLC(rawValue: UInt64(bitPattern: held.hlc))
-            for index in start..<ops.count {
-                try session.append(batch[index], op: ops[index], origin: held.index)
-                maxHLC = max(maxHLC, ops[index].hlc)
-                outcome.applied += 1
-            }
-            try session.setHead(held.index, seq: lastOp.seq, head: prev, hlc: maxHLC)
-            clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
-            return outcome
-        }
+        return ops
     }
 
     // MARK: reading the log

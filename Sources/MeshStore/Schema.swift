@@ -82,13 +82,14 @@ enum Schema {
                     PRIMARY KEY(target, reg, writer)
                 ) WITHOUT ROWID;
 
+                -- Keyed by idea first: counts and lookups are per idea, and one B-tree serves both.
                 CREATE TABLE supports(
-                    id INTEGER PRIMARY KEY,
                     idea INTEGER NOT NULL,
+                    id INTEGER NOT NULL,                -- the support op
                     author TEXT NOT NULL,
-                    live INTEGER NOT NULL DEFAULT 1
-                );
-                CREATE INDEX supports_idea ON supports(idea);
+                    live INTEGER NOT NULL DEFAULT 1,
+                    PRIMARY KEY(idea, id)
+                ) WITHOUT ROWID;
 
                 CREATE TABLE comments(
                     id INTEGER PRIMARY KEY,

@@ -55,6 +55,11 @@ public enum OpHash {
     public static let byteCount = 32
 
     public static func of(_ bytes: Data) -> Data {
-        Data(SHA256.hash(data: bytes))
+        SHA256.hash(data: bytes).withUnsafeBytes { Data($0) }
+    }
+
+    /// Whether `hash` (an op's `prev`) equals `data`, without generic byte iteration.
+    public static func equal(_ hash: [UInt8], _ data: Data) -> Bool {
+        hash.count == data.count && hash.withUnsafeBytes { a in data.withUnsafeBytes { b in a.elementsEqual(b) } }
     }
 }

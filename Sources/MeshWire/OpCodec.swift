@@ -43,7 +43,7 @@ public enum OpCodec {
         } catch {
             throw .malformed("\(error)")
         }
-        guard let origin = NodeID(bytes: wire.origin) else { throw .badOrigin }
+        guard let origin = wire.origin.withUnsafeBytes({ NodeID(raw: $0) }) else { throw .badOrigin }
         guard wire.seq >= 1 else { throw .badSeq }
         guard wire.seq == 1 ? wire.prev.isEmpty : wire.prev.count == OpHash.byteCount else { throw .badPrev }
         return Op(
@@ -63,7 +63,7 @@ public enum OpCodec {
     static func id(_ ref: WireOpRef, origin: NodeID) -> OpID? {
         guard ref.seq >= 1 else { return nil }
         if ref.origin.isEmpty { return OpID(origin: origin, seq: ref.seq) }
-        guard let other = NodeID(bytes: ref.origin) else { return nil }
+        guard let other = ref.origin.withUnsafeBytes({ NodeID(raw: $0) }) else { return nil }
         return OpID(origin: other, seq: ref.seq)
     }
 

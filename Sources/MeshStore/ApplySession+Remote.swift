@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import MeshCRDT
+import MeshModel
+import MeshWire
+
+extension ApplySession {
+    /// Checks and applies one decoded batch of one origin (see `IdeaStore.apply(batch:)`).
+    /// Throws a `BatchRejection` before writing anything when the batch is refused.
+    mutating func applyRemote(_ batch: [SignedOp], ops: [Op], wallMillis: UInt64) throws -> ApplyOutcome {
+        let origin = ops[0].origin
+        let held = try originRow(origin)
+        if held.forked { throw BatchRejection.originForked(origin) }
+        var outcome = ApplyOutcome()
+
+        // Ops we already hold: identical bytes are duplicates; anything else is a fork.
+        var start = 0
+        while start < ops.count, ops[start].seq <= held.seq {
+            let rid = RowID.make(origin: held.index, seq: ops[start].seq)
+            let heldBytes = try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [rid])
+            if heldBytes == batch[start].bytes {
+                outcome.duplicates += 1
+                start += 1
+                continue
+            }
+            // A fork claim must itself be signed by the origin, or it is just a bad op.
+            guard origin.verifies(batch[start].signature, over: batch[start].bytes) else {
+                throw BatchRejection.badSignature(origin: origin, seq: ops[start].seq)
+            }
+            try quarantine(
+                batch[start], origin: origin, seq: ops[start].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
+                reason: "different op at a held seq", wallMillis: wallMillis)
+            try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [held.index])
+            return ApplyOutcome(applied: 0, duplicates: outcome.duplicates, fork: ForkReport(origin: origin, seq: ops[start].seq))
+        }
+        guard start < ops.count else { return outcome }
+
+        // New ops: they must continue the chain we hold, and the origin must have signed the last.
+        guard ops[start].seq == held.seq + 1 else {
+            throw BatchRejection.gap(origin: origin, held: held.seq, first: ops[start].seq)
+        }
+        var prev = held.head
+        for index in start..<ops.count {
+            guard OpHash.equal(ops[index].prev, prev) else {
+                throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
+            }
+            prev = OpHash.of(batch[index].bytes)
+        }
+        let last = batch[batch.count - 1]
+        guard origin.verifies(last.signature, over: last.bytes) else {
+            throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
+        }
+
+        var maxHLC = HLC(rawValue: UInt64(bitPattern: held.hlc))
+        for index in start..<ops.count {
+            try append(batch[index], op: ops[index], origin: held.index)
+            maxHLC = max(maxHLC, ops[index].hlc)
+            outcome.applied += 1
+        }
+        try setHead(held.index, seq: ops[ops.count - 1].seq, head: prev, hlc: maxHLC)
+        return outcome
+    }
+}
