@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import MeshCRDT
+import MeshModel
+import MeshStore
+import MeshWire
+
+/// `ideamesh-bench store`: the store's write paths on a standard workload.
+///
+/// 1. local: replays the workload as local writes, one store per department (validate, sign,
+///    append, apply, durable commit per op);
+/// 2. raw baseline: the same op bytes and idea/comment texts into bare tables (see RawBaseline);
+/// 3. remote: streams every department's ops, as batches of one origin, into a fresh store (chain
+///    and signature checks, views, FTS), one durable commit per batch.
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Local write, remote apply and a raw SQLite baseline on a workload file.")
+
+    @Option(help: ArgumentHelp("Workload file (JSON lines from workload.py).", valueName: "file"))
+    var workload: String
+
+    @Option(help: ArgumentHelp("Directory for the databases (default: a temporary one, removed afterwards).", valueName: "dir"))
+    var dir: String?
+
+    @Option(help: "Ops per remote batch (one origin's ops, checked as a unit).")
+    var batch = 500
+
+    @Option(help: "Ops per remote transaction: batches are group-committed up to this many ops (1: one transaction per batch).")
+    var groupOps = 8192
+
+    @Flag(help: "Reuse the department stores an earlier run left in --dir (skips and omits the local phase).")
+    var reuseLocal = false
+
+    func validate() throws {
+        guard batch >= 1 && batch <= 10_000 else { throw ValidationError("--batch must be 1…10000") }
+        guard groupOps >= 1 && groupOps <= 100_000 else { throw ValidationError("--group-ops must be 1…100000") }
+        guard FileManager.default.isReadableFile(atPath: workload) else { throw ValidationError("cannot read \(workload)") }
+        if reuseLocal && dir == nil { throw ValidationError("--reuse-local needs --dir") }
+    }
+
+    func run() throws {
+        let temporary = dir == nil
+        let base = dir ?? NSTemporaryDirectory() + "ideamesh-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        defer { if temporary { try? FileManager.default.removeItem(atPath: base) } }
+        for name in ["remote.sqlite", "raw.sqlite"] {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: "\(base)/\(name)\(suffix)") }
+        }
+
+        let local = reuseLocal ? try reuse(base) : try replayLocally(into: base)
+        let raw = try rawBaseline(sources: local.paths, at: base + "/raw.sqlite")
+
+        ProcessStats.releaseFreeMemory()  // what phase 1 freed must not count as phase 3's peak
+        ProcessStats.resetPeakRSS()
+        let remote = try IdeaStore(path: base + "/remote.sqlite", identity: nil)
+        var remoteSeconds = 0.0
+        var applied = 0
+        var group = [[SignedOp]]()
+        var groupCount = 0
+        func commitGroup() throws {
+            let results = try Stopwatch.time(&remoteSeconds) { try remote.apply(batches: group) }
+            for result in results { applied += try result.get().applied }
+            group.removeAll(keepingCapacity: true)
+            groupCount = 0
+        }
+        for path in local.paths {
+            let source = try IdeaStore(path: path, identity: nil)
+            try source.forEachBatch(batchSize: batch) { ops in
+                group.append(ops)
+                groupCount += ops.count
+                if groupCount >= groupOps { try commitGroup() }
+            }
+        }
+        if !group.isEmpty { try commitGroup() }
+        let remotePeak = ProcessStats.peakRSS()
+        guard applied == local.ops, try remote.opCount() == local.ops else {
+            throw BenchError("remote apply stored \(applied) ops of \(local.ops)")
+        }
+        try remote.checkpoint()
+
+        var report: [String: Any] = [
+            "bench": "store",
+            "workload": workload,
+            "ops": local.ops,
+            "departments": local.paths.count,
+            "local_write": [
+                "ops": local.ops,
+                "refused": local.refused,
+                "seconds": local.seconds,
+                "ops_per_s": Double(local.ops) / local.seconds,
+                "p50_ms": local.latencies.percentile(0.5) * 1000,
+                "p99_ms": local.latencies.percentile(0.99) * 1000,
+            ],
+            "remote_apply": [
+                "ops": applied,
+                "batch": batch,
+                "group_ops": groupOps,
+                "seconds": remoteSeconds,
+                "ops_per_s": Double(applied) / remoteSeconds,
+                "peak_rss_bytes": remotePeak,
+                "db_bytes": try remote.databaseBytes(),
+            ],
+            "raw_baseline": [
+                "ops": raw.ops,
+                "seconds": raw.seconds,
+                "ops_per_s": Double(raw.ops) / raw.seconds,
+                "db_bytes": (try? FileManager.default.attributesOfItem(atPath: base + "/raw.sqlite")[.size] as? Int) ?? 0,
+            ],
+            "remote_vs_raw": (Double(applied) / remoteSeconds) / (Double(raw.ops) / raw.seconds),
+        ]
+        if reuseLocal { report["local_write"] = nil }
+        let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+
+    struct LocalResult {
+        var paths: [String] = []
+        var ops = 0
+        var refused = 0
+        var seconds = 0.0
+        var latencies: [Double] = []
+    }
+
+    /// Phase 1: every workload line as a local write at its department's store.
+    func replayLocally(into base: String) throws -> LocalResult {
+        var result = LocalResult()
+        var stores: [String: IdeaStore] = [:]
+        var storeOf: [NodeID: IdeaStore] = [:]
+        var ids: [String: OpID] = [:]
+        let decoder = JSONDecoder()
+        for (number, line) in try LineReader(path: workload) {
+            let w: WorkloadOp
+            do { w = try decoder.decode(WorkloadOp.self, from: line) } catch {
+                throw BenchError("\(workload):\(number): not a workload op: \(error)")
+            }
+            let store: IdeaStore
+            if let existing = stores[w.dept] {
+                store = existing
+            } else {
+                let path = "\(base)/\(w.dept).sqlite"
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                let identity = NodeIdentity()
+                store = try IdeaStore(path: path, identity: identity)
+                stores[w.dept] = store
+                storeOf[identity.nodeID] = store
+                result.paths.append(path)
+            }
+            func ref(_ key: String?) throws -> OpID {
+                guard let key, let id = ids[key] else { throw BenchError("\(workload):\(number): unknown reference \(key ?? "nil")") }
+                return id
+            }
+            let body: OpBody
+            switch w.op {
+            case "idea":
+                body = .ideaCreate(IdeaContent(title: w.title ?? "", problem: w.problem ?? "", solution: w.solution ?? "", theme: w.theme ?? ""))
+            case "support":
+                body = .support(idea: try ref(w.idea))
+            case "comment":
+                body = .commentAdd(idea: try ref(w.idea), text: w.text ?? "")
+            case "status":
+                guard let status = w.status.flatMap(IdeaStatus.init(rawValue:)) else { throw BenchError("\(workload):\(number): bad status") }
+                body = .statusSet(idea: try ref(w.idea), status: status, reason: "", seen: [])
+            case "measure":
+                guard let better = w.better.flatMap(Direction.init(rawValue:)) else { throw BenchError("\(workload):\(number): bad direction") }
+                body = .measureDefine(idea: try ref(w.idea), MeasureDefinition(name: w.name ?? "", unit: w.unit ?? "", better: better))
+            case "observe":
+                guard let date = w.date.flatMap(Day.init), let value = w.value else { throw BenchError("\(workload):\(number): bad observation") }
+                body = .observationRecord(measure: try ref(w.measure), date: date, value: value, note: "")
+            case "adopt":
+                // The adopter copies the source idea, as `ideamesh adopt` does; here from the source's store.
+                let source = try ref(w.idea)
+                guard let content = try storeOf[source.origin]?.idea(source)?.content else {
+                    throw BenchError("\(workload):\(number): adopted idea not found")
+                }
+                body = .adopt(source: source, content: content)
+            default:
+                throw BenchError("\(workload):\(number): unknown op \(w.op)")
+            }
+            let watch = Stopwatch()
+            let signed: SignedOp
+            do {
+                signed = try store.write(body, author: w.anonymous == true ? "" : w.by, requireTargets: false)
+            } catch StoreError.notAllowed {
+                result.refused += 1  // e.g. the same person supporting the same idea twice
+                continue
+            }
+            let elapsed = watch.seconds
+            result.seconds += elapsed
+            result.latencies.append(elapsed)
+            result.ops += 1
+            if let key = w.id { ids[key] = OpID(origin: try signed.decode().origin, seq: try signed.decode().seq) }
+        }
+        return result
+    }
+
+    /// The department stores of an earlier run, instead of phase 1.
+    func reuse(_ base: String) throws -> LocalResult {
+        var result = LocalResult()
+        result.paths = try FileManager.default.contentsOfDirectory(atPath: base)
+            .filter { $0.hasPrefix("d") && $0.hasSuffix(".sqlite") }.sorted().map { "\(base)/\($0)" }
+        guard !result.paths.isEmpty else { throw BenchError("no department stores in \(base)") }
+        result.ops = try result.paths.reduce(0) { $0 + (try IdeaStore(path: $1, identity: nil).opCount()) }
+        return result
+    }
+
+    /// Phase 2: the raw SQLite baseline over the same op bytes and texts.
+    func rawBaseline(sources: [String], at path: String) throws -> (ops: Int, seconds: Double) {
+        let raw = try RawBaseline(path: path)
+        var ops = 0
+        for source in sources {
+            try IdeaStore(path: source, identity: nil).forEachBatch(batchSize: batch) { batch in
+                for signed in batch {
+                    let texts: (String, String, String)?
+                    switch try signed.decode().body {  // untimed: only the inserts are timed
+                    case .ideaCreate(let c), .adopt(_, let c): texts = (c.title, c.problem, c.solution)
+                    case .commentAdd(_, let text): texts = (text, "", "")
+                    default: texts = nil
+                    }
+                    ops += 1
+                    try raw.insert(id: Int64(ops), bytes: signed.bytes, signature: signed.signature, texts: texts)
+                }
+            }
+        }
+        try raw.commit()
+        return (ops, raw.seconds)
+    }
+}
