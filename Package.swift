@@ -85,6 +85,7 @@ let package = Package(
                 "MeshStore", "MeshWire", "MeshModel", "MeshCRDT",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "IdeameshdTests", dependencies: ["MeshNode", "MeshStore", "MeshWire"]),
+        // End-to-end: runs the real executables (built because the target depends on them).
+        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire"]),
     ]
 )
