@@ -6,17 +6,18 @@ import MeshWire
 
 extension ApplySession {
     /// Checks and applies one decoded batch of one origin (see `IdeaStore.apply(batch:)`).
-    /// Throws a `BatchRejection` before writing anything when the batch is refused.
+    /// Every check comes before the first write: a refused batch throws a `BatchRejection` having
+    /// written nothing, so group commits need no savepoints.
     mutating func applyRemote(_ batch: [SignedOp], ops: [Op], wallMillis: UInt64) throws -> ApplyOutcome {
         let origin = ops[0].origin
-        let held = try originRow(origin)
+        let held = try heldState(origin)
         if held.forked { throw BatchRejection.originForked(origin) }
         var outcome = ApplyOutcome()
 
         // Ops we already hold: identical bytes are duplicates; anything else is a fork.
         var start = 0
-        while start < ops.count, ops[start].seq <= held.seq {
-            let rid = RowID.make(origin: held.index, seq: ops[start].seq)
+        while start < ops.count, ops[start].seq <= held.seq, let index = held.index {
+            let rid = RowID.make(origin: index, seq: ops[start].seq)
             let heldBytes = try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [rid])
             if heldBytes == batch[start].bytes {
                 outcome.duplicates += 1
@@ -30,7 +31,7 @@ extension ApplySession {
             try quarantine(
                 batch[start], origin: origin, seq: ops[start].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
                 reason: "different op at a held seq", wallMillis: wallMillis)
-            try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [held.index])
+            try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [index])
             return ApplyOutcome(applied: 0, duplicates: outcome.duplicates, fork: ForkReport(origin: origin, seq: ops[start].seq))
         }
         guard start < ops.count else { return outcome }
@@ -51,13 +52,15 @@ extension ApplySession {
             throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
         }
 
+        // Checked: from here on, only writes.
+        let originIndex = try held.index ?? index(of: origin)
         var maxHLC = HLC(rawValue: UInt64(bitPattern: held.hlc))
         for index in start..<ops.count {
-            try append(batch[index], op: ops[index], origin: held.index)
+            try append(batch[index], op: ops[index], origin: originIndex)
             maxHLC = max(maxHLC, ops[index].hlc)
             outcome.applied += 1
         }
-        try setHead(held.index, seq: ops[ops.count - 1].seq, head: prev, hlc: maxHLC)
+        try setHead(originIndex, seq: ops[ops.count - 1].seq, head: prev, hlc: maxHLC)
         return outcome
     }
 }

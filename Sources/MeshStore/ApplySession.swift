@@ -65,6 +65,14 @@ struct ApplySession {
             hlc: row["hlc"], forked: row["forked"] as Bool)
     }
 
+    /// What is held of `origin`, without registering it (nil index: never seen here).
+    func heldState(_ origin: NodeID) throws -> (index: Int64?, seq: UInt64, head: Data, hlc: Int64, forked: Bool) {
+        guard let index = newOrigins[origin] ?? store.localIndex(origin) else { return (nil, 0, Data(), 0, false) }
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, head, hlc, forked FROM origins WHERE id = ?"), arguments: [index])!
+        return (index, UInt64(row["seq"] as Int64), row["head"] ?? Data(), row["hlc"], row["forked"] as Bool)
+    }
+
     func setHead(_ index: Int64, seq: UInt64, head: Data, hlc: HLC) throws {
         try exec(
             sql: "UPDATE origins SET seq = ?, head = ?, hlc = max(hlc, ?) WHERE id = ?",
@@ -159,8 +167,8 @@ struct ApplySession {
         case .observationRecord(let measure, let date, let value, let note):
             guard measure.origin == op.origin else { return }
             let target = try self.rid(measure)
-            guard try fetchOne(Bool.self,
-sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
+            guard try fetchOne(
+            Bool.self, sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
             try db.cachedStatement(sql: """
                 INSERT INTO observations(id, measure, day, value, note, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -209,8 +217,8 @@ sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { r
                 sql: "UPDATE reg_writes SET live = 0 WHERE target = ? AND reg = ? AND writer = ?",
                 arguments: [target, register.rawValue, seenRid])
         }
-        let alreadySeen = try fetchOne(Bool.self,
-            sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let alreadySeen = try fetchOne(
+            Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, writer]) != nil
         try exec(
             sql: """
@@ -225,20 +233,21 @@ sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { r
     /// (by hlc, then origin key) and its conflict bit to whether there is more than one.
     func recompute(target: Int64, register: Register) throws {
         guard let idea = try Row.fetchOne(
-            db, sql: "SELECT hlc, title, problem, solution, tags, conflicts FROM ideas WHERE id = ?", arguments: [target])
+            db.cachedStatement(sql: "SELECT hlc, title, problem, solution, tags, conflicts FROM ideas WHERE id = ?"),
+            arguments: [target])
         else { return }
         struct Candidate { let writer: Int64; let hlc: Int64; let key: Data; let value: String? }
         let rows = try Row.fetchAll(
-            db, sql: """
+            db.cachedStatement(sql: """
                 SELECT w.writer, w.hlc, w.value, w.live, o.key FROM reg_writes w JOIN origins o ON o.id = w.writer >> 40
                 WHERE w.target = ? AND w.reg = ?
-                """,
+                """),
             arguments: [target, register.rawValue])
-        let creationLive = try fetchOne(Bool.self,
-            sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let creationLive = try fetchOne(
+            Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, target]) == nil
-        let originKey = try fetchOne(Data.self,
-sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
+        let originKey = try fetchOne(
+            Data.self, sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
         let creation = Candidate(writer: target, hlc: idea["hlc"], key: originKey, value: nil)
         let all = rows.map { Candidate(writer: $0["writer"], hlc: $0["hlc"], key: $0["key"], value: $0["value"]) }
         var current = zip(rows, all).filter { $0.0["live"] as Bool }.map(\.1)
@@ -284,8 +293,8 @@ sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
     /// The value an idea was created with, read back from its op in the log.
     func creationValue(of idea: Int64, register: Register) throws -> String {
         if register == .status { return IdeaStatus.proposed.rawValue }
-        guard let bytes = try fetchOne(Data.self,
-sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
+        guard let bytes = try fetchOne(
+            Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
               let op = try? OpCodec.decode(bytes)
         else { return "" }
         let content: IdeaContent
@@ -302,7 +311,7 @@ sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
         guard comment.origin == op.origin else { return }
         let id = try rid(comment)
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT author, text, retracted, edited_hlc FROM comments WHERE id = ?", arguments: [id]),
+            db.cachedStatement(sql: "SELECT author, text, retracted, edited_hlc FROM comments WHERE id = ?"), arguments: [id]),
             row["author"] as String == op.author, !(row["retracted"] as Bool),
             (row["edited_hlc"] as Int64?) ?? Int64.min < hlc
         else { return }
@@ -322,8 +331,8 @@ sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
     mutating func cycleStep(_ cycle: OpID, by op: Op, rid: Int64, hlc: Int64, phase: String, decision: String?, notes: String) throws {
         guard cycle.origin == op.origin else { return }
         let target = try self.rid(cycle)
-        guard try fetchOne(Bool.self,
-sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
+        guard try fetchOne(
+            Bool.self, sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
         try exec(
             sql: "INSERT INTO cycle_steps(id, cycle, phase, decision, notes, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)",
             arguments: [rid, target, phase, decision, notes, op.author, hlc])

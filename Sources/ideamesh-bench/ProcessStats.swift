@@ -43,6 +43,8 @@ struct Stopwatch {
 }
 
 extension Array where Element == Double {
+    var median: Double { percentile(0.5) }
+
     func percentile(_ p: Double) -> Double {
         guard !isEmpty else { return 0 }
         let sorted = self.sorted()

@@ -10,8 +10,10 @@ final class RawBaseline {
     private var insertText: OpaquePointer?
     private(set) var seconds = 0.0
 
-    init(path: String) throws {
+    /// - Parameter pageSize: nil for SQLite's default.
+    init(path: String, pageSize: Int?) throws {
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw BenchError("raw baseline: cannot open \(path)") }
+        if let pageSize { try exec("PRAGMA page_size = \(pageSize)") }
         try exec("PRAGMA journal_mode = WAL")
         try exec("PRAGMA synchronous = FULL")
         try exec("CREATE TABLE ops(id INTEGER PRIMARY KEY, bytes BLOB NOT NULL, sig BLOB NOT NULL)")

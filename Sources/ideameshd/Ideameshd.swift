@@ -7,8 +7,8 @@ struct Ideameshd: ParsableCommand {
         commandName: "ideameshd",
         abstract: "The ideamesh department daemon: holds the idea store and shares it with other departments.",
         discussion: """
-            Every department runs one ideameshd. It keeps the whole organisation's ideas in a local
-            SQLite store and gossips with other departments' daemons; staff and admins use the
+            Every department runs one ideameshd. It keeps the whole organisation's ideas in a local \
+            SQLite store and gossips with other departments' daemons; staff and admins use the \
             `ideamesh` CLI against it.
 
             Start with `ideameshd init --data DIR --dept NAME`.
@@ -20,8 +20,8 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a node: a new identity, a commented config and an empty store in DIR.",
         discussion: """
-            Writes DIR/identity.key (the node's Ed25519 key, mode 0600), DIR/ideameshd.toml and
-            DIR/ideamesh.sqlite. Refuses to overwrite an existing identity: a node's identity is its id
+            Writes DIR/identity.key (the node's Ed25519 key, mode 0600), DIR/ideameshd.toml and \
+            DIR/ideamesh.sqlite. Refuses to overwrite an existing identity: a node's identity is its id \
             in the mesh, and replacing it would orphan everything it wrote.
             """)
 
