@@ -130,3 +130,40 @@ struct IntegrityTests {
         #expect(try recovered.digest() == live.digest())
     }
 }
+
+/// Group commit: several batches in one transaction, each accepted or refused on its own.
+struct GroupCommitTests {
+    let dir = TempDir()
+
+    @Test func aRefusedBatchInAGroupChangesNothingAndSparesTheOthers() throws {
+        let a = NodeIdentity(), b = NodeIdentity(), c = NodeIdentity()
+        func ops(_ identity: NodeIdentity, _ name: String) throws -> [SignedOp] {
+            let store = try IdeaStore(path: dir.file(name), identity: identity)
+            try store.write(.ideaCreate(content), author: "ann")
+            try store.write(.themeDefine(Theme(code: "t-\(identity.nodeID.short)", name: name)), author: "ann")
+            return try store.ops(of: identity.nodeID, from: 1, limit: .max)
+        }
+        let good1 = try ops(a, "a.sqlite"), good2 = try ops(c, "c.sqlite")
+        var forged = try ops(b, "b.sqlite")
+        forged[1] = SignedOp(bytes: forged[1].bytes, signature: NodeIdentity().sign(forged[1].bytes))
+
+        let grouped = try IdeaStore(path: dir.file("grouped.sqlite"), identity: nil)
+        let results = try grouped.apply(batches: [good1, forged, good2, []])
+        #expect(try results[0].get().applied == 2)
+        #expect(throws: BatchRejection.badSignature(origin: b.nodeID, seq: 2)) { try results[1].get() }
+        #expect(try results[2].get().applied == 2)
+        #expect(throws: BatchRejection.empty) { try results[3].get() }
+
+        // The same as applying only the good batches, one by one: the refused one left no trace.
+        let separate = try IdeaStore(path: dir.file("separate.sqlite"), identity: nil)
+        try separate.apply(batch: good1)
+        try separate.apply(batch: good2)
+        #expect(try grouped.digest() == separate.digest())
+        #expect(try grouped.versionVector() == separate.versionVector())
+        #expect(try grouped.versionVector()[b.nodeID].seq == 0)
+
+        // The refused origin can still come in whole later.
+        try grouped.apply(batch: try IdeaStore(path: dir.file("b.sqlite"), identity: b).ops(of: b.nodeID, from: 1, limit: .max))
+        #expect(try grouped.versionVector()[b.nodeID].seq == 2)
+    }
+}
