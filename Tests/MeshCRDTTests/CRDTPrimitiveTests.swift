@@ -87,7 +87,7 @@ struct MultiValueRegisterTests {
     /// random order, give the same current set and winner.
     @Test func anyDeliveryOrderGivesTheSameState() async {
         await propertyCheck(count: 200, input: Gen.int(in: 0...Int.max)) { seed in
-            var rng = SplitMix(seed: UInt64(seed))
+            var rng = SplitMix64(seed: UInt64(seed))
             let nodes = (1...3).map { NodeID(bytes: [UInt8](repeating: UInt8($0), count: 32))! }
             var writes = [MultiValueRegister<Int>.Write]()
             for seq in 1...UInt64(rng.next() % 12 + 1) {
@@ -123,15 +123,16 @@ struct MultiValueRegisterTests {
     }
 }
 
-/// A small seeded generator (SplitMix64), so every random test run can be reproduced.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+struct SplitMix64Tests {
+    @Test func matchesTheReferenceSequence() {
+        // Reference values of SplitMix64 seeded with 1234567 (Vigna's splitmix64.c).
+        var rng = SplitMix64(seed: 1_234_567)
+        #expect(rng.next() == 6_457_827_717_110_365_317)
+        #expect(rng.next() == 3_203_168_211_198_807_973)
+    }
+
+    @Test func aSeedReproducesARun() {
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+        #expect((0..<100).map { _ in a.below(1000) } == (0..<100).map { _ in b.below(1000) })
     }
 }

@@ -36,7 +36,7 @@ struct ConvergenceTests {
         // Deliver the same ops to fresh stores: per origin in order, interleaved across origins at
         // random, in random batch sizes, with duplicates and overlapping redelivery.
         let ops = try allOps(stores[0])
-        var rng = SplitMix(seed: seed ^ 0xA5A5)
+        var rng = SplitMix64(seed: seed ^ 0xA5A5)
         for trial in 0..<2 {
             let fresh = try IdeaStore(path: dir.file("fresh\(trial).sqlite"), identity: nil)
             var next = ops.mapValues { _ in 0 }

@@ -19,22 +19,6 @@ final class TempDir: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A seeded generator (SplitMix64): every random test can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
-
 let content = IdeaContent(title: "Night falls", problem: "Patients fall at night", solution: "Hourly rounding", theme: "safety")
 
 /// Copies to `target` every op `source` holds that `target` lacks, in batches of `batchSize`.
@@ -64,7 +48,7 @@ func allOps(_ store: IdeaStore) throws -> [NodeID: [SignedOp]] {
 /// A small mesh of nodes writing random ops of every kind and syncing now and then, so the
 /// history has concurrent writes, cross-department references and follow-ups.
 struct RandomHistory {
-    var rng: SplitMix
+    var rng: SplitMix64
     let dir: TempDir
     var nodes: [(identity: NodeIdentity, store: IdeaStore)] = []
     var wall: UInt64 = 1_750_000_000_000
@@ -73,7 +57,7 @@ struct RandomHistory {
     let authors = ["ann", "bob", "cat"]
 
     init(seed: UInt64, nodes count: Int, dir: TempDir) throws {
-        rng = SplitMix(seed: seed)
+        rng = SplitMix64(seed: seed)
         self.dir = dir
         for index in 0..<count {
             let identity = NodeIdentity()
