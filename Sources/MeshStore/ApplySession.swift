@@ -99,8 +99,8 @@ struct ApplySession {
     mutating func append(_ signed: SignedOp, op: Op, origin: Int64) throws {
         let rid = RowID.make(origin: origin, seq: op.seq)
         let hlc = Int64(bitPattern: op.hlc.rawValue)
-        try db.cachedStatement(sql: "INSERT INTO ops(id, hlc, bytes, sig) VALUES(?, ?, ?, ?)")
-            .run(rid, hlc, signed.bytes, signed.signature)
+        try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig) VALUES(?, ?, ?)")
+            .run(rid, signed.bytes, signed.signature)
         try applyEffect(op, rid: rid, hlc: hlc)
     }
 
@@ -199,6 +199,7 @@ struct ApplySession {
         try db.cachedStatement(sql: "INSERT INTO ideas_fts(rowid, title, problem, solution, tags) VALUES(?, ?, ?, ?, ?)")
             .run(rid, content.title, content.problem, content.solution, tags)
         // Edits or status changes that arrived before the idea take effect now.
+        guard try fetchOne(Bool.self, sql: "SELECT 1 FROM reg_writes WHERE target = ? LIMIT 1", arguments: [rid]) != nil else { return }
         let pending = try Int.fetchAll(
             db.cachedStatement(sql: "SELECT DISTINCT reg FROM reg_writes WHERE target = ?"), arguments: [rid])
         for reg in pending { try recompute(target: rid, register: Register(rawValue: reg)!) }

@@ -26,7 +26,6 @@ enum Schema {
                 -- The op log: bytes verbatim as signed by the origin.
                 CREATE TABLE ops(
                     id INTEGER PRIMARY KEY,             -- origin index << 40 | seq
-                    hlc INTEGER NOT NULL,
                     bytes BLOB NOT NULL,
                     sig BLOB NOT NULL
                 );
