@@ -8,8 +8,9 @@ extension ApplySession {
     /// Checks and applies one decoded batch of one origin (see `IdeaStore.apply(batch:)`).
     /// Every check comes before the first write: a refused batch throws a `BatchRejection` having
     /// written nothing, so group commits need no savepoints.
-    mutating func applyRemote(_ batch: [SignedOp], ops: [Op], wallMillis: UInt64) throws -> ApplyOutcome {
-        let origin = ops[0].origin
+    mutating func applyRemote(_ prepared: PreparedBatch, wallMillis: UInt64) throws -> ApplyOutcome {
+        let batch = prepared.batch, ops = prepared.ops
+        let origin = prepared.origin
         let held = try heldState(origin)
         if held.forked { throw BatchRejection.originForked(origin) }
         var outcome = ApplyOutcome()
@@ -45,10 +46,9 @@ extension ApplySession {
             guard OpHash.equal(ops[index].prev, prev) else {
                 throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
             }
-            prev = OpHash.of(batch[index].bytes)
+            prev = prepared.hashes[index]
         }
-        let last = batch[batch.count - 1]
-        guard origin.verifies(last.signature, over: last.bytes) else {
+        guard prepared.lastSignatureValid else {
             throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
         }
 

@@ -19,6 +19,7 @@ public final class IdeaStore: Sendable {
     let clock: Mutex<HybridClock>
     /// origin key → local index. Only grows; filled from the origins table at open.
     let originIndex: Mutex<[NodeID: Int64]>
+    let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the store at `path`.
     ///
@@ -39,13 +40,14 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        // The one writer: a larger page cache (readers keep SQLite's 2 MB), and a checkpoint once
-        // the WAL holds 64 MiB rather than SQLite's 1000 pages, so catching up on a long history
-        // does not copy the WAL into the database after every group commit.
+        // The one writer: a larger page cache (readers keep SQLite's 2 MB), and no checkpoints of
+        // its own: the Checkpointer copies the WAL into the database beside it once the WAL holds
+        // 64 MiB, so catching up on a long history never waits for a checkpoint.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -16000")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(64 * 1024 * 1024 / IdeaStore.pageSize)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
+        checkpointer = try Checkpointer(databasePath: path, thresholdBytes: 64 << 20, logger: logger)
         let migrator = Schema.migrator
         if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.schemaTooNew(try pool.read { try migrator.appliedMigrations($0).last ?? "?" })
@@ -147,24 +149,26 @@ public final class IdeaStore: Sendable {
     /// changes nothing and does not affect the others. Returns one result per batch, in order.
     /// Throws only when the database itself fails, and then nothing of the group is applied.
     public func apply(batches: [[SignedOp]], wallMillis: UInt64 = Clock.wallMillis()) throws -> [Result<ApplyOutcome, BatchRejection>] {
-        var decoded = [Result<[Op], BatchRejection>]()
-        decoded.reserveCapacity(batches.count)
-        for batch in batches {
-            decoded.append(Result { () throws(BatchRejection) in try Self.decode(batch) })
-        }
+        try apply(prepared: PreparedBatch.prepare(batches), wallMillis: wallMillis)
+    }
+
+    /// The same for batches already prepared (see `PreparedBatch`), e.g. on another thread.
+    public func apply(
+        prepared: [Result<PreparedBatch, BatchRejection>], wallMillis: UInt64 = Clock.wallMillis()
+    ) throws -> [Result<ApplyOutcome, BatchRejection>] {
         var maxHLC = HLC.zero
         let results = try transaction { session in
             var results = [Result<ApplyOutcome, BatchRejection>]()
-            results.reserveCapacity(batches.count)
-            for (batch, ops) in zip(batches, decoded) {
-                switch ops {
+            results.reserveCapacity(prepared.count)
+            for batch in prepared {
+                switch batch {
                 case .failure(let rejection):
                     results.append(.failure(rejection))
-                case .success(let ops):
+                case .success(let batch):
                     do {
-                        let outcome = try session.applyRemote(batch, ops: ops, wallMillis: wallMillis)
+                        let outcome = try session.applyRemote(batch, wallMillis: wallMillis)
                         results.append(.success(outcome))
-                        if outcome.applied > 0 { maxHLC = max(maxHLC, ops[ops.count - 1].hlc) }
+                        if outcome.applied > 0 { maxHLC = max(maxHLC, batch.ops[batch.count - 1].hlc) }
                         if let fork = outcome.fork {
                             logger.warning("fork quarantined", metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
                         }
@@ -177,24 +181,6 @@ public final class IdeaStore: Sendable {
         }
         clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
         return results
-    }
-
-    /// Decodes a batch and checks its shape: one origin, contiguous seqs.
-    static func decode(_ batch: [SignedOp]) throws(BatchRejection) -> [Op] {
-        guard !batch.isEmpty else { throw .empty }
-        var ops = [Op]()
-        ops.reserveCapacity(batch.count)
-        for (index, signed) in batch.enumerated() {
-            let op: Op
-            do { op = try signed.decode() } catch { throw .undecodable(index: index, error) }
-            if index > 0 {
-                guard op.origin == ops[0].origin else { throw .mixedOrigins }
-                guard op.seq == ops[index - 1].seq + 1 else { throw .notContiguous(index: index) }
-            }
-            guard op.seq <= RowID.maxSeq else { throw .seqTooLarge }
-            ops.append(op)
-        }
-        return ops
     }
 
     // MARK: reading the log
@@ -259,8 +245,10 @@ public final class IdeaStore: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
-    /// Writes the WAL back into the database file.
+    /// Writes the WAL back into the database file and empties it (waits for a background
+    /// checkpoint first).
     public func checkpoint() throws {
+        checkpointer.drain()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
@@ -279,6 +267,7 @@ public final class IdeaStore: Sendable {
         if !newOrigins.isEmpty {
             originIndex.withLock { $0.merge(newOrigins) { old, _ in old } }
         }
+        checkpointer.didCommit()
         return result
     }
 }

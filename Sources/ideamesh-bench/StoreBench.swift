@@ -79,6 +79,8 @@ struct StoreBench: ParsableCommand {
                 "ops_per_s": remote.median,
                 "ops_per_s_samples": remote,
                 "peak_rss_bytes": last.peakRSS,
+                "writer_idle_seconds": last.writerIdleSeconds,
+                "seconds": last.seconds,
                 "db_bytes": last.dbBytes,
             ],
             "raw_baseline": [
@@ -113,39 +115,57 @@ struct StoreBench: ParsableCommand {
         var seconds = 0.0
         var peakRSS = 0
         var dbBytes: Int64 = 0
+        /// Time the applying thread waited for the next prepared group (0: the writer is the bottleneck).
+        var writerIdleSeconds = 0.0
         var opsPerSecond: Double { Double(applied) / seconds }
     }
 
-    /// Phase 3: every department's ops, as batches of one origin, into a fresh store; timed are
-    /// the apply calls (checks, views, FTS, durable group commits) and the final checkpoint, not
-    /// the reading of the sources.
+    /// Phase 3: every department's ops, as batches of one origin, into a fresh store. As a
+    /// receiver would, a second thread reads and prepares the next group (decode, hashes,
+    /// signature: no database) while the store's writer applies the current one. Timed: wall
+    /// clock from the first read to the final checkpoint, so reading the sources counts against
+    /// the store too (the raw baseline times only its inserts).
     func remoteApply(sources: [String], at path: String, expected: Int) throws -> RemoteResult {
         removeDatabase(path)
         ProcessStats.resetPeakRSS()
         var result = RemoteResult()
         let remote = try IdeaStore(path: path, identity: nil)
-        var group = [[SignedOp]]()
-        var groupCount = 0
-        func commitGroup() throws {
-            let results = try Stopwatch.time(&result.seconds) { try remote.apply(batches: group) }
-            for outcome in results { result.applied += try outcome.get().applied }
-            group.removeAll(keepingCapacity: true)
-            groupCount = 0
-        }
-        for source in sources {
-            try IdeaStore(path: source, identity: nil).forEachBatch(batchSize: batch) { ops in
-                group.append(ops)
-                groupCount += ops.count
-                if groupCount >= groupOps { try commitGroup() }
+        typealias Group = [Result<PreparedBatch, BatchRejection>]
+        let queue = BoundedQueue<Result<Group, BenchError>>(capacity: 2)
+        let (batch, groupOps) = (self.batch, self.groupOps)
+        let watch = Stopwatch()
+        let producer = Thread {
+            do {
+                var group = [[SignedOp]]()
+                var count = 0
+                for source in sources {
+                    try IdeaStore(path: source, identity: nil).forEachBatch(batchSize: batch) { ops in
+                        group.append(ops)
+                        count += ops.count
+                        if count >= groupOps {
+                            queue.push(.success(PreparedBatch.prepare(group)))
+                            group.removeAll(keepingCapacity: true)
+                            count = 0
+                        }
+                    }
+                }
+                if !group.isEmpty { queue.push(.success(PreparedBatch.prepare(group))) }
+            } catch {
+                queue.push(.failure(BenchError("reading the department stores: \(error)")))
             }
+            queue.close()
         }
-        if !group.isEmpty { try commitGroup() }
+        producer.start()
+        while let group = Stopwatch.time(&result.writerIdleSeconds, { queue.pop() }) {
+            for outcome in try remote.apply(prepared: try group.get()) { result.applied += try outcome.get().applied }
+        }
+        // Like the raw baseline's commit, which checkpoints its WAL into the database.
+        try remote.checkpoint()
+        result.seconds = watch.seconds
         result.peakRSS = ProcessStats.peakRSS()
         guard result.applied == expected, try remote.opCount() == expected else {
             throw BenchError("remote apply stored \(result.applied) ops of \(expected)")
         }
-        // Timed like the raw baseline's commit, which checkpoints its WAL into the database.
-        try Stopwatch.time(&result.seconds) { try remote.checkpoint() }
         result.dbBytes = try remote.databaseBytes()
         return result
     }
