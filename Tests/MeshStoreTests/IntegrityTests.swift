@@ -1,7 +1,7 @@
 import Foundation
 import MeshCRDT
 import MeshModel
-@testable import MeshStore
+import MeshStore
 import MeshWire
 import Testing
 
@@ -165,30 +165,5 @@ struct GroupCommitTests {
         // The refused origin can still come in whole later.
         try grouped.apply(batch: try IdeaStore(path: dir.file("b.sqlite"), identity: b).ops(of: b.nodeID, from: 1, limit: .max))
         #expect(try grouped.versionVector()[b.nodeID].seq == 2)
-    }
-}
-
-struct CheckpointerTests {
-    let dir = TempDir()
-
-    @Test func aCommitPastTheThresholdCheckpointsBesideTheWriter() throws {
-        let path = dir.file("node.sqlite")
-        let store = try IdeaStore(path: path, identity: NodeIdentity())
-        for i in 0..<20 {
-            try store.write(.ideaCreate(IdeaContent(title: "t\(i)", problem: "p", solution: "s")), author: "ann")
-        }
-        func databaseFileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int }
-        let before = try databaseFileSize()
-        // Below the threshold nothing happens…
-        let idle = try Checkpointer(databasePath: path, thresholdBytes: 1 << 40, logger: .init(label: "test"))
-        idle.didCommit()
-        idle.drain()
-        #expect(try databaseFileSize() == before)
-        // …past it, the WAL's pages are copied into the database file.
-        let checkpointer = try Checkpointer(databasePath: path, thresholdBytes: 1, logger: .init(label: "test"))
-        checkpointer.didCommit()
-        checkpointer.drain()
-        #expect(try databaseFileSize() > before)
-        #expect(try store.integrityCheck() == "ok")
     }
 }
