@@ -83,6 +83,7 @@ let package = Package(
             name: "MeshStoreTests",
             dependencies: [
                 "MeshStore", "MeshWire", "MeshModel", "MeshCRDT",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // End-to-end: runs the real executables (built because the target depends on them).

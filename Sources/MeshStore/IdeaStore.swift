@@ -19,6 +19,7 @@ public final class IdeaStore: Sendable {
     let clock: Mutex<HybridClock>
     /// origin key → local index. Only grows; filled from the origins table at open.
     let originIndex: Mutex<[NodeID: Int64]>
+    let checkpointer: Checkpointer
 
     /// Opens (creating if needed) the store at `path`.
     ///
@@ -39,14 +40,15 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        // The one writer: a larger page cache (readers keep SQLite's 2 MB), and a checkpoint once
-        // the WAL holds 64 MiB rather than SQLite's 1000 pages, so catching up on a long history
-        // does not copy the WAL into the database after every group commit. (A checkpointer on a
-        // second connection was tried and removed: triggered by the WAL file's size, which never
-        // shrinks, it checkpointed after every commit and halved local write speed.)
-        try pool.writeWithoutTransaction { db in
+        // The one writer: a larger page cache (readers keep SQLite's 2 MB), and checkpoints by the
+        // Checkpointer: beside the writer every 16 MiB of WAL growth, by the writer at 64 MiB, so
+        // a long catch-up rarely waits for one and the WAL stays bounded.
+        checkpointer = try Checkpointer(
+            databasePath: path, backgroundFrames: Int32((16 << 20) / IdeaStore.pageSize),
+            writerFrames: Int32((64 << 20) / IdeaStore.pageSize), logger: logger)
+        try pool.writeWithoutTransaction { [checkpointer] db in
             try db.execute(sql: "PRAGMA cache_size = -16000")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \((64 << 20) / IdeaStore.pageSize)")
+            checkpointer.install(on: db)
         }
         let migrator = Schema.migrator
         if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
@@ -245,8 +247,15 @@ public final class IdeaStore: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
+    deinit {
+        // The writer connection must not call into the checkpointer once it is gone.
+        try? pool.writeWithoutTransaction { [checkpointer] db in checkpointer.uninstall(from: db) }
+        checkpointer.drain()
+    }
+
     /// Writes the WAL back into the database file and empties it.
     public func checkpoint() throws {
+        checkpointer.drain()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 

@@ -1,7 +1,8 @@
+import GRDB
 import Foundation
 import MeshCRDT
 import MeshModel
-import MeshStore
+@testable import MeshStore
 import MeshWire
 import Testing
 
@@ -165,5 +166,74 @@ struct GroupCommitTests {
         // The refused origin can still come in whole later.
         try grouped.apply(batch: try IdeaStore(path: dir.file("b.sqlite"), identity: b).ops(of: b.nodeID, from: 1, limit: .max))
         #expect(try grouped.versionVector()[b.nodeID].seq == 2)
+    }
+}
+
+struct CheckpointerTests {
+    let dir = TempDir()
+
+    /// A WAL database with a Checkpointer installed on its writer.
+    func database(background: Int32, writer: Int32) throws -> (DatabasePool, Checkpointer, String) {
+        let path = dir.file("db.sqlite")
+        let pool = try DatabasePool(path: path)
+        let checkpointer = try Checkpointer(databasePath: path, backgroundFrames: background, writerFrames: writer, logger: .init(label: "test"))
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE t(x BLOB)")
+            checkpointer.install(on: db)
+        }
+        return (pool, checkpointer, path)
+    }
+
+    func insert(_ pool: DatabasePool, commits: Int) throws {
+        for _ in 0..<commits {
+            try pool.write { try $0.execute(sql: "INSERT INTO t(x) VALUES(zeroblob(3000))") }
+        }
+    }
+
+    @Test func aBackgroundCheckpointCopiesTheWALIntoTheDatabase() throws {
+        let (pool, checkpointer, path) = try database(background: 8, writer: 100_000)
+        defer { try? pool.writeWithoutTransaction { checkpointer.uninstall(from: $0) } }
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        try insert(pool, commits: 20)
+        checkpointer.drain()
+        #expect(checkpointer.runs.withLock { $0 }.background >= 1)
+        #expect(checkpointer.runs.withLock { $0 }.writer == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int > before)
+    }
+
+    @Test func checkpointsOncePerGrowthStepNotPerCommitWhenTheWALCannotRestart() throws {
+        let (pool, checkpointer, path) = try database(background: 8, writer: 100_000)
+        defer { try? pool.writeWithoutTransaction { checkpointer.uninstall(from: $0) } }
+        // A reader holding an old snapshot keeps the WAL from restarting, as a busy mesh does:
+        // the WAL only grows, and a trigger on its size alone would fire after every commit.
+        var readerConfig = Configuration()
+        readerConfig.allowsUnsafeTransactions = true  // this reader means to hold its snapshot
+        let reader = try DatabaseQueue(path: path, configuration: readerConfig)
+        try reader.inDatabase { db in
+            try db.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM t")
+        }
+        defer { try? reader.inDatabase { try $0.execute(sql: "COMMIT") } }
+        for _ in 0..<60 {
+            try insert(pool, commits: 1)
+            checkpointer.drain()  // a slow writer: every checkpoint has finished before the next commit
+        }
+        let runs = checkpointer.runs.withLock { $0 }
+        let frames = try pool.writeWithoutTransaction { try $0.checkpoint(.passive) }.walFrameCount
+        #expect(frames >= 60, "the WAL did keep growing")
+        #expect(runs.background >= 1)
+        #expect(runs.background <= Int(frames) / 8 + 1, "\(runs.background) background checkpoints for \(frames) frames")
+    }
+
+    @Test func theWriterCheckpointsAtTheBackstopSoTheWALRestarts() throws {
+        let (pool, checkpointer, _) = try database(background: 1_000_000, writer: 6)
+        defer { try? pool.writeWithoutTransaction { checkpointer.uninstall(from: $0) } }
+        try insert(pool, commits: 30)
+        let runs = checkpointer.runs.withLock { $0 }
+        #expect(runs.background == 0)
+        #expect(runs.writer >= 3)
+        // The WAL restarted: it holds only the frames since the last restart, not all 30 commits'.
+        let frames = try pool.writeWithoutTransaction { try $0.checkpoint(.passive) }.walFrameCount
+        #expect(frames < 12)
     }
 }
