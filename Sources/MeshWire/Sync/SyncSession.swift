@@ -1,0 +1,145 @@
+import MeshCRDT
+
+/// One peer connection's sync logic, as a pure state machine: events in, actions out. The
+/// connection adapter performs the actions (sends bytes, reads ops from the store, applies
+/// batches) and reports back. Time comes in as a parameter. See Protocol/PROTOCOL.md.
+///
+/// What it does: both sides send Hello with their version vector; each then streams what the
+/// other lacks, per origin, in batches of at most `batchOps`, round-robin across origins, one
+/// batch each time the adapter's socket can take more (`nextBatch`), so backpressure is the
+/// socket's. Ops that arrive later (written here or learned from another peer) are streamed the
+/// same way. A Have every `haveIntervalMillis` repairs anything missed.
+public struct SyncSession: Sendable {
+    public struct Config: Sendable {
+        public var batchOps: Int
+        public var haveIntervalMillis: UInt64
+
+        public init(batchOps: Int = 256, haveIntervalMillis: UInt64 = 30_000) {
+            precondition(batchOps >= 1)
+            self.batchOps = batchOps
+            self.haveIntervalMillis = haveIntervalMillis
+        }
+    }
+
+    public enum Action: Equatable, Sendable {
+        case send(SyncMessage)
+        /// Send the ops of `origin` from seq `from`, at most `count` of them, as one batch.
+        case sendOps(origin: NodeID, from: UInt64, count: Int)
+        /// Apply this batch to the store, then report `applied` or `rejected`.
+        case apply([SignedOp])
+        /// Close the connection (after sending Goodbye with the reason, where possible).
+        case close(reason: String)
+    }
+
+    public enum Phase: Equatable, Sendable {
+        case idle, awaitingHello, syncing, closed
+    }
+
+    public let config: Config
+    public private(set) var phase = Phase.idle
+    /// What this node holds, as last reported by the adapter.
+    public private(set) var local = VersionVector()
+    /// What the peer holds, as far as we know: its last vector, plus what we have sent it since.
+    public private(set) var peer = VersionVector()
+    public private(set) var peerDepartment = ""
+    /// Origins in the order they take turns.
+    private var rotation: [NodeID] = []
+    private var turn = 0
+    private var lastHaveMillis: UInt64 = 0
+
+    public init(config: Config = Config()) {
+        self.config = config
+    }
+
+    /// The connection is up (handshake done): say Hello.
+    public mutating func start(local: VersionVector, department: String, nowMillis: UInt64) -> [Action] {
+        precondition(phase == .idle, "start once")
+        self.local = local
+        phase = .awaitingHello
+        lastHaveMillis = nowMillis
+        return [.send(.hello(version: SyncMessage.protocolVersion, department: department, vector: local))]
+    }
+
+    public mutating func receive(_ message: SyncMessage, nowMillis: UInt64) -> [Action] {
+        switch (phase, message) {
+        case (.closed, _), (.idle, _):
+            return []
+        case (.awaitingHello, .hello(let version, let department, let vector)):
+            guard version == SyncMessage.protocolVersion else {
+                return close("unsupported protocol version \(version) (this node speaks \(SyncMessage.protocolVersion))")
+            }
+            peer = vector
+            peerDepartment = department
+            phase = .syncing
+            return []
+        case (.awaitingHello, _):
+            return close("expected Hello first")
+        case (.syncing, .hello):
+            return close("Hello sent twice")
+        case (.syncing, .have(let vector)):
+            // Authoritative: resend from what the peer says it holds (duplicates are harmless).
+            for origin in Set(vector.origins).union(peer.origins) {
+                var head = peer[origin]
+                head.seq = vector[origin].seq
+                peer[origin] = head
+            }
+            return []
+        case (.syncing, .batch(let ops)):
+            return [.apply(ops)]
+        case (.syncing, .goodbye(let reason)):
+            phase = .closed
+            return [.close(reason: "peer said goodbye: \(reason)")]
+        }
+    }
+
+    /// The adapter applied a batch from this peer: the peer holds at least up to `seq` of `origin`.
+    public mutating func applied(origin: NodeID, through seq: UInt64, local: VersionVector) {
+        self.local = local
+        if peer[origin].seq < seq { peer[origin] = OriginHead(seq: seq, hash: []) }
+    }
+
+    /// The adapter could not apply a batch from this peer. A gap means our views of each other
+    /// drifted (resend our vector); anything else is a misbehaving peer.
+    public mutating func rejected(gap: Bool, reason: String, local: VersionVector) -> [Action] {
+        self.local = local
+        if gap { return [.send(.have(local))] }
+        return close("refused a batch: \(reason)")
+    }
+
+    /// This node's store advanced (a local write, or ops learned from another peer).
+    public mutating func localAdvanced(_ vector: VersionVector) {
+        local = vector
+    }
+
+    /// The socket can take more: the next batch to send, if the peer lacks anything. Takes the
+    /// origins in turn, so one long history does not hold up the others.
+    public mutating func nextBatch() -> Action? {
+        guard phase == .syncing else { return nil }
+        let lacking = local.origins.filter { local[$0].seq > peer[$0].seq }
+        guard !lacking.isEmpty else { return nil }
+        for origin in lacking where !rotation.contains(origin) { rotation.append(origin) }
+        for step in 0..<rotation.count {
+            let index = (turn + step) % rotation.count
+            let origin = rotation[index]
+            let have = local[origin].seq, sent = peer[origin].seq
+            guard have > sent else { continue }
+            let count = Int(min(UInt64(config.batchOps), have - sent))
+            peer[origin] = OriginHead(seq: sent + UInt64(count), hash: [])  // optimistic: in flight
+            turn = index + 1
+            return .sendOps(origin: origin, from: sent + 1, count: count)
+        }
+        return nil
+    }
+
+    /// Time passed: a periodic Have when due.
+    public mutating func tick(nowMillis: UInt64) -> [Action] {
+        guard phase == .syncing, nowMillis >= lastHaveMillis + config.haveIntervalMillis else { return [] }
+        lastHaveMillis = nowMillis
+        return [.send(.have(local))]
+    }
+
+    private mutating func close(_ reason: String) -> [Action] {
+        phase = .closed
+        return [.send(.goodbye(reason: reason)), .close(reason: reason)]
+    }
+}
