@@ -349,3 +349,126 @@ struct NoiseTests {
         #expect(NoiseError.messageTooLong(byteCount: 70000).description.contains("65535"))
     }
 }
+
+// MARK: - Interop with the PyPI package noiseprotocol
+
+extension NoiseTests {
+    static let responderScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Interop/noise_responder.py")
+
+    /// Whether `python3 -c "import noise"` succeeds (`pip install noiseprotocol`).
+    static let pythonNoiseAvailable: Bool = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import noise.connection"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
+    static func hexString(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The Python responder, spoken to one JSON line at a time.
+    final class PythonResponder {
+        let process = Process()
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        var buffer = Data()
+
+        init(staticKey: Curve25519.KeyAgreement.PrivateKey, psk: [UInt8], prologue: [UInt8]) throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [
+                "python3", NoiseTests.responderScript.path, NoiseTests.hexString(Array(staticKey.rawRepresentation)),
+                NoiseTests.hexString(psk), NoiseTests.hexString(prologue),
+            ]
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+        }
+
+        /// Sends one request; the reply, or nil when the responder ended instead (see `finish()`).
+        func exchange(_ request: [String: String]) throws -> [String: String]? {
+            var line = try JSONEncoder().encode(request)
+            line.append(0x0A)
+            try input.fileHandleForWriting.write(contentsOf: line)
+            while true {
+                if let newline = buffer.firstIndex(of: 0x0A) {
+                    let reply = buffer[buffer.startIndex..<newline]
+                    buffer = Data(buffer[(newline + 1)...])
+                    return try JSONDecoder().decode([String: String].self, from: reply)
+                }
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                buffer.append(chunk)
+            }
+        }
+
+        /// Why the responder ended, for a failure message.
+        func ended() -> String {
+            guard let end = try? finish() else { return "responder state unknown" }
+            return "exit status \(end.status): \(end.errors)"
+        }
+
+        /// Closes its input and waits: the exit status and what it wrote to stderr.
+        func finish() throws -> (status: Int32, errors: String) {
+            try input.fileHandleForWriting.close()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+    }
+
+    @Test(.enabled(if: pythonNoiseAvailable, "skipped: needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
+    func interopWithNoiseprotocolAsResponder() throws {
+        let initiatorStatic = Curve25519.KeyAgreement.PrivateKey(), responderStatic = Curve25519.KeyAgreement.PrivateKey()
+        let psk = (0..<32).map { _ in UInt8.random(in: 0...255) }, prologue = Array("ideamesh interop".utf8)
+        var initiator = try NoiseHandshake(role: .initiator, staticKey: initiatorStatic, psk: psk, prologue: prologue)
+        let python = try PythonResponder(staticKey: responderStatic, psk: psk, prologue: prologue)
+
+        let m1 = try initiator.writeMessage(payload: Array("first".utf8))
+        let reply1 = try #require(try python.exchange(["message": Self.hexString(m1)]), "responder ended: \(python.ended())")
+        #expect(reply1["payload"] == Self.hexString(Array("first".utf8)))
+        let m2 = Self.hex(try #require(reply1["message"]))
+        #expect(try initiator.readMessage(m2) == Array("hello from noiseprotocol".utf8))
+        #expect(initiator.remoteStaticKey?.rawRepresentation == responderStatic.publicKey.rawRepresentation)
+
+        let m3 = try initiator.writeMessage(payload: Array("third".utf8))
+        let reply3 = try #require(try python.exchange(["message": Self.hexString(m3)]), "responder ended: \(python.ended())")
+        #expect(reply3["payload"] == Self.hexString(Array("third".utf8)))
+        #expect(initiator.isComplete)
+        #expect(reply3["handshake_hash"] == Self.hexString(initiator.handshakeHash))
+        #expect(reply3["remote_static"] == Self.hexString(Array(initiatorStatic.publicKey.rawRepresentation)))
+
+        var (send, receive) = try initiator.split()
+        for round in 0..<3 {
+            let plaintext = Array("transport \(round)".utf8)
+            let reply = try #require(
+                try python.exchange(["transport": Self.hexString(try send.encrypt(plaintext))]),
+                "responder ended: \(python.ended())")
+            #expect(reply["plaintext"] == Self.hexString(plaintext))
+            #expect(try receive.decrypt(Self.hex(try #require(reply["transport"]))) == plaintext.reversed())
+        }
+        let end = try python.finish()
+        #expect(end.status == 0, "\(end.errors)")
+    }
+
+    @Test(.enabled(if: pythonNoiseAvailable, "skipped: needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
+    func noiseprotocolRefusesOurFirstMessageUnderAnotherPSK() throws {
+        var initiator = try NoiseHandshake(
+            role: .initiator, staticKey: .init(), psk: Array(repeating: 1, count: 32), prologue: [])
+        let python = try PythonResponder(staticKey: .init(), psk: Array(repeating: 2, count: 32), prologue: [])
+        let m1 = try initiator.writeMessage(payload: Array("first".utf8))
+        #expect(try python.exchange(["message": Self.hexString(m1)]) == nil)
+        let end = try python.finish()
+        #expect(end.status != 0)
+        #expect(end.errors.contains("InvalidTag") || end.errors.contains("Invalid"), "\(end.errors)")
+    }
+}
