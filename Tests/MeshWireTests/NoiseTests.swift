@@ -426,7 +426,7 @@ extension NoiseTests {
         }
     }
 
-    @Test(.enabled(if: pythonNoiseAvailable, "skipped: needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
+    @Test(.enabled(if: pythonNoiseAvailable, "needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
     func interopWithNoiseprotocolAsResponder() throws {
         let initiatorStatic = Curve25519.KeyAgreement.PrivateKey(), responderStatic = Curve25519.KeyAgreement.PrivateKey()
         let psk = (0..<32).map { _ in UInt8.random(in: 0...255) }, prologue = Array("ideamesh interop".utf8)
@@ -460,7 +460,7 @@ extension NoiseTests {
         #expect(end.status == 0, "\(end.errors)")
     }
 
-    @Test(.enabled(if: pythonNoiseAvailable, "skipped: needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
+    @Test(.enabled(if: pythonNoiseAvailable, "needs python3 with the PyPI package noiseprotocol (pip install noiseprotocol)"))
     func noiseprotocolRefusesOurFirstMessageUnderAnotherPSK() throws {
         var initiator = try NoiseHandshake(
             role: .initiator, staticKey: .init(), psk: Array(repeating: 1, count: 32), prologue: [])
