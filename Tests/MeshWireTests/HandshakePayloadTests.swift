@@ -37,8 +37,8 @@ struct HandshakePayloadTests {
         let psk = [UInt8](repeating: 7, count: 32)
         let (aID, bID) = (NodeIdentity(), NodeIdentity())
         let (aKey, bKey) = (Curve25519.KeyAgreement.PrivateKey(), Curve25519.KeyAgreement.PrivateKey())
-        var initiator = try NoiseHandshake(role: .initiator, staticKey: aKey, psk: psk, prologue: Array("ideamesh/1".utf8))
-        var responder = try NoiseHandshake(role: .responder, staticKey: bKey, psk: psk, prologue: Array("ideamesh/1".utf8))
+        var initiator = try NoiseHandshake(role: .initiator, staticKey: aKey, psk: psk, prologue: HandshakePayload.noisePrologue)
+        var responder = try NoiseHandshake(role: .responder, staticKey: bKey, psk: psk, prologue: HandshakePayload.noisePrologue)
         _ = try responder.readMessage(initiator.writeMessage(payload: []))
         let m2 = try responder.writeMessage(payload: HandshakePayload(identity: bID, staticKey: bKey.publicKey, department: "B").encode())
         let p2 = try HandshakePayload.decode(initiator.readMessage(m2))
@@ -51,8 +51,8 @@ struct HandshakePayloadTests {
         #expect(initiator.isComplete && responder.isComplete && initiator.handshakeHash == responder.handshakeHash)
 
         // A stranger with another network key learns nothing and gets nowhere: message 1 fails.
-        var stranger = try NoiseHandshake(role: .initiator, staticKey: Curve25519.KeyAgreement.PrivateKey(), psk: [UInt8](repeating: 8, count: 32), prologue: Array("ideamesh/1".utf8))
-        var fresh = try NoiseHandshake(role: .responder, staticKey: bKey, psk: psk, prologue: Array("ideamesh/1".utf8))
+        var stranger = try NoiseHandshake(role: .initiator, staticKey: Curve25519.KeyAgreement.PrivateKey(), psk: [UInt8](repeating: 8, count: 32), prologue: HandshakePayload.noisePrologue)
+        var fresh = try NoiseHandshake(role: .responder, staticKey: bKey, psk: psk, prologue: HandshakePayload.noisePrologue)
         #expect(throws: NoiseError.self) { try fresh.readMessage(stranger.writeMessage(payload: [])) }
     }
 }

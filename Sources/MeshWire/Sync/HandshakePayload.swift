@@ -12,6 +12,10 @@ public struct HandshakePayload: Equatable, Sendable {
 
     static let context = Array("ideamesh noise static key v1".utf8)
 
+    /// The Noise prologue of every ideamesh handshake (PROTOCOL.md §2): both sides hash it in, so
+    /// a handshake of another protocol, or another version of this one, fails.
+    public static let noisePrologue = Array("ideamesh/1".utf8)
+
     /// The payload for `identity`, handshaking with the Noise static key `staticKey`.
     public init(identity: NodeIdentity, staticKey: Curve25519.KeyAgreement.PublicKey, department: String) {
         nodeID = identity.nodeID
