@@ -36,6 +36,8 @@ let package = Package(
             exclude: ["Generated/README.md"]),
 
         // IO layers.
+        // The libuv façade: one loop thread, TCP, Unix sockets, timers, wake-ups. Only it imports CLibUV.
+        .target(name: "MeshNet", dependencies: ["CLibUV", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "MeshStore",
             dependencies: [
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "MeshNode",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "CLibUV",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -79,6 +81,7 @@ let package = Package(
             name: "MeshCRDTTests",
             dependencies: ["MeshCRDT", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"]),
+        .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(
             name: "MeshStoreTests",
             dependencies: [
