@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // libuv, from the system (apt: libuv1-dev). Only MeshNet imports it.
@@ -52,6 +53,7 @@ let package = Package(
             dependencies: [
                 "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
 
         // Executables: wiring only.
@@ -80,7 +82,9 @@ let package = Package(
         .testTarget(
             name: "MeshCRDTTests",
             dependencies: ["MeshCRDT", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"]),
+        // Vectors/ and Interop/ are read from the source tree at test time (#filePath).
+        .testTarget(
+            name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"], exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(
             name: "MeshStoreTests",
@@ -90,6 +94,6 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // End-to-end: runs the real executables (built because the target depends on them).
-        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire"]),
+        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshCRDT"]),
     ]
 )

@@ -1,0 +1,169 @@
+import Foundation
+import MeshCRDT
+import TOMLKit
+
+/// A node's configuration (`ideameshd.toml`), validated. Every key is documented in
+/// Config/ideameshd.example.toml; unknown keys are errors, so a typo is caught, not ignored.
+public struct NodeConfig: Equatable, Sendable {
+    /// The department this node serves (a label for people).
+    public var department: String
+    /// Where to accept peers; nil: accept none (this node only dials out).
+    public var listen: PeerAddress?
+    /// The organisation's network key file (absolute once loaded).
+    public var networkKeyFile: String
+    /// Peers to dial at start.
+    public var seeds: [PeerAddress]
+    /// The most peer connections kept open at once.
+    public var maxConnections: Int
+    /// Node ids allowed to connect (and to be connected to).
+    public var trustedNodes: [NodeID]
+    /// The control socket's path (absolute once loaded).
+    public var controlSocket: String
+    /// OS users and groups whose control requests may use admin commands.
+    public var adminUsers: [String]
+    public var adminGroups: [String]
+
+    public static let defaultPort = 7420
+
+    /// Loads and validates `path`; relative paths in it are relative to its directory.
+    public static func load(path: String) throws(ConfigError) -> NodeConfig {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigError(file: path, key: nil, problem: "cannot read it: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    public static func parse(_ text: String, file: String, directory: String) throws(ConfigError) -> NodeConfig {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw ConfigError(file: file, key: nil, problem: "line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw ConfigError(file: file, key: nil, problem: "\(error)")
+        }
+        var reader = Reader(table: table, file: file)
+        try reader.only(["node", "network", "trust", "control"], in: nil)
+        let node = try reader.table("node", required: true)
+        let network = try reader.table("network", required: false)
+        let trust = try reader.table("trust", required: false)
+        let control = try reader.table("control", required: false)
+        try reader.only(["department"], in: "node")
+        try reader.only(["listen", "network_key_file", "seeds", "max_connections"], in: "network")
+        try reader.only(["nodes"], in: "trust")
+        try reader.only(["socket", "admin_users", "admin_groups"], in: "control")
+
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
+        }
+        let department = try reader.string("department", in: node, section: "node") ?? ""
+        guard !department.trimmingCharacters(in: .whitespaces).isEmpty, department.count <= 80 else {
+            throw reader.error("node.department", "must be 1-80 characters")
+        }
+        let listen = try reader.string("listen", in: network, section: "network").map { text throws(ConfigError) in
+            guard let address = PeerAddress(text) else { throw reader.error("network.listen", "\"\(text)\" is not host:port (e.g. \"0.0.0.0:7420\" or \"[::]:7420\")") }
+            return address
+        }
+        let seeds = try reader.strings("seeds", in: network, section: "network").map { text throws(ConfigError) in
+            guard let address = PeerAddress(text) else { throw reader.error("network.seeds", "\"\(text)\" is not host:port") }
+            return address
+        }
+        let maxConnections = try reader.int("max_connections", in: network, section: "network") ?? 8
+        guard (1...256).contains(maxConnections) else { throw reader.error("network.max_connections", "must be 1-256") }
+        let trusted = try reader.strings("nodes", in: trust, section: "trust").map { text throws(ConfigError) in
+            guard let id = NodeID(base32: text) else { throw reader.error("trust.nodes", "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints)") }
+            return id
+        }
+        return NodeConfig(
+            department: department,
+            listen: listen,
+            networkKeyFile: absolute(try reader.string("network_key_file", in: network, section: "network") ?? "network.key"),
+            seeds: seeds,
+            maxConnections: maxConnections,
+            trustedNodes: trusted,
+            controlSocket: absolute(try reader.string("socket", in: control, section: "control") ?? "control.sock"),
+            adminUsers: try reader.strings("admin_users", in: control, section: "control"),
+            adminGroups: try reader.strings("admin_groups", in: control, section: "control"))
+    }
+
+    /// Typed access to the TOML table, with errors that name the file and key.
+    private struct Reader {
+        let table: TOMLTable
+        let file: String
+
+        func error(_ key: String, _ problem: String) -> ConfigError { ConfigError(file: file, key: key, problem: problem) }
+
+        func table(_ name: String, required: Bool) throws(ConfigError) -> TOMLTable? {
+            guard let value = table[name] else {
+                if required { throw ConfigError(file: file, key: name, problem: "missing section [\(name)]") }
+                return nil
+            }
+            guard let section = value.table else { throw error(name, "must be a section ([\(name)])") }
+            return section
+        }
+
+        func only(_ keys: Set<String>, in section: String?) throws(ConfigError) {
+            let scope: TOMLTable? = section.map { table[$0]?.table } ?? table
+            guard let scope else { return }
+            for key in scope.keys where !keys.contains(key) {
+                let name = section.map { "\($0).\(key)" } ?? key
+                throw error(name, "unknown key; known here: \(keys.sorted().joined(separator: ", "))")
+            }
+        }
+
+        func string(_ key: String, in section: TOMLTable?, section name: String) throws(ConfigError) -> String? {
+            guard let value = section?[key] else { return nil }
+            guard let string = value.string else { throw error("\(name).\(key)", "must be a string") }
+            return string
+        }
+
+        func int(_ key: String, in section: TOMLTable?, section name: String) throws(ConfigError) -> Int? {
+            guard let value = section?[key] else { return nil }
+            guard let int = value.int else { throw error("\(name).\(key)", "must be a whole number") }
+            return int
+        }
+
+        func strings(_ key: String, in section: TOMLTable?, section name: String) throws(ConfigError) -> [String] {
+            guard let value = section?[key] else { return [] }
+            guard let array = value.array else { throw error("\(name).\(key)", "must be a list of strings") }
+            var out = [String]()
+            for element in array {
+                guard let string = element.string else { throw error("\(name).\(key)", "must be a list of strings") }
+                out.append(string)
+            }
+            return out
+        }
+    }
+}
+
+/// host:port, with IPv6 hosts in brackets ("[::1]:7420").
+public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    public init?(_ text: String) {
+        let host: Substring, port: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            port = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }), let number = Int(port), (1...65535).contains(number) else { return nil }
+        self.host = String(host)
+        self.port = number
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// What is wrong with a config file, and where.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let file: String
+    public let key: String?
+    public let problem: String
+
+    public var description: String { "\(file): \(key.map { "\($0): " } ?? "")\(problem)" }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MeshCRDT
+import MeshNode
+import MeshWire
+import Testing
+
+struct NodeConfigTests {
+    static func parse(_ text: String) throws(ConfigError) -> NodeConfig {
+        try NodeConfig.parse(text, file: "/etc/ideamesh/ideameshd.toml", directory: "/etc/ideamesh")
+    }
+
+    static func problem(_ text: String) -> String? {
+        do { _ = try parse(text); return nil } catch { return error.description }
+    }
+
+    @Test func theConfigInitWritesAndTheExampleParse() throws {
+        let dir = NSTemporaryDirectory() + "ideamesh-config-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try DataDirectory(path: dir).initialize(department: "Renal Ward")
+        let config = try NodeConfig.load(path: DataDirectory(path: dir).configPath)
+        #expect(config.department == "Renal Ward")
+        #expect(config.listen == nil && config.seeds.isEmpty && config.maxConnections == 8)
+        #expect(config.networkKeyFile == URL(fileURLWithPath: dir).appendingPathComponent("network.key").standardizedFileURL.path)
+
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/ideameshd.example.toml").path
+        #expect(try NodeConfig.load(path: example).department == "Renal Ward")
+    }
+
+    @Test func everyKey() throws {
+        let node = NodeIdentity.sampleID
+        let config = try Self.parse("""
+            [node]
+            department = "Cardiology"
+            [network]
+            listen = "[::]:7421"
+            network_key_file = "keys/org.key"
+            seeds = ["10.1.2.3:7420", "ward-b.example.org:7420"]
+            max_connections = 4
+            [trust]
+            nodes = ["\(node.base32)"]
+            [control]
+            socket = "/run/ideamesh/control.sock"
+            admin_users = ["alice"]
+            admin_groups = ["ideamesh-admin"]
+            """)
+        #expect(config.listen == PeerAddress("[::]:7421") && config.listen?.port == 7421 && config.listen?.host == "::")
+        #expect(config.networkKeyFile == "/etc/ideamesh/keys/org.key")
+        #expect(config.seeds.map(\.description) == ["10.1.2.3:7420", "ward-b.example.org:7420"])
+        #expect(config.maxConnections == 4 && config.trustedNodes == [node])
+        #expect(config.controlSocket == "/run/ideamesh/control.sock")
+        #expect(config.adminUsers == ["alice"] && config.adminGroups == ["ideamesh-admin"])
+    }
+
+    @Test func mistakesAreNamedWithTheirKey() {
+        let file = "/etc/ideamesh/ideameshd.toml"
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nseed = [\"x:1\"]")?.hasPrefix("\(file): network.seed: unknown key") == true)
+        #expect(Self.problem("[node]\ndepartment = 3") == "\(file): node.department: must be a string")
+        #expect(Self.problem("[network]\nlisten = \"0.0.0.0:7420\"") == "\(file): node: missing section [node]")
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nlisten = \"0.0.0.0\"")?.contains("network.listen") == true)
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nmax_connections = 0") == "\(file): network.max_connections: must be 1-256")
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[trust]\nnodes = [\"not-a-node\"]")?.contains("trust.nodes") == true)
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nseeds = \"x:1\"") == "\(file): network.seeds: must be a list of strings")
+        #expect(Self.problem("[node]\ndepartment = = \"A\"")?.hasPrefix("\(file): line 2") == true)
+        #expect(Self.problem("[node]\ndepartment = \"  \"") == "\(file): node.department: must be 1-80 characters")
+    }
+
+    @Test func addresses() {
+        #expect(PeerAddress("127.0.0.1:7420")?.description == "127.0.0.1:7420")
+        #expect(PeerAddress("[::1]:7420")?.host == "::1")
+        for bad in ["127.0.0.1", "::1:7420", "host:0", "host:70000", ":7420", "[::1]7420", "a b:1"] {
+            #expect(PeerAddress(bad) == nil, "\(bad)")
+        }
+    }
+}
+
+extension NodeIdentity {
+    static let sampleID = NodeID(bytes: [UInt8](repeating: 42, count: 32))!
+}
