@@ -47,7 +47,7 @@ public final class Connection: LoopHandle, @unchecked Sendable {
 
     var stream: UnsafeMutablePointer<uv_stream_t> { UnsafeMutablePointer<uv_stream_t>(OpaquePointer(handle)) }
 
-    /// Allocates and initialises a TCP or pipe handle on the loop; nil (with the error) if init fails.
+    /// Allocates and initialises a TCP or pipe handle on the loop; throws if init fails (nothing to close then).
     static func make(on loop: EventLoop, unix: Bool, peer: String) throws(NetError) -> Connection {
         let connection: Connection
         let rc: Int32

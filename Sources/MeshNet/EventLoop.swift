@@ -97,7 +97,7 @@ public final class EventLoop: @unchecked Sendable {
         uv_run(loop, UV_RUN_DEFAULT)
         // Every handle is closed and freed by now (shutdown closed them all, including the wake-up).
         let rc = uv_loop_close(loop)
-        if rc < 0 { logger.error("uv_loop_close: \(NetError(code: rc, operation: "uv_loop_close"))") }
+        if rc < 0 { logger.info("uv_loop_close: \(NetError(code: rc, operation: "uv_loop_close"))") }
         lock.withLock { loopThread = nil }
         logger.debug("event loop thread finished")
     }
