@@ -18,22 +18,43 @@ public struct DataDirectory: Sendable {
     public var identityPath: String { url.appendingPathComponent("identity.key").path }
     public var configPath: String { url.appendingPathComponent("ideameshd.toml").path }
     public var storePath: String { url.appendingPathComponent("ideamesh.sqlite").path }
+    /// Where `init` puts the network key (the config's default `network_key_file`).
+    public var networkKeyPath: String { url.appendingPathComponent("network.key").path }
+
+    /// How `initialize` gets the organisation's network key.
+    public enum NetworkKeySource: Sendable {
+        /// Leave it for later (the daemon will not connect until the key is in place).
+        case none
+        /// Make a new one: this is the organisation's first node.
+        case generate
+        /// Copy the organisation's key from this file.
+        case copy(from: String)
+    }
 
     /// What `initialize` made.
     public struct Initialized: Sendable {
         public let nodeID: NodeID
         public let wroteConfig: Bool
+        public let hasNetworkKey: Bool
     }
 
     /// Creates the data dir (mode 0700), a new identity (mode 0600), a commented default config
     /// and an empty store. Refuses, changing nothing, when the dir already has an identity.
-    public func initialize(department: String) throws(DataDirectoryError) -> Initialized {
+    public func initialize(department: String, networkKey: NetworkKeySource = .none) throws(DataDirectoryError) -> Initialized {
         let department = department.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !department.isEmpty, department.count <= 80,
               !department.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" || $0 == "\\" })
         else { throw .badDepartment(department) }
         if FileManager.default.fileExists(atPath: identityPath) {
             throw .identityExists(path: identityPath, nodeID: try? loadIdentity().nodeID)
+        }
+        // Read a key to copy before creating anything, so a bad one changes nothing.
+        let key: NetworkKey?
+        switch networkKey {
+        case .none: key = nil
+        case .generate: key = NetworkKey.generate()
+        case .copy(let source):
+            do { key = try NetworkKey.load(path: source) } catch { throw .networkKey(error) }
         }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -47,12 +68,15 @@ public struct DataDirectory: Sendable {
             try writeExclusive(configPath, mode: 0o644, contents: DefaultConfig.text(department: department))
             wroteConfig = true
         }
+        if let key, !FileManager.default.fileExists(atPath: networkKeyPath) {
+            do { try key.write(to: networkKeyPath) } catch { throw .networkKey(error) }
+        }
         do {
             _ = try IdeaStore(path: storePath, identity: identity)
         } catch {
             throw .io(path: storePath, reason: "\(error)")
         }
-        return Initialized(nodeID: identity.nodeID, wroteConfig: wroteConfig)
+        return Initialized(nodeID: identity.nodeID, wroteConfig: wroteConfig, hasNetworkKey: FileManager.default.fileExists(atPath: networkKeyPath))
     }
 
     /// Loads the identity, refusing a key file that others can read.
@@ -100,6 +124,7 @@ public enum DataDirectoryError: Error, Equatable, Sendable, CustomStringConverti
     case identityPermissions(path: String, mode: Int)
     case malformedIdentity(path: String)
     case badDepartment(String)
+    case networkKey(NetworkKeyError)
     case io(path: String, reason: String)
 
     public var description: String {
@@ -112,6 +137,7 @@ public enum DataDirectoryError: Error, Equatable, Sendable, CustomStringConverti
             "\(path) has mode \(String(mode, radix: 8)); it must be readable by its owner only: chmod 600 \(path)"
         case .malformedIdentity(let path): "\(path) is not an ideamesh identity file"
         case .badDepartment(let name): "department name \"\(name)\" must be 1-80 characters, without quotes, backslashes or control characters"
+        case .networkKey(let error): error.description
         case .io(let path, let reason): "\(path): \(reason)"
         }
     }

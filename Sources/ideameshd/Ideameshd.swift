@@ -31,15 +31,29 @@ struct Init: ParsableCommand {
     @Option(name: .customLong("dept"), help: ArgumentHelp("The department's name, e.g. \"Renal Ward\".", valueName: "name"))
     var department: String
 
+    @Option(help: ArgumentHelp("Copy the organisation's network key from this file.", valueName: "file"))
+    var networkKey: String?
+
+    @Flag(help: "Make a new network key: this is the organisation's first department.")
+    var newNetwork = false
+
+    func validate() throws {
+        if networkKey != nil && newNetwork {
+            throw ValidationError("use either --network-key FILE (join an organisation) or --new-network (start one), not both")
+        }
+    }
+
     func run() throws {
         let dir = DataDirectory(path: data)
-        let made = try dir.initialize(department: department)
+        let source: DataDirectory.NetworkKeySource = newNetwork ? .generate : networkKey.map { .copy(from: $0) } ?? .none
+        let made = try dir.initialize(department: department, networkKey: source)
         print("""
             created node \(made.nodeID.short) for "\(department)" in \(dir.url.path)
               node id:  \(made.nodeID.base32)
               identity: \(dir.identityPath) (mode 0600, keep it secret)
               config:   \(dir.configPath)\(made.wroteConfig ? "" : " (kept the existing one)")
               store:    \(dir.storePath)
+              network:  \(made.hasNetworkKey ? dir.networkKeyPath : "no network key yet: copy your organisation's key to \(dir.networkKeyPath) (mode 0600)")
             """)
     }
 }

@@ -77,3 +77,46 @@ struct InitCommandTests {
         #expect(throws: DataDirectoryError.identityPermissions(path: data.identityPath, mode: 0o644)) { try data.loadIdentity() }
     }
 }
+
+/// The organisation's network key at `init`, through the real binary.
+struct NetworkKeyInitTests {
+    let root = NSTemporaryDirectory() + "ideameshd-netkey-\(UUID().uuidString)"
+
+    @Test func theFirstDepartmentMakesTheKeyAndTheOthersCopyIt() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let first = DataDirectory(path: root + "/renal"), second = DataDirectory(path: root + "/cardio")
+        #expect(try InitCommandTests.ideameshd(["init", "--data", first.url.path, "--dept", "Renal", "--new-network"]).status == 0)
+        let key = try NetworkKey.load(path: first.networkKeyPath)
+        #expect(key.bytes.count == 32)
+        #expect(try FileManager.default.attributesOfItem(atPath: first.networkKeyPath)[.posixPermissions] as? Int == 0o600)
+
+        let joined = try InitCommandTests.ideameshd(["init", "--data", second.url.path, "--dept", "Cardio", "--network-key", first.networkKeyPath])
+        #expect(joined.status == 0, "\(joined.stderr)")
+        #expect(try NetworkKey.load(path: second.networkKeyPath) == key)
+        #expect(try NetworkKey.load(path: second.networkKeyPath) != NetworkKey.generate())
+    }
+
+    @Test func aBadKeySourceChangesNothing() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let dir = DataDirectory(path: root + "/node")
+        let missing = try InitCommandTests.ideameshd(["init", "--data", dir.url.path, "--dept", "X", "--network-key", root + "/nope.key"])
+        #expect(missing.status == 1 && missing.stderr.contains("no network key at"))
+        #expect(!FileManager.default.fileExists(atPath: dir.identityPath))
+
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let loose = root + "/loose.key"
+        try "ideamesh-network-key:\(String(repeating: "ab", count: 32))\n".write(toFile: loose, atomically: true, encoding: .utf8)
+        chmod(loose, 0o644)
+        let open = try InitCommandTests.ideameshd(["init", "--data", dir.url.path, "--dept", "X", "--network-key", loose])
+        #expect(open.status == 1 && open.stderr.contains("chmod 600"))
+        chmod(loose, 0o600)
+        #expect(try NetworkKey.load(path: loose).bytes == [UInt8](repeating: 0xAB, count: 32))
+        try "ideamesh-network-key:abcd\n".write(toFile: loose, atomically: true, encoding: .utf8)
+        chmod(loose, 0o600)
+        #expect(throws: NetworkKeyError.malformed(path: loose)) { try NetworkKey.load(path: loose) }
+        #expect(!FileManager.default.fileExists(atPath: dir.identityPath))
+
+        let both = try InitCommandTests.ideameshd(["init", "--data", dir.url.path, "--dept", "X", "--new-network", "--network-key", loose])
+        #expect(both.status != 0 && both.stderr.contains("not both"))
+    }
+}

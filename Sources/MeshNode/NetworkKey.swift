@@ -1,0 +1,86 @@
+import Foundation
+
+/// The organisation's network key: 32 random bytes, the same at every department, used as the
+/// Noise psk (PROTOCOL.md §2), so a machine without it can neither connect nor learn node ids.
+///
+/// File format: comment lines and one line `ideamesh-network-key:<64 hex digits>`; mode 0600.
+public struct NetworkKey: Equatable, Sendable {
+    public let bytes: [UInt8]
+
+    /// A fresh random key (for the organisation's first node).
+    public static func generate() -> NetworkKey {
+        var generator = SystemRandomNumberGenerator()
+        return NetworkKey(unchecked: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    init(unchecked bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public static func load(path: String) throws(NetworkKeyError) -> NetworkKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .missing(path: path) }
+        guard info.st_mode & 0o077 == 0 else { throw .permissions(path: path, mode: Int(info.st_mode & 0o777)) }
+        guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw .malformed(path: path)
+        }
+        for line in text.split(separator: "\n") where line.hasPrefix("ideamesh-network-key:") {
+            let hex = Array(line.dropFirst("ideamesh-network-key:".count).trimmingCharacters(in: .whitespaces).utf8)
+            guard hex.count == 64 else { throw .malformed(path: path) }
+            var bytes = [UInt8]()
+            for i in stride(from: 0, to: 64, by: 2) {
+                guard let byte = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { throw .malformed(path: path) }
+                bytes.append(byte)
+            }
+            return NetworkKey(unchecked: bytes)
+        }
+        throw .malformed(path: path)
+    }
+
+    /// Writes the key to a new file (mode 0600); refuses to overwrite.
+    public func write(to path: String) throws(NetworkKeyError) {
+        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let text = """
+            # The organisation's ideamesh network key. Every department needs this same file; keep it
+            # secret (mode 0600) and hand it over only by a trusted channel.
+            ideamesh-network-key:\(hex)
+
+            """
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw errno == EEXIST ? .exists(path: path) : .io(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        let data = Array(text.utf8)
+        guard data.withUnsafeBytes({ writeBytes(fd, $0.baseAddress, $0.count) }) == data.count, fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw .io(path: path, reason: reason)
+        }
+    }
+}
+
+/// `write(2)`, named so it does not clash with `NetworkKey.write(to:)`.
+private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}
+
+public enum NetworkKeyError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missing(path: String)
+    case exists(path: String)
+    case permissions(path: String, mode: Int)
+    case malformed(path: String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "no network key at \(path): copy your organisation's key there (mode 0600), or make a new one with `ideameshd init --new-network` for the first department"
+        case .exists(let path): "\(path) already exists; refusing to overwrite a network key"
+        case .permissions(let path, let mode):
+            "\(path) has mode \(String(mode, radix: 8)); it must be readable by its owner only: chmod 600 \(path)"
+        case .malformed(let path): "\(path) is not an ideamesh network key file (expected a line ideamesh-network-key:<64 hex digits>)"
+        case .io(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
