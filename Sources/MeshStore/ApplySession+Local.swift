@@ -69,7 +69,7 @@ extension ApplySession {
 
     mutating func requireIdea(_ idea: OpID) throws -> Int64 {
         if !requireTargets { return try rid(idea) }
-        guard let index = store.localIndex(idea.origin) ?? newOrigins[idea.origin] else {
+        guard let index = knownIndex(idea.origin) else {
             throw StoreError.notFound(what: "idea", id: idea)
         }
         let target = RowID.make(origin: index, seq: idea.seq)
@@ -98,7 +98,7 @@ extension ApplySession {
     }
 
     func ownSupports(idea: Int64, origin: NodeID, author: String) throws -> [OpID] {
-        guard let index = store.localIndex(origin) ?? newOrigins[origin] else { return [] }
+        guard let index = knownIndex(origin) else { return [] }
         let low = RowID.make(origin: index, seq: 0), high = RowID.make(origin: index, seq: RowID.maxSeq)
         return try Int64.fetchAll(
             db, sql: "SELECT id FROM supports WHERE idea = ? AND author = ? AND live = 1 AND id BETWEEN ? AND ?",

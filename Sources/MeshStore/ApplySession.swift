@@ -48,26 +48,29 @@ struct ApplySession {
         let forked: Bool
     }
 
+    /// The local index of `origin` if it is known here (committed, or registered in this transaction).
+    func knownIndex(_ origin: NodeID) -> Int64? {
+        newOrigins[origin] ?? store.localIndex(origin)
+    }
+
     mutating func index(of origin: NodeID) throws -> Int64 {
-        if let index = newOrigins[origin] ?? store.localIndex(origin) { return index }
+        if let index = knownIndex(origin) { return index }
         try db.cachedStatement(sql: "INSERT INTO origins(key) VALUES(?)").run(Data(origin.bytes))
         let index = db.lastInsertedRowID
         newOrigins[origin] = index
         return index
     }
 
+    /// What is held of `origin`, registering it first if it is new here (local writes).
     mutating func originRow(_ origin: NodeID) throws -> OriginRow {
         let index = try index(of: origin)
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, head, hlc, forked FROM origins WHERE id = ?"), arguments: [index])!
-        return OriginRow(
-            index: index, seq: UInt64(row["seq"] as Int64), head: row["head"] ?? Data(),
-            hlc: row["hlc"], forked: row["forked"] as Bool)
+        let held = try heldState(origin)
+        return OriginRow(index: index, seq: held.seq, head: held.head, hlc: held.hlc, forked: held.forked)
     }
 
     /// What is held of `origin`, without registering it (nil index: never seen here).
     func heldState(_ origin: NodeID) throws -> (index: Int64?, seq: UInt64, head: Data, hlc: Int64, forked: Bool) {
-        guard let index = newOrigins[origin] ?? store.localIndex(origin) else { return (nil, 0, Data(), 0, false) }
+        guard let index = knownIndex(origin) else { return (nil, 0, Data(), 0, false) }
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, head, hlc, forked FROM origins WHERE id = ?"), arguments: [index])!
         return (index, UInt64(row["seq"] as Int64), row["head"] ?? Data(), row["hlc"], row["forked"] as Bool)
@@ -167,8 +170,7 @@ struct ApplySession {
         case .observationRecord(let measure, let date, let value, let note):
             guard measure.origin == op.origin else { return }
             let target = try self.rid(measure)
-            guard try fetchOne(
-            Bool.self, sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
+            guard try fetchOne(Bool.self, sql: "SELECT 1 FROM measures WHERE id = ?", arguments: [target]) != nil else { return }
             try db.cachedStatement(sql: """
                 INSERT INTO observations(id, measure, day, value, note, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -218,8 +220,7 @@ struct ApplySession {
                 sql: "UPDATE reg_writes SET live = 0 WHERE target = ? AND reg = ? AND writer = ?",
                 arguments: [target, register.rawValue, seenRid])
         }
-        let alreadySeen = try fetchOne(
-            Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let alreadySeen = try fetchOne(Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, writer]) != nil
         try exec(
             sql: """
@@ -244,11 +245,9 @@ struct ApplySession {
                 WHERE w.target = ? AND w.reg = ?
                 """),
             arguments: [target, register.rawValue])
-        let creationLive = try fetchOne(
-            Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
+        let creationLive = try fetchOne(Bool.self, sql: "SELECT 1 FROM reg_seen WHERE target = ? AND reg = ? AND writer = ?",
             arguments: [target, register.rawValue, target]) == nil
-        let originKey = try fetchOne(
-            Data.self, sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
+        let originKey = try fetchOne(Data.self, sql: "SELECT key FROM origins WHERE id = ?", arguments: [RowID.origin(target)])!
         let creation = Candidate(writer: target, hlc: idea["hlc"], key: originKey, value: nil)
         let all = rows.map { Candidate(writer: $0["writer"], hlc: $0["hlc"], key: $0["key"], value: $0["value"]) }
         var current = zip(rows, all).filter { $0.0["live"] as Bool }.map(\.1)
@@ -294,8 +293,7 @@ struct ApplySession {
     /// The value an idea was created with, read back from its op in the log.
     func creationValue(of idea: Int64, register: Register) throws -> String {
         if register == .status { return IdeaStatus.proposed.rawValue }
-        guard let bytes = try fetchOne(
-            Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
+        guard let bytes = try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
               let op = try? OpCodec.decode(bytes)
         else { return "" }
         let content: IdeaContent
@@ -332,8 +330,7 @@ struct ApplySession {
     mutating func cycleStep(_ cycle: OpID, by op: Op, rid: Int64, hlc: Int64, phase: String, decision: String?, notes: String) throws {
         guard cycle.origin == op.origin else { return }
         let target = try self.rid(cycle)
-        guard try fetchOne(
-            Bool.self, sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
+        guard try fetchOne(Bool.self, sql: "SELECT 1 FROM cycles WHERE id = ?", arguments: [target]) != nil else { return }
         try exec(
             sql: "INSERT INTO cycle_steps(id, cycle, phase, decision, notes, author, hlc) VALUES(?, ?, ?, ?, ?, ?, ?)",
             arguments: [rid, target, phase, decision, notes, op.author, hlc])
