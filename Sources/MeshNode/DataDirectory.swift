@@ -81,13 +81,13 @@ public struct DataDirectory: Sendable {
 
     /// Loads the identity, refusing a key file that others can read.
     public func loadIdentity() throws(DataDirectoryError) -> NodeIdentity {
-        var info = stat()
-        guard stat(identityPath, &info) == 0 else { throw .noIdentity(path: identityPath) }
-        if info.st_mode & 0o077 != 0 {
-            throw .identityPermissions(path: identityPath, mode: Int(info.st_mode & 0o777))
-        }
-        guard let text = FileManager.default.contents(atPath: identityPath).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw .io(path: identityPath, reason: "cannot read")
+        let text: String
+        do { text = try PrivateFile.readOwnerOnly(identityPath) } catch {
+            switch error {
+            case .missing: throw .noIdentity(path: identityPath)
+            case .permissions(let mode): throw .identityPermissions(path: identityPath, mode: mode)
+            default: throw .io(path: identityPath, reason: "cannot read")
+            }
         }
         guard let identity = IdentityFile.decode(text) else { throw .malformedIdentity(path: identityPath) }
         return identity
@@ -99,22 +99,12 @@ public struct DataDirectory: Sendable {
     }
 
     private func writeExclusive(_ path: String, mode: mode_t, contents: String) throws(DataDirectoryError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let bytes = Array(contents.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                unlink(path)
-                throw .io(path: path, reason: reason)
+        do { try PrivateFile.create(path, mode: mode, contents: contents) } catch {
+            switch error {
+            case .io(let reason): throw .io(path: path, reason: reason)
+            default: throw .io(path: path, reason: "already exists")
             }
-            written += n
         }
-        guard fsync(fd) == 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
     }
 }
 

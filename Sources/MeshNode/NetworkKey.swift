@@ -18,11 +18,13 @@ public struct NetworkKey: Equatable, Sendable {
     }
 
     public static func load(path: String) throws(NetworkKeyError) -> NetworkKey {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .missing(path: path) }
-        guard info.st_mode & 0o077 == 0 else { throw .permissions(path: path, mode: Int(info.st_mode & 0o777)) }
-        guard let text = FileManager.default.contents(atPath: path).flatMap({ String(data: $0, encoding: .utf8) }) else {
-            throw .malformed(path: path)
+        let text: String
+        do { text = try PrivateFile.readOwnerOnly(path) } catch {
+            switch error {
+            case .missing: throw .missing(path: path)
+            case .permissions(let mode): throw .permissions(path: path, mode: mode)
+            default: throw .malformed(path: path)
+            }
         }
         for line in text.split(separator: "\n") where line.hasPrefix("ideamesh-network-key:") {
             let hex = Array(line.dropFirst("ideamesh-network-key:".count).trimmingCharacters(in: .whitespaces).utf8)
@@ -39,30 +41,21 @@ public struct NetworkKey: Equatable, Sendable {
 
     /// Writes the key to a new file (mode 0600); refuses to overwrite.
     public func write(to path: String) throws(NetworkKeyError) {
-        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
         let text = """
             # The organisation's ideamesh network key. Every department needs this same file; keep it
             # secret (mode 0600) and hand it over only by a trusted channel.
             ideamesh-network-key:\(hex)
 
             """
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw errno == EEXIST ? .exists(path: path) : .io(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(fd) }
-        let data = Array(text.utf8)
-        guard data.withUnsafeBytes({ writeBytes(fd, $0.baseAddress, $0.count) }) == data.count, fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(path)
-            throw .io(path: path, reason: reason)
+        do { try PrivateFile.create(path, mode: 0o600, contents: text) } catch {
+            switch error {
+            case .exists: throw .exists(path: path)
+            case .io(let reason): throw .io(path: path, reason: reason)
+            default: throw .io(path: path, reason: "cannot create")
+            }
         }
     }
-}
-
-/// `write(2)`, named so it does not clash with `NetworkKey.write(to:)`.
-private func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
 
 public enum NetworkKeyError: Error, Equatable, Sendable, CustomStringConvertible {
