@@ -40,6 +40,7 @@ public struct SyncSession: Sendable {
     /// What this node holds, as last reported by the adapter.
     public private(set) var local = VersionVector()
     /// What the peer holds, as far as we know: its last vector, plus what we have sent it since.
+    /// Only the seqs count here (a Have carries no head hashes).
     public private(set) var peer = VersionVector()
     public private(set) var peerDepartment = ""
     /// Origins in the order they take turns.
@@ -78,11 +79,7 @@ public struct SyncSession: Sendable {
             return close("Hello sent twice")
         case (.syncing, .have(let vector)):
             // Authoritative: resend from what the peer says it holds (duplicates are harmless).
-            for origin in Set(vector.origins).union(peer.origins) {
-                var head = peer[origin]
-                head.seq = vector[origin].seq
-                peer[origin] = head
-            }
+            peer = vector
             return []
         case (.syncing, .batch(let ops)):
             return [.apply(ops)]
