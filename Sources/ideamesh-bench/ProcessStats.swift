@@ -31,9 +31,8 @@ enum ProcessStats {
 
 /// A monotonic stopwatch.
 struct Stopwatch {
-    private var started = DispatchTime.now().uptimeNanoseconds
+    private let started = DispatchTime.now().uptimeNanoseconds
     var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
-    mutating func restart() { started = DispatchTime.now().uptimeNanoseconds }
 
     static func time<T>(_ total: inout Double, _ body: () throws -> T) rethrows -> T {
         let watch = Stopwatch()

@@ -249,7 +249,7 @@ struct StoreBench: ParsableCommand {
             result.seconds += elapsed
             result.latencies.append(elapsed)
             result.ops += 1
-            if let key = w.id { ids[key] = OpID(origin: try signed.decode().origin, seq: try signed.decode().seq) }
+            if let key = w.id { ids[key] = try signed.decode().id }
         }
         return result
     }
