@@ -17,6 +17,9 @@ public typealias UnixConnection = Connection
 /// `pauseReading()` was called in that callback. Bytes arrive through `onRead`; the connection ends once,
 /// through `onClose`: with `nil` after `close()`, the peer's end of stream or the loop's shutdown, and
 /// with the error when reading or writing failed.
+///
+/// Writes never block and are never refused: they queue (`pendingWriteBytes`). A writer applies
+/// backpressure by stopping when `isWritable` turns false and carrying on from `onWritable`.
 public final class Connection: LoopHandle, @unchecked Sendable {
     /// Size of the single read buffer each connection owns.
     public static let readBufferSize = 64 * 1024
@@ -32,8 +35,34 @@ public final class Connection: LoopHandle, @unchecked Sendable {
         get { loop.preconditionOnLoopThread(); return _onClose }
         set { loop.preconditionOnLoopThread(); _onClose = newValue }
     }
+    /// Called on the loop thread when a write completes and `pendingWriteBytes` has fallen to or below
+    /// `writableThreshold`, after having been above it since the last call (or since the start): once per
+    /// time the queue drains past the threshold, not once per write. It is not called while the connection
+    /// closes (the queued writes then complete with `ECANCELED`; `onClose` follows). Whenever `isWritable`
+    /// is false on an open connection, either `onWritable` or `onClose` comes later. Set on the loop thread only.
+    public var onWritable: (() -> Void)? {
+        get { loop.preconditionOnLoopThread(); return _onWritable }
+        set { loop.preconditionOnLoopThread(); _onWritable = newValue }
+    }
+    /// The write queue size (bytes) above which `isWritable` is false; 256 KiB unless set. Loop thread only.
+    public var writableThreshold: Int {
+        get { loop.preconditionOnLoopThread(); return _writableThreshold }
+        set {
+            loop.preconditionOnLoopThread()
+            precondition(newValue >= 0, "writableThreshold must not be negative")
+            _writableThreshold = newValue
+            if _pendingWriteBytes > newValue { wroteAboveThreshold = true }
+        }
+    }
+    /// The default `writableThreshold`: 256 KiB.
+    public static let defaultWritableThreshold = 256 * 1024
+
     private var _onRead: (([UInt8]) -> Void)?
     private var _onClose: ((NetError?) -> Void)?
+    private var _onWritable: (() -> Void)?
+    private var _writableThreshold = Connection.defaultWritableThreshold
+    /// Set while `pendingWriteBytes` has been above the threshold since `onWritable` last ran.
+    private var wroteAboveThreshold = false
 
     /// What the connection talks to, for error messages ("connect 127.0.0.1:7420").
     public internal(set) var peerDescription: String
@@ -181,6 +210,13 @@ public final class Connection: LoopHandle, @unchecked Sendable {
         return _pendingWriteBytes
     }
 
+    /// True while the connection is open and `pendingWriteBytes <= writableThreshold`: a writer that
+    /// applies backpressure writes while this holds, then waits for `onWritable`. Loop thread only.
+    public var isWritable: Bool {
+        loop.preconditionOnLoopThread()
+        return !isClosing && _pendingWriteBytes <= _writableThreshold
+    }
+
     /// Queues `bytes` for writing (the bytes are copied). `completion` runs once on the loop thread: `nil`
     /// when written, else the error (`ECANCELED` when the connection closed first). Loop thread only.
     public func write(_ bytes: [UInt8], completion: ((NetError?) -> Void)? = nil) {
@@ -200,6 +236,7 @@ public final class Connection: LoopHandle, @unchecked Sendable {
         request.pointee.data = Unmanaged.passRetained(context).toOpaque()
         var buffer = uv_buf_init(storage.assumingMemoryBound(to: CChar.self), UInt32(count))
         _pendingWriteBytes += count
+        if _pendingWriteBytes > _writableThreshold { wroteAboveThreshold = true }
         // libuv copies the uv_buf_t array; the bytes in `storage` live until the callback.
         let rc = uv_write(request, stream, &buffer, 1, writeDone)
         if rc < 0 {
@@ -221,6 +258,11 @@ public final class Connection: LoopHandle, @unchecked Sendable {
         context.storage.deallocate()
         context.completion?(error)
         if let error, error.code != Int32(UV_ECANCELED.rawValue) { fail(error) }
+        // After the completion, which may have queued more.
+        if wroteAboveThreshold && _pendingWriteBytes <= _writableThreshold && !isClosing {
+            wroteAboveThreshold = false
+            _onWritable?()
+        }
     }
 
     // MARK: Closing
@@ -243,6 +285,7 @@ public final class Connection: LoopHandle, @unchecked Sendable {
         let onClose = _onClose
         _onClose = nil
         _onRead = nil
+        _onWritable = nil
         onClose?(closeError)
     }
 

@@ -22,7 +22,7 @@ public enum LibUV {
 /// `loop` points at memory allocated in init and freed in deinit, and is used by libuv only on the loop
 /// thread (between `start` and the end of `shutdown`), except `wakeup`'s `uv_async_send`, which libuv
 /// allows from any thread and which is only called under `lock` while `state == .running` (so never on a
-/// closed async handle).
+/// closed async handle). `requestsInFlight` is only touched on the loop thread.
 public final class EventLoop: @unchecked Sendable {
     private enum State { case idle, running, stopping }
 
@@ -34,6 +34,10 @@ public final class EventLoop: @unchecked Sendable {
     private var loopThread: pthread_t?
     private var joinHandle: pthread_t?
     private var wakeup: Wakeup?
+    /// Cancellable libuv requests in flight (getaddrinfo), which `shutdown` tries to `uv_cancel`: requests
+    /// are not handles, so `uv_walk` does not see them, and the loop runs until each has called back.
+    /// Loop thread only; a request is removed in its callback, before its memory is freed.
+    var requestsInFlight: Set<UnsafeMutablePointer<uv_req_t>> = []
 
     public init(logger: Logger = Logger(label: "meshnet.loop")) {
         self.logger = logger
@@ -125,12 +129,18 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Closes every handle (their close callbacks run and free them), stops the loop and joins its thread.
-    /// Work queued before the call still runs first. Not callable on the loop thread. Idempotent.
+    /// Work queued before the call still runs first. Name lookups (`Resolver`) still queued are cancelled;
+    /// one already running on libuv's threadpool cannot be, and the loop finishes only after it returns.
+    /// Completions that run during the shutdown must not open new handles. Not callable on the loop
+    /// thread. Idempotent.
     public func shutdown() {
         precondition(!isOnLoopThread, "EventLoop.shutdown cannot run on its own loop thread")
         let thread: pthread_t? = lock.withLock {
             guard state == .running, let wakeup else { return nil }
-            queue.append { uv_walk(self.loop, closeEveryHandle, nil) }
+            queue.append {
+                self.cancelRequestsInFlight()
+                uv_walk(self.loop, closeEveryHandle, nil)
+            }
             uv_async_send(UnsafeMutablePointer<uv_async_t>(OpaquePointer(wakeup.handle)))
             state = .stopping
             return joinHandle
@@ -144,6 +154,20 @@ public final class EventLoop: @unchecked Sendable {
             if !queue.isEmpty { logger.debug("dropping \(queue.count) work items handed over during shutdown") }
             queue = []
         }
+    }
+}
+
+extension EventLoop {
+    /// True once `shutdown` began (until it finished): work can no longer be handed over and every handle
+    /// is, or is about to be, closed.
+    var isShuttingDown: Bool { lock.withLock { state == .stopping } }
+
+    /// Cancels the requests that have not started yet; their callbacks run with `UV_ECANCELED`
+    /// (getaddrinfo: `UV_EAI_CANCELED`). A request already running on the threadpool cannot be cancelled
+    /// (`EBUSY`) and calls back when it finishes; the loop runs until then. Loop thread only.
+    private func cancelRequestsInFlight() {
+        preconditionOnLoopThread()
+        for request in requestsInFlight { uv_cancel(request) }
     }
 }
 

@@ -1,7 +1,7 @@
 import CLibUV
 
-/// The owner of one libuv handle: the common base of connections, listeners, timers and the loop's
-/// wake-up handle.
+/// The owner of one libuv handle: the common base of connections, listeners, timers, signal watchers and
+/// the loop's wake-up handle.
 ///
 /// Lifetime: the handle is allocated with `UnsafeMutablePointer<H>.allocate` and never moves. Once it is
 /// initialised, `Unmanaged.passRetained(self)` goes into `handle.data`, so the loop keeps the owner alive

@@ -46,22 +46,40 @@ extension SocketAddress {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getName($0, &length) }
         }
         guard rc == 0 else { return nil }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(sockaddr: $0) }
+        }
+    }
+
+    /// The numeric address in an IPv4 or IPv6 `sockaddr` (`uv_ip4_name`/`uv_ip6_name`), with its port or
+    /// `port` when one is given; nil for another family. An IPv6 scope id is kept as "%interface".
+    init?(sockaddr address: UnsafePointer<sockaddr>, port: Int? = nil) {
         var name = [CChar](repeating: 0, count: 64)  // > INET6_ADDRSTRLEN
-        return withUnsafePointer(to: &storage) { pointer -> SocketAddress? in
-            switch Int32(pointer.pointee.ss_family) {
-            case AF_INET:
-                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                    guard uv_ip4_name(address, &name, name.count) == 0 else { return nil }
-                    return .ip(host: cString(name), port: Int(UInt16(bigEndian: address.pointee.sin_port)))
-                }
-            case AF_INET6:
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                    guard uv_ip6_name(address, &name, name.count) == 0 else { return nil }
-                    return .ip(host: cString(name), port: Int(UInt16(bigEndian: address.pointee.sin6_port)))
-                }
-            default:
-                return nil
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            let parsed = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address -> (String, Int)? in
+                guard uv_ip4_name(address, &name, name.count) == 0 else { return nil }
+                return (cString(name), Int(UInt16(bigEndian: address.pointee.sin_port)))
             }
+            guard let (host, ownPort) = parsed else { return nil }
+            self = .ip(host: host, port: port ?? ownPort)
+        case AF_INET6:
+            let parsed = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address -> (String, Int)? in
+                guard uv_ip6_name(address, &name, name.count) == 0 else { return nil }
+                var host = cString(name)
+                if address.pointee.sin6_scope_id != 0 {
+                    var interface = [CChar](repeating: 0, count: 64)  // > IF_NAMESIZE
+                    var size = interface.count
+                    if uv_if_indextoname(UInt32(address.pointee.sin6_scope_id), &interface, &size) == 0 {
+                        host += "%" + cString(interface)
+                    }
+                }
+                return (host, Int(UInt16(bigEndian: address.pointee.sin6_port)))
+            }
+            guard let (host, ownPort) = parsed else { return nil }
+            self = .ip(host: host, port: port ?? ownPort)
+        default:
+            return nil
         }
     }
 }

@@ -31,7 +31,7 @@ import Testing
         try await withLoop { loop in
             let fired = Locked(0)
             let timer = try await onLoop(loop) {
-                MeshNet.Timer.schedule(on: loop, after: .milliseconds(10)) { fired.withLock { $0 += 1 } }
+                LoopTimer.schedule(on: loop, after: .milliseconds(10)) { fired.withLock { $0 += 1 } }
             }
             try await eventually("one-shot timer") { fired.current == 1 }
             try await Task.sleep(for: .milliseconds(100))
@@ -44,7 +44,7 @@ import Testing
         try await withLoop { loop in
             let fired = Locked(0)
             let timer = try await onLoop(loop) {
-                MeshNet.Timer.schedule(on: loop, after: .milliseconds(5), repeating: .milliseconds(5)) {
+                LoopTimer.schedule(on: loop, after: .milliseconds(5), repeating: .milliseconds(5)) {
                     fired.withLock { $0 += 1 }
                 }
             }
@@ -64,14 +64,14 @@ import Testing
         try await withLoop { loop in
             let fired = Locked(0)
             try await onLoop(loop) {
-                let timer = MeshNet.Timer.schedule(on: loop, after: .milliseconds(20)) { fired.withLock { $0 += 1 } }
+                let timer = LoopTimer.schedule(on: loop, after: .milliseconds(20)) { fired.withLock { $0 += 1 } }
                 timer.cancel()
                 timer.cancel()
             }
             // A timer that fires in its own callback's turn cancels itself there too.
             try await onLoop(loop) {
-                let late = MeshNet.Timer.schedule(on: loop, after: .milliseconds(30)) { fired.withLock { $0 += 100 } }
-                MeshNet.Timer.schedule(on: loop, after: .milliseconds(5)) { late.cancel() }
+                let late = LoopTimer.schedule(on: loop, after: .milliseconds(30)) { fired.withLock { $0 += 100 } }
+                LoopTimer.schedule(on: loop, after: .milliseconds(5)) { late.cancel() }
             }
             try await Task.sleep(for: .milliseconds(150))
             #expect(fired.current == 0)
@@ -119,7 +119,7 @@ extension EventLoopTests {
         }
         try await eventually("three accepts") { accepted.current == 3 }
         let timer = try await onLoop(loop) {
-            MeshNet.Timer.schedule(on: loop, after: .seconds(60), repeating: .seconds(60)) {}
+            LoopTimer.schedule(on: loop, after: .seconds(60), repeating: .seconds(60)) {}
         }
         weakObjects.withLock { $0.append(WeakBox(timer)) }
         return (closes, weakObjects)

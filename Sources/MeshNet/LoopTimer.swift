@@ -2,7 +2,8 @@ import CLibUV
 
 /// A libuv timer on the loop: one-shot or repeating, cancellable. Loop thread only.
 /// A one-shot timer closes itself after firing; a repeating one runs until `cancel()` or the loop's shutdown.
-public final class Timer: LoopHandle, @unchecked Sendable {
+/// (Named `LoopTimer`, not `Timer`, so it never clashes with `Foundation.Timer`.)
+public final class LoopTimer: LoopHandle, @unchecked Sendable {
     private var fire: (() -> Void)?
     private let repeats: Bool
 
@@ -11,10 +12,10 @@ public final class Timer: LoopHandle, @unchecked Sendable {
     public static func schedule(
         on loop: EventLoop, after delay: Duration, repeating interval: Duration? = nil,
         _ fire: @escaping () -> Void
-    ) -> Timer {
+    ) -> LoopTimer {
         loop.preconditionOnLoopThread()
         let handle = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
-        let timer = Timer(loop: loop, handle: handle, repeats: interval != nil, fire: fire)
+        let timer = LoopTimer(loop: loop, handle: handle, repeats: interval != nil, fire: fire)
         // uv_timer_init cannot fail and uv_timer_start fails only on a closing handle.
         let initialised = uv_timer_init(loop.loop, handle)
         precondition(initialised == 0, "uv_timer_init: \(NetError(code: initialised, operation: "uv_timer_init"))")
@@ -65,5 +66,5 @@ private func milliseconds(_ duration: Duration) -> UInt64 {
 
 private let timerFired: uv_timer_cb = { handle in
     guard let handle, let data = handle.pointee.data else { return }
-    (Unmanaged<LoopHandle>.fromOpaque(data).takeUnretainedValue() as! Timer).fired()
+    (Unmanaged<LoopHandle>.fromOpaque(data).takeUnretainedValue() as! LoopTimer).fired()
 }
