@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         // libuv, from the system (apt: libuv1-dev). Only MeshNet imports it.
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        // zlib, from the system (apt: zlib1g-dev). Only MeshWire imports it (compressed op batches).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure layers: no IO, time and randomness come in as parameters.
         .target(name: "MeshCRDT"),
@@ -30,7 +32,7 @@ let package = Package(
         .target(
             name: "MeshWire",
             dependencies: [
-                "MeshCRDT", "MeshModel",
+                "MeshCRDT", "MeshModel", "CZlib",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

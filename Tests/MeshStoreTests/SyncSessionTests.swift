@@ -27,14 +27,15 @@ struct SyncSessionTests {
         var sa = SyncSession(config: .init(batchOps: 7)), sb = SyncSession(config: .init(batchOps: 7))
         var toA: [[UInt8]] = [], toB: [[UInt8]] = []
         var closed: String?
+        var compressedBatches = 0
         var sentOrigins: [NodeID] = []   // origins of the batches a sent, in order
         var maxBatch = 0
         var haves = 0
 
         init(_ a: Node, _ b: Node) throws {
             (self.a, self.b) = (a, b)
-            try perform(sa.start(local: a.store.versionVector(), department: a.name, nowMillis: 0), at: a, session: \.sa, to: \.toB)
-            try perform(sb.start(local: b.store.versionVector(), department: b.name, nowMillis: 0), at: b, session: \.sb, to: \.toA)
+            try perform(sa.start(local: a.store.versionVector(), department: a.name, listenPort: 7400, nowMillis: 0), at: a, session: \.sa, to: \.toB)
+            try perform(sb.start(local: b.store.versionVector(), department: b.name, listenPort: 0, nowMillis: 0), at: b, session: \.sb, to: \.toA)
         }
 
         func perform(_ actions: [SyncSession.Action], at node: Node, session: ReferenceWritableKeyPath<Link, SyncSession>,
@@ -49,7 +50,9 @@ struct SyncSessionTests {
                     #expect(ops.count == count)
                     if node === a { sentOrigins.append(origin) }
                     maxBatch = max(maxBatch, ops.count)
-                    self[keyPath: outbox].append(SyncMessage.batch(ops).encode())
+                    let bytes = SyncMessage.batch(ops).encode()
+                    if case .compressedBatch = try WireEnvelope(serializedBytes: bytes).message { compressedBatches += 1 }
+                    self[keyPath: outbox].append(bytes)
                 case .apply(let ops):
                     do {
                         try node.store.apply(batch: ops)
@@ -61,6 +64,8 @@ struct SyncSessionTests {
                         try perform(self[keyPath: session].rejected(gap: gap, reason: "\(rejection)", local: node.store.versionVector()),
                                     at: node, session: session, to: outbox)
                     }
+                case .learnPeers:
+                    break  // the adapter's business; these tests send no Peers
                 case .close(let reason):
                     closed = reason
                 }
@@ -106,6 +111,8 @@ struct SyncSessionTests {
         #expect(try a.store.versionVector() == b.store.versionVector())
         #expect(link.maxBatch <= 7)
         #expect(link.sa.peerDepartment == "b")
+        #expect(link.sa.peerListenPort == 0 && link.sb.peerListenPort == 7400)
+        #expect(link.compressedBatches > 0)  // batches of 7 small ops already compress
     }
 
     @Test func originsTakeTurns() throws {
@@ -152,8 +159,8 @@ struct SyncSessionTests {
         let b2 = try Node("b2", dir: dir)
         try b2.store.apply(batch: a.store.ops(of: a.identity.nodeID, from: 1, limit: 2))
         var session = SyncSession()
-        _ = session.start(local: try b2.store.versionVector(), department: "b2", nowMillis: 0)
-        _ = session.receive(.hello(version: 1, department: "a", vector: try a.store.versionVector()), nowMillis: 0)
+        _ = session.start(local: try b2.store.versionVector(), department: "b2", listenPort: 0, nowMillis: 0)
+        _ = session.receive(.hello(version: 1, department: "a", listenPort: 0, vector: try a.store.versionVector()), nowMillis: 0)
         let actions = session.rejected(gap: true, reason: "gap", local: try b2.store.versionVector())
         #expect(actions == [.send(.have(try b2.store.versionVector()))])
         #expect(session.phase == .syncing)
@@ -161,14 +168,43 @@ struct SyncSessionTests {
 
     @Test func protocolViolationsCloseWithAReason() {
         var session = SyncSession()
-        _ = session.start(local: VersionVector(), department: "a", nowMillis: 0)
+        _ = session.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
         #expect(session.receive(.have(VersionVector()), nowMillis: 0).contains(.close(reason: "expected Hello first")))
         var other = SyncSession()
-        _ = other.start(local: VersionVector(), department: "a", nowMillis: 0)
-        let actions = other.receive(.hello(version: 99, department: "z", vector: VersionVector()), nowMillis: 0)
+        _ = other.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
+        let actions = other.receive(.hello(version: 99, department: "z", listenPort: 0, vector: VersionVector()), nowMillis: 0)
         #expect(actions.first == .send(.goodbye(reason: "unsupported protocol version 99 (this node speaks 1)")))
         #expect(other.phase == .closed)
         #expect(other.nextBatch() == nil)
+    }
+
+    @Test func helloSaysWhereEachSideListens() {
+        var session = SyncSession()
+        let hello = session.start(local: VersionVector(), department: "a", listenPort: 7400, nowMillis: 0)
+        #expect(hello == [.send(.hello(version: SyncMessage.protocolVersion, department: "a", listenPort: 7400, vector: VersionVector()))])
+        #expect(session.peerListenPort == 0)
+        _ = session.receive(.hello(version: 1, department: "b", listenPort: 7401, vector: VersionVector()), nowMillis: 0)
+        #expect(session.peerListenPort == 7401)
+    }
+
+    @Test func peersFromThePeerAreHandedToTheAdapter() {
+        var session = SyncSession()
+        _ = session.start(local: VersionVector(), department: "a", listenPort: 7400, nowMillis: 0)
+        _ = session.receive(.hello(version: 1, department: "b", listenPort: 7401, vector: VersionVector()), nowMillis: 0)
+        let list = [PeerInfo(nodeID: NodeIdentity().nodeID, address: "[fd00::7]:7400"), PeerInfo(nodeID: NodeIdentity().nodeID, address: "c:7400")]
+        #expect(session.receive(.peers(list), nowMillis: 0) == [.learnPeers(list)])
+        #expect(session.receive(.peers([]), nowMillis: 0) == [.learnPeers([])])
+        #expect(session.phase == .syncing)
+    }
+
+    @Test func peersBeforeHelloClose() {
+        var session = SyncSession()
+        _ = session.start(local: VersionVector(), department: "a", listenPort: 7400, nowMillis: 0)
+        let list = [PeerInfo(nodeID: NodeIdentity().nodeID, address: "c:7400")]
+        #expect(session.receive(.peers(list), nowMillis: 0) == [.send(.goodbye(reason: "expected Hello first")), .close(reason: "expected Hello first")])
+        #expect(session.phase == .closed)
+        #expect(session.receive(.hello(version: 1, department: "b", listenPort: 7401, vector: VersionVector()), nowMillis: 0).isEmpty)
+        #expect(session.peerListenPort == 0)
     }
 
     @Test func anInSyncHaveRoundCostsAtMost64BytesPerOrigin() throws {
@@ -188,8 +224,8 @@ struct SyncSessionTests {
 
     @Test func periodicHave() {
         var session = SyncSession(config: .init(haveIntervalMillis: 1000))
-        _ = session.start(local: VersionVector(), department: "a", nowMillis: 0)
-        _ = session.receive(.hello(version: 1, department: "b", vector: VersionVector()), nowMillis: 0)
+        _ = session.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
+        _ = session.receive(.hello(version: 1, department: "b", listenPort: 0, vector: VersionVector()), nowMillis: 0)
         #expect(session.tick(nowMillis: 999).isEmpty)
         #expect(session.tick(nowMillis: 1000) == [.send(.have(VersionVector()))])
         #expect(session.tick(nowMillis: 1500).isEmpty)

@@ -54,15 +54,26 @@ struct SecureChannelTests {
         #expect(rEvents == [.established(peer: a.nodeID, department: "Renal")])
         #expect(i.isEstablished && r.isEstablished && i.peer == b.nodeID && r.peer == a.nodeID)
 
-        // A batch of ~330 KB spans several 64 KiB frames; a small message follows in the same write.
-        let big = Self.bigBatch(ops: 1000), hello = SyncMessage.hello(version: 1, department: "Renal", vector: VersionVector())
-        let wire = try i.send(big) + i.send(hello)
+        // A batch of ~330 KB (uncompressed) spans several 64 KiB frames; a small message follows in
+        // the same write.
+        let big = Self.bigBatch(ops: 1000), hello = SyncMessage.hello(version: 1, department: "Renal", listenPort: 7400, vector: VersionVector())
+        let wire = try i.send(big, compressing: false) + i.send(hello)
         #expect(wire.count > 5 * 65535)
         let (_, events) = try Self.deliver(wire, to: &r, chunk: chunk.map { $0 * 97 })
         #expect(events == [.message(big), .message(hello)])
         // And the other way.
         let (_, back) = try Self.deliver(try r.send(.have(VersionVector())), to: &i, chunk: chunk)
         #expect(back == [.message(.have(VersionVector()))])
+    }
+
+    @Test func batchesAreSentCompressedUnlessTurnedOff() throws {
+        var (i, r) = try pair()
+        _ = try Self.handshake(&i, &r)
+        let batch = SyncMessage.batch(SyncMessageTests.realisticOps(count: 200))
+        let compressed = try i.send(batch), plain = try i.send(batch, compressing: false)
+        #expect(compressed.count < plain.count)
+        let (_, events) = try Self.deliver(compressed + plain, to: &r, chunk: 1000)
+        #expect(events == [.message(batch), .message(batch)])
     }
 
     @Test func aWrongNetworkKeyFailsOnTheFirstMessageAndLearnsNothing() throws {

@@ -81,10 +81,11 @@ public struct SecureChannel: Sendable {
     }
 
     /// The bytes that carry `message` to the peer (encrypted, framed; split over frames if large).
-    public mutating func send(_ message: SyncMessage) throws(ChannelError) -> [UInt8] {
+    /// A batch is compressed when `compressing` and that saves bytes (`SyncMessage.encode`).
+    public mutating func send(_ message: SyncMessage, compressing: Bool = true) throws(ChannelError) -> [UInt8] {
         try guarded { (channel: inout SecureChannel) throws(ChannelError) in
             guard channel.transport != nil else { throw .notEstablished }
-            let encoded = message.encode()
+            let encoded = message.encode(compressing: compressing)
             guard encoded.count <= Self.maxMessageBytes else { throw .messageTooLarge(bytes: encoded.count) }
             let stream = LengthPrefixedDecoder.encode(encoded, prefix: .fourBytes)
             var output = [UInt8]()

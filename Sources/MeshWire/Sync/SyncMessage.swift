@@ -4,22 +4,33 @@ import SwiftProtobuf
 
 /// A sync message as a domain value (sync.proto's Envelope on the wire).
 public enum SyncMessage: Equatable, Sendable {
-    case hello(version: UInt32, department: String, vector: VersionVector)
+    /// `listenPort`: the TCP port the sender accepts connections on; 0 when it accepts none.
+    case hello(version: UInt32, department: String, listenPort: UInt16, vector: VersionVector)
     /// The sender's version vector, seqs only (head hashes are left out to keep a round small).
     case have(VersionVector)
-    /// Contiguous ops of one origin, in seq order.
+    /// Contiguous ops of one origin, in seq order. On the wire an `OpBatch`, or a
+    /// `CompressedBatch` when that is smaller (SyncMessage+Compression.swift); decoding gives this
+    /// either way.
     case batch([SignedOp])
+    /// Peer exchange: nodes the sender knows how to reach. At most `maxPeers`, each valid
+    /// (`PeerInfo.isValid`), or the receiver refuses the message.
+    case peers([PeerInfo])
     case goodbye(reason: String)
 
     public static let protocolVersion: UInt32 = 1
+    /// Most entries in one `peers` message.
+    public static let maxPeers = 1_000
 
-    public func encode() -> [UInt8] {
+    /// The message's bytes: one serialized Envelope. A batch is compressed when `compressing` and
+    /// that saves bytes (see `compressedBatch(_:)`).
+    public func encode(compressing: Bool = true) -> [UInt8] {
         var envelope = WireEnvelope()
         switch self {
-        case .hello(let version, let department, let vector):
+        case .hello(let version, let department, let listenPort, let vector):
             var hello = WireHello()
             hello.protocolVersion = version
             hello.department = department
+            hello.listenPort = UInt32(listenPort)
             hello.heads = Self.heads(vector, withHashes: true)
             envelope.message = .hello(hello)
         case .have(let vector):
@@ -29,7 +40,15 @@ public enum SyncMessage: Equatable, Sendable {
         case .batch(let ops):
             var batch = WireOpBatch()
             batch.ops = ops.map(\.wire)
-            envelope.message = .batch(batch)
+            if compressing, let compressed = Self.compressedBatch(batch) {
+                envelope.message = .compressedBatch(compressed)
+            } else {
+                envelope.message = .batch(batch)
+            }
+        case .peers(let list):
+            var peers = WirePeers()
+            peers.peers = list.map(\.wire)
+            envelope.message = .peers(peers)
         case .goodbye(let reason):
             var goodbye = WireGoodbye()
             goodbye.reason = reason
@@ -45,17 +64,30 @@ public enum SyncMessage: Equatable, Sendable {
         do { envelope = try WireEnvelope(serializedBytes: bytes) } catch { throw .malformed("\(error)") }
         switch envelope.message {
         case .hello(let hello):
-            return .hello(version: hello.protocolVersion, department: hello.department, vector: try vector(hello.heads))
+            guard let port = UInt16(exactly: hello.listenPort) else { throw .malformed("listen port \(hello.listenPort) exceeds 65535") }
+            return .hello(version: hello.protocolVersion, department: hello.department, listenPort: port, vector: try vector(hello.heads))
         case .have(let have):
             return .have(try vector(have.heads))
         case .batch(let batch):
-            guard !batch.ops.isEmpty else { throw .malformed("empty batch") }
-            return .batch(batch.ops.map(SignedOp.init(wire:)))
+            return .batch(try ops(batch))
+        case .compressedBatch(let compressed):
+            return .batch(try ops(inflating: compressed))
+        case .peers(let peers):
+            guard peers.peers.count <= maxPeers else { throw .malformed("\(peers.peers.count) peers exceed \(maxPeers)") }
+            var list = [PeerInfo]()
+            list.reserveCapacity(peers.peers.count)
+            for peer in peers.peers { list.append(try PeerInfo(wire: peer)) }
+            return .peers(list)
         case .goodbye(let goodbye):
             return .goodbye(reason: goodbye.reason)
         case nil:
             throw .unknownMessage
         }
+    }
+
+    static func ops(_ batch: WireOpBatch) throws(SyncDecodingError) -> [SignedOp] {
+        guard !batch.ops.isEmpty else { throw .malformed("empty batch") }
+        return batch.ops.map(SignedOp.init(wire:))
     }
 
     static func heads(_ vector: VersionVector, withHashes: Bool) -> [WireOriginHead] {

@@ -8,7 +8,8 @@ import MeshCRDT
 /// other lacks, per origin, in batches of at most `batchOps`, round-robin across origins, one
 /// batch each time the adapter's socket can take more (`nextBatch`), so backpressure is the
 /// socket's. Ops that arrive later (written here or learned from another peer) are streamed the
-/// same way. A Have every `haveIntervalMillis` repairs anything missed.
+/// same way. A Have every `haveIntervalMillis` repairs anything missed. Peers the other side
+/// tells of are handed to the adapter (`learnPeers`); when to send Peers is the adapter's choice.
 public struct SyncSession: Sendable {
     public struct Config: Sendable {
         public var batchOps: Int
@@ -27,6 +28,8 @@ public struct SyncSession: Sendable {
         case sendOps(origin: NodeID, from: UInt64, count: Int)
         /// Apply this batch to the store, then report `applied` or `rejected`.
         case apply([SignedOp])
+        /// The peer told of these nodes and their addresses: the adapter may remember and dial them.
+        case learnPeers([PeerInfo])
         /// Close the connection (after sending Goodbye with the reason, where possible).
         case close(reason: String)
     }
@@ -43,6 +46,8 @@ public struct SyncSession: Sendable {
     /// Only the seqs count here (a Have carries no head hashes).
     public private(set) var peer = VersionVector()
     public private(set) var peerDepartment = ""
+    /// The port the peer accepts connections on, from its Hello; 0 when it accepts none.
+    public private(set) var peerListenPort: UInt16 = 0
     /// Origins in the order they take turns.
     private var rotation: [NodeID] = []
     private var turn = 0
@@ -52,25 +57,27 @@ public struct SyncSession: Sendable {
         self.config = config
     }
 
-    /// The connection is up (handshake done): say Hello.
-    public mutating func start(local: VersionVector, department: String, nowMillis: UInt64) -> [Action] {
+    /// The connection is up (handshake done): say Hello, with the port this node accepts
+    /// connections on (0: none).
+    public mutating func start(local: VersionVector, department: String, listenPort: UInt16, nowMillis: UInt64) -> [Action] {
         precondition(phase == .idle, "start once")
         self.local = local
         phase = .awaitingHello
         lastHaveMillis = nowMillis
-        return [.send(.hello(version: SyncMessage.protocolVersion, department: department, vector: local))]
+        return [.send(.hello(version: SyncMessage.protocolVersion, department: department, listenPort: listenPort, vector: local))]
     }
 
     public mutating func receive(_ message: SyncMessage, nowMillis: UInt64) -> [Action] {
         switch (phase, message) {
         case (.closed, _), (.idle, _):
             return []
-        case (.awaitingHello, .hello(let version, let department, let vector)):
+        case (.awaitingHello, .hello(let version, let department, let listenPort, let vector)):
             guard version == SyncMessage.protocolVersion else {
                 return close("unsupported protocol version \(version) (this node speaks \(SyncMessage.protocolVersion))")
             }
             peer = vector
             peerDepartment = department
+            peerListenPort = listenPort
             phase = .syncing
             return []
         case (.awaitingHello, _):
@@ -83,6 +90,8 @@ public struct SyncSession: Sendable {
             return []
         case (.syncing, .batch(let ops)):
             return [.apply(ops)]
+        case (.syncing, .peers(let list)):
+            return [.learnPeers(list)]
         case (.syncing, .goodbye(let reason)):
             phase = .closed
             return [.close(reason: "peer said goodbye: \(reason)")]

@@ -1,0 +1,206 @@
+import Foundation
+import MeshCRDT
+import MeshModel
+import MeshWire
+import Testing
+
+/// Messages through their real encoding: compressed batches, Hello's listen port, peer exchange.
+struct SyncMessageTests {
+    /// A chain of `count` signed ops of one origin, of every body kind in turn (as a department writes).
+    static func realisticOps(count: Int) -> [SignedOp] {
+        let identity = NodeIdentity()
+        let bodies = OpCodecTests.bodies(origin: identity.nodeID)
+        var prev = Data(), ops = [SignedOp]()
+        for index in 0..<count {
+            let body: OpBody = index % 3 == 0
+                ? .ideaCreate(IdeaContent(title: "Idea \(index) from the renal ward", problem: "Patients wait for dialysis slots",
+                                          solution: "Book the slot when the referral arrives", theme: "flow"))
+                : bodies[index % bodies.count]
+            let op = SignedOp.make(
+                identity: identity, seq: UInt64(index + 1), prev: prev, hlc: HLC(millis: 1_750_000_000_000 + UInt64(index) * 37, counter: 0),
+                author: ["ann", "bob", "cat"][index % 3], body: body)
+            prev = op.hash
+            ops.append(op)
+        }
+        return ops
+    }
+
+    static func envelope(_ bytes: [UInt8]) throws -> WireEnvelope.OneOf_Message? {
+        try WireEnvelope(serializedBytes: bytes).message
+    }
+
+    static func isCompressed(_ bytes: [UInt8]) throws -> Bool {
+        if case .compressedBatch = try envelope(bytes) { return true }
+        return false
+    }
+
+    /// Why `bytes` fail to decode, or nil when they decode.
+    static func refusal(_ bytes: [UInt8]) -> String? {
+        do {
+            _ = try SyncMessage.decode(bytes)
+            return nil
+        } catch {
+            if case .malformed(let reason) = error { return reason }
+            return "\(error)"
+        }
+    }
+
+    static func encode(_ message: WireEnvelope.OneOf_Message) throws -> [UInt8] {
+        var envelope = WireEnvelope()
+        envelope.message = message
+        return try envelope.serializedBytes()
+    }
+
+    static func compressedEnvelope(rawLength: UInt32, deflate: [UInt8]) throws -> [UInt8] {
+        var compressed = WireCompressedBatch()
+        compressed.rawLength = rawLength
+        compressed.deflate = Data(deflate)
+        return try encode(.compressedBatch(compressed))
+    }
+
+    /// The serialized OpBatch of `ops`, as a compressed batch carries it.
+    static func rawBatch(_ ops: [SignedOp]) throws -> [UInt8] {
+        var batch = WireOpBatch()
+        batch.ops = ops.map(\.wire)
+        return try batch.serializedBytes()
+    }
+
+    // MARK: Compressed batches
+
+    @Test func aRealisticBatchTravelsCompressedAndSmaller() throws {
+        let ops = Self.realisticOps(count: 256)
+        let message = SyncMessage.batch(ops)
+        let compressed = message.encode(), plain = message.encode(compressing: false)
+        #expect(try Self.isCompressed(compressed))
+        #expect(try !Self.isCompressed(plain))
+        // Signatures and prev hashes do not compress; the rest (origins, tags, words) does.
+        #expect(Double(compressed.count) < 0.8 * Double(plain.count), "\(compressed.count) vs \(plain.count)")
+        #expect(try SyncMessage.decode(compressed) == message)
+        #expect(try SyncMessage.decode(plain) == message)
+    }
+
+    @Test func aTinyBatchTravelsUncompressed() throws {
+        let ops = Self.realisticOps(count: 1)
+        #expect(try Self.rawBatch(ops).count < SyncMessage.compressionThresholdBytes)
+        let bytes = SyncMessage.batch(ops).encode()
+        #expect(try !Self.isCompressed(bytes))
+        #expect(try SyncMessage.decode(bytes) == .batch(ops))
+    }
+
+    @Test func anIncompressibleBatchTravelsUncompressed() throws {
+        // One op of random bytes. (Many ops of random bytes still compress a little: deflate
+        // finds the repeated protobuf tags and lengths.)
+        var rng = SplitMix64(seed: 11)
+        let ops = [SignedOp(bytes: Data((0..<1000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }), signature: Data((0..<64).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))]
+        #expect(try Self.rawBatch(ops).count >= SyncMessage.compressionThresholdBytes)
+        let bytes = SyncMessage.batch(ops).encode()
+        #expect(try !Self.isCompressed(bytes))
+        #expect(bytes == SyncMessage.batch(ops).encode(compressing: false))
+        #expect(try SyncMessage.decode(bytes) == .batch(ops))
+    }
+
+    @Test func aBatchJustOverTheThresholdIsCompressedWhenThatSaves() throws {
+        // One op of repetitive text: over 256 bytes serialized, and shrinks.
+        let identity = NodeIdentity()
+        let op = SignedOp.make(identity: identity, seq: 1, prev: Data(), hlc: .zero, author: "ann",
+                               body: .commentAdd(idea: OpID(origin: identity.nodeID, seq: 1), text: String(repeating: "again ", count: 60)))
+        #expect(try Self.rawBatch([op]).count >= SyncMessage.compressionThresholdBytes)
+        let bytes = SyncMessage.batch([op]).encode()
+        #expect(try Self.isCompressed(bytes))
+        #expect(bytes.count < SyncMessage.batch([op]).encode(compressing: false).count)
+        #expect(try SyncMessage.decode(bytes) == .batch([op]))
+    }
+
+    @Test func malformedCompressedBatchesAreRefused() throws {
+        let raw = try Self.rawBatch(Self.realisticOps(count: 10))
+        let deflated = Deflate.compress(raw)
+        let valid = try Self.compressedEnvelope(rawLength: UInt32(raw.count), deflate: deflated)
+        #expect(Self.refusal(valid) == nil)
+
+        #expect(Self.refusal(try Self.compressedEnvelope(rawLength: 0, deflate: deflated))?.contains("raw length 0 is not within") == true)
+        // Over the limit: refused before inflating (this stream would inflate fine).
+        let big = UInt32(SyncMessage.maxInflatedBatchBytes + 1)
+        let overLimit = try Self.compressedEnvelope(rawLength: big, deflate: Deflate.compress([UInt8](repeating: 0, count: Int(big))))
+        #expect(Self.refusal(overLimit)?.contains("raw length \(big) is not within") == true)
+        #expect(Self.refusal(try Self.compressedEnvelope(rawLength: .max, deflate: deflated))?.contains("is not within") == true)
+        // Declared length longer, then shorter, than what the stream inflates to.
+        let longer = try Self.compressedEnvelope(rawLength: UInt32(raw.count + 1), deflate: deflated)
+        #expect(Self.refusal(longer)?.contains("inflates to \(raw.count) bytes, not its raw length \(raw.count + 1)") == true)
+        let shorter = try Self.compressedEnvelope(rawLength: UInt32(raw.count - 1), deflate: deflated)
+        #expect(Self.refusal(shorter)?.contains("inflates to more than \(raw.count - 1) bytes") == true)
+        // Not deflate at all; deflate of something that is not an OpBatch; an OpBatch with no ops.
+        let garbage = try Self.compressedEnvelope(rawLength: UInt32(raw.count), deflate: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(Self.refusal(garbage)?.contains("corrupt deflate stream") == true)
+        let notABatch = [UInt8](repeating: 0xFF, count: 300)
+        let wrongContent = try Self.compressedEnvelope(rawLength: 300, deflate: Deflate.compress(notABatch))
+        #expect(Self.refusal(wrongContent)?.hasPrefix("compressed batch: ") == true)
+        let unknownFieldOnly: [UInt8] = [0x10, 0x01]  // field 2, varint 1: decodes to an OpBatch without ops
+        let empty = try Self.compressedEnvelope(rawLength: 2, deflate: Deflate.compress(unknownFieldOnly))
+        #expect(Self.refusal(empty) == "empty batch")
+    }
+
+    // MARK: Hello
+
+    @Test(arguments: [0, 1, 7400, 65535] as [UInt16])
+    func helloCarriesTheListenPort(port: UInt16) throws {
+        var vector = VersionVector()
+        vector[NodeIdentity().nodeID] = OriginHead(seq: 12, hash: [UInt8](repeating: 3, count: 32))
+        let hello = SyncMessage.hello(version: 1, department: "Renal", listenPort: port, vector: vector)
+        let bytes = hello.encode()
+        guard case .hello(let wire) = try Self.envelope(bytes) else { Issue.record("not a Hello"); return }
+        #expect(wire.listenPort == UInt32(port))
+        #expect(try SyncMessage.decode(bytes) == hello)
+    }
+
+    @Test func aListenPortOver65535IsRefused() throws {
+        var hello = WireHello()
+        hello.protocolVersion = 1
+        hello.listenPort = 65_536
+        #expect(Self.refusal(try Self.encode(.hello(hello))) == "listen port 65536 exceeds 65535")
+        hello.listenPort = 65_535
+        #expect(Self.refusal(try Self.encode(.hello(hello))) == nil)
+    }
+
+    // MARK: Peers
+
+    static func peer(_ address: String, seed: UInt8 = 1) -> PeerInfo {
+        PeerInfo(nodeID: NodeID(bytes: [UInt8](repeating: seed, count: 32))!, address: address)
+    }
+
+    static func wirePeers(_ peers: [(nodeID: [UInt8], address: String)]) throws -> [UInt8] {
+        var wire = WirePeers()
+        wire.peers = peers.map { peer in
+            var info = WirePeerInfo()
+            info.nodeID = Data(peer.nodeID)
+            info.address = peer.address
+            return info
+        }
+        return try encode(.peers(wire))
+    }
+
+    @Test func peersRoundTrip() throws {
+        let list = [
+            Self.peer("cardio.example.org:7400", seed: 1), Self.peer("[fd00::7]:7400", seed: 2), Self.peer("10.0.0.9:7401", seed: 3),
+            Self.peer(String(repeating: "é", count: 150), seed: 4),  // 300 UTF-8 bytes: the longest allowed
+        ]
+        #expect(list.allSatisfy { $0.isValid })
+        for message in [SyncMessage.peers(list), .peers([])] {
+            #expect(try SyncMessage.decode(message.encode()) == message)
+        }
+        let thousand = (0..<SyncMessage.maxPeers).map { Self.peer("h\($0):1", seed: UInt8(truncatingIfNeeded: $0)) }
+        #expect(try SyncMessage.decode(SyncMessage.peers(thousand).encode()) == .peers(thousand))
+    }
+
+    @Test func invalidPeersAreRefused() throws {
+        let id = [UInt8](repeating: 1, count: 32)
+        #expect(Self.refusal(try Self.wirePeers([(id, "a:1"), (Array(id.prefix(31)), "b:1")])) == "peer: node id is not 32 bytes")
+        #expect(Self.refusal(try Self.wirePeers([([], "b:1")])) == "peer: node id is not 32 bytes")
+        #expect(Self.refusal(try Self.wirePeers([(id, "")]))?.hasSuffix("empty address") == true)
+        #expect(Self.refusal(try Self.wirePeers([(id, String(repeating: "a", count: 301))]))?.hasSuffix("address of 301 bytes exceeds 300") == true)
+        // Bytes, not characters: 151 two-byte characters are 302 bytes.
+        #expect(Self.refusal(try Self.wirePeers([(id, String(repeating: "é", count: 151))]))?.hasSuffix("address of 302 bytes exceeds 300") == true)
+        #expect(!Self.peer("").isValid && !Self.peer(String(repeating: "a", count: 301)).isValid)
+        let tooMany = try Self.wirePeers(Array(repeating: (id, "a:1"), count: SyncMessage.maxPeers + 1))
+        #expect(Self.refusal(tooMany) == "1001 peers exceed 1000")
+    }
+}
