@@ -9,6 +9,8 @@ enum DefaultConfig {
         # The department this node serves: a label shown to people. The node's id is its key
         # (identity.key), not this name. 1-80 characters.
         department = "\(department)"
+        # The data dir: identity.key, ideamesh.sqlite, the lock. Default: this file's directory.
+        # data_dir = "/var/lib/ideamesh"
 
         [network]
         # Where to accept other departments' daemons, as host:port ("[::]:7420" for IPv6).
@@ -16,17 +18,22 @@ enum DefaultConfig {
         # listen = "0.0.0.0:7420"
         # The organisation's network key: 32 bytes, the same file at every department, mode 0600.
         # network_key_file = "network.key"
-        # Peers to dial at start, as host:port.
+        # Peers to dial at start, as host:port (a name or an IP literal). Trusted peers also tell
+        # each other where they listen (peer exchange), so one reachable seed is enough.
         # seeds = ["ward-b.example.org:7420"]
-        # The most peer connections kept open at once (1-256).
+        # The most peer connections kept open at once (1-256). Links beyond it are not dialled;
+        # a few more inbound ones are accepted so a newcomer can always reach a seed.
         # max_connections = 8
 
         [trust]
-        # Node ids (as `ideameshd init` prints them) allowed to connect to this node.
+        # Node ids (as `ideameshd init` prints them) allowed to connect to this node, and the only
+        # ones it connects to. Ops of other departments still arrive, relayed and signed by their
+        # origin. `kill -HUP` the daemon to reload this list (and the admin users and groups).
         # nodes = []
 
         [control]
-        # The control socket the `ideamesh` CLI talks to.
+        # The control socket the `ideamesh` CLI talks to (Protocol/CONTROL.md). Any local user
+        # who can reach it is staff: writes are authored by their OS user name.
         # socket = "control.sock"
         # OS users and groups whose requests may use `ideamesh admin` commands.
         # admin_users = []

@@ -7,6 +7,9 @@ import TOMLKit
 public struct NodeConfig: Equatable, Sendable {
     /// The department this node serves (a label for people).
     public var department: String
+    /// The node's data dir: identity, store, lock (absolute once loaded; default: the config
+    /// file's directory, which is where `ideameshd init` puts the config).
+    public var dataDirectory: String
     /// Where to accept peers; nil: accept none (this node only dials out).
     public var listen: PeerAddress?
     /// The organisation's network key file (absolute once loaded).
@@ -47,7 +50,7 @@ public struct NodeConfig: Equatable, Sendable {
         let network = try reader.table("network", required: false)
         let trust = try reader.table("trust", required: false)
         let control = try reader.table("control", required: false)
-        try reader.only(["department"], in: "node")
+        try reader.only(["department", "data_dir"], in: "node")
         try reader.only(["listen", "network_key_file", "seeds", "max_connections"], in: "network")
         try reader.only(["nodes"], in: "trust")
         try reader.only(["socket", "admin_users", "admin_groups"], in: "control")
@@ -75,6 +78,7 @@ public struct NodeConfig: Equatable, Sendable {
         }
         return NodeConfig(
             department: department,
+            dataDirectory: absolute(try reader.string("data_dir", in: node, section: "node") ?? "."),
             listen: listen,
             networkKeyFile: absolute(try reader.string("network_key_file", in: network, section: "network") ?? "network.key"),
             seeds: seeds,
@@ -154,6 +158,11 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }), let number = Int(port), (1...65535).contains(number) else { return nil }
         self.host = String(host)
         self.port = number
+    }
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }

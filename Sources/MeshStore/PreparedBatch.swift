@@ -18,6 +18,8 @@ public struct PreparedBatch: Sendable {
 
     public var origin: NodeID { ops[0].origin }
     public var count: Int { ops.count }
+    /// The seq of the batch's last op.
+    public var lastSeq: UInt64 { ops[ops.count - 1].seq }
 
     /// Decodes and checks `batch`; throws what `IdeaStore.apply(batch:)` would refuse it for
     /// before looking at the store.

@@ -11,9 +11,10 @@ struct Ideameshd: ParsableCommand {
             SQLite store and gossips with other departments' daemons; staff and admins use the \
             `ideamesh` CLI against it.
 
-            Start with `ideameshd init --data DIR --dept NAME`.
+            Start with `ideameshd init --data DIR --dept NAME`, add the other departments' node ids \
+            to [trust] in DIR/ideameshd.toml, then `ideameshd run --data DIR`.
             """,
-        subcommands: [Init.self])
+        subcommands: [Init.self, Run.self])
 }
 
 struct Init: ParsableCommand {

@@ -26,11 +26,27 @@ struct NodeConfigTests {
         #expect(try NodeConfig.load(path: example).department == "Renal Ward")
     }
 
+    /// Config/mesh: three departments that trust each other, each seeding the mesh.
+    @Test func theThreeDepartmentExamplesParseAndTrustEachOther() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/mesh").standardizedFileURL
+        let configs = try ["renal-ward", "cardiology", "emergency"].map {
+            try NodeConfig.load(path: dir.appendingPathComponent("\($0).toml").path)
+        }
+        #expect(Set(configs.map(\.department)) == ["Renal Ward", "Cardiology", "Emergency Department"])
+        let trusted = Set(configs.flatMap(\.trustedNodes))
+        #expect(trusted.count == 3, "three distinct nodes, each trusted by the other two")
+        for config in configs {
+            #expect(config.trustedNodes.count == 2 && !config.seeds.isEmpty && config.listen?.port == 7420)
+            #expect(config.dataDirectory == "/var/lib/ideamesh" && config.controlSocket == "/run/ideamesh/control.sock")
+        }
+    }
+
     @Test func everyKey() throws {
         let node = NodeIdentity.sampleID
         let config = try Self.parse("""
             [node]
             department = "Cardiology"
+            data_dir = "data"
             [network]
             listen = "[::]:7421"
             network_key_file = "keys/org.key"
@@ -45,6 +61,7 @@ struct NodeConfigTests {
             """)
         #expect(config.listen == PeerAddress("[::]:7421") && config.listen?.port == 7421 && config.listen?.host == "::")
         #expect(config.networkKeyFile == "/etc/ideamesh/keys/org.key")
+        #expect(config.dataDirectory == "/etc/ideamesh/data")
         #expect(config.seeds.map(\.description) == ["10.1.2.3:7420", "ward-b.example.org:7420"])
         #expect(config.maxConnections == 4 && config.trustedNodes == [node])
         #expect(config.controlSocket == "/run/ideamesh/control.sock")

@@ -1,0 +1,159 @@
+import Foundation
+import MeshCRDT
+
+/// A control request line (Protocol/CONTROL.md): `{"id": …, "method": "…", "params": {…}}`.
+struct ControlRequest: Sendable {
+    var id: JSONValue
+    var method: String
+    var params: [String: JSONValue]
+
+    /// Parses one line. A line that is not a JSON object with a string `method` is refused with
+    /// the request's `id` when one could be read.
+    static func parse(_ line: [UInt8]) -> Result<ControlRequest, ControlFailure> {
+        let value: JSONValue
+        do { value = try JSONDecoder().decode(JSONValue.self, from: Data(line)) } catch {
+            return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "not valid JSON: \(Self.describe(error))")))
+        }
+        guard case .object(let object) = value else {
+            return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "a request must be a JSON object")))
+        }
+        let id = object["id"] ?? .null
+        switch id {
+        case .null, .string, .number: break
+        default: return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "\"id\" must be a string or a number")))
+        }
+        for key in object.keys where !["id", "method", "params"].contains(key) {
+            return .failure(ControlFailure(id: id, error: ControlError(.badRequest, "unknown key \"\(key)\" (a request has id, method, params)")))
+        }
+        guard case .string(let method)? = object["method"] else {
+            return .failure(ControlFailure(id: id, error: ControlError(.badRequest, "\"method\" must be a string")))
+        }
+        var params = [String: JSONValue]()
+        switch object["params"] {
+        case nil, .null?: break
+        case .object(let given)?: params = given
+        default: return .failure(ControlFailure(id: id, error: ControlError(.badRequest, "\"params\" must be an object")))
+        }
+        return .success(ControlRequest(id: id, method: method, params: params))
+    }
+
+    /// Decodes `params` as `P`, refusing keys `P` does not know.
+    func decode<P: ControlParams>(_ type: P.Type) throws(ControlError) -> P {
+        for key in params.keys where !P.keys.contains(key) {
+            throw ControlError(.badRequest, "\(method): unknown parameter \"\(key)\"; known: \(P.keys.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONDecoder().decode(P.self, from: JSONEncoder().encode(JSONValue.object(params)))
+        } catch {
+            throw ControlError(.badRequest, "\(method): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "missing parameter \"\(key.stringValue)\""
+        case .typeMismatch(let type, let context)?: "\"\(path(context))\" must be \(name(of: type))"
+        case .valueNotFound(let type, let context)?: "\"\(path(context))\" must be \(name(of: type)), not null"
+        case .dataCorrupted(let context)?: context.codingPath.isEmpty ? "malformed JSON" : "\"\(path(context))\": \(context.debugDescription)"
+        default: "\(error)"
+        }
+    }
+
+    private static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Double.Type, is UInt64.Type: "a number"
+        case is [String].Type: "a list of strings"
+        default: "\(type)"
+        }
+    }
+}
+
+/// A method's parameters, with the set of keys it accepts.
+protocol ControlParams: Decodable {
+    static var keys: Set<String> { get }
+}
+
+struct NoParams: ControlParams {
+    static let keys: Set<String> = []
+}
+
+/// Error codes (CONTROL.md "Errors").
+struct ControlError: Error, Encodable, Equatable, Sendable {
+    enum Code: String, Encodable, Sendable {
+        case badRequest = "bad_request"
+        case unknownMethod = "unknown_method"
+        case invalid
+        case notFound = "not_found"
+        case forbidden
+        case tooLarge = "too_large"
+        case unavailable
+    }
+
+    let code: Code
+    let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+struct ControlFailure: Error, Sendable {
+    let id: JSONValue
+    let error: ControlError
+}
+
+/// A reply line: `{"id": …, "ok": true, "result": …}` or `{"id": …, "ok": false, "error": {…}}`.
+struct ControlReply: Sendable {
+    let id: JSONValue
+    let outcome: Result<any Encodable & Sendable, ControlError>
+
+    static func failure(id: JSONValue, _ error: ControlError) -> ControlReply {
+        ControlReply(id: id, outcome: .failure(error))
+    }
+
+    /// The reply as one line of JSON, newline included.
+    func line() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data: Data
+        do {
+            switch outcome {
+            case .success(let result): data = try encoder.encode(Success(id: id, result: AnyEncodable(result)))
+            case .failure(let error): data = try encoder.encode(Failure(id: id, error: error))
+            }
+        } catch {
+            data = (try? encoder.encode(Failure(id: id, error: ControlError(.unavailable, "cannot encode the reply: \(error)")))) ?? Data("{}".utf8)
+        }
+        return Array(data) + [UInt8(ascii: "\n")]
+    }
+
+    private struct Success: Encodable {
+        let id: JSONValue
+        let ok = true
+        let result: AnyEncodable
+    }
+
+    private struct Failure: Encodable {
+        let id: JSONValue
+        let ok = false
+        let error: ControlError
+    }
+
+    private struct AnyEncodable: Encodable {
+        let value: any Encodable
+        init(_ value: any Encodable) { self.value = value }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+}
+
+extension OpID {
+    /// The full text form used by the control API: `<origin base32>-<seq>`.
+    var text: String { "\(origin.base32)-\(seq)" }
+}

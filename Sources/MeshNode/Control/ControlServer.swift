@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import MeshNet
+
+/// The control socket (Protocol/CONTROL.md): a Unix domain socket the `ideamesh` CLI talks to
+/// in JSON lines. The caller's uid comes from the socket (SO_PEERCRED), never from the request.
+/// Loop thread only.
+final class ControlServer {
+    /// Longest request line; a longer one is answered with an error and the connection closed.
+    static let maxLineBytes = 1 << 20
+    /// Connections served at once.
+    static let maxConnections = 64
+
+    let path: String
+    private let loop: EventLoop
+    private let handler: ControlHandler
+    private let logger: Logger
+    private var listener: StreamListener?
+    private var clients: [ObjectIdentifier: ControlClient] = [:]
+
+    init(path: String, loop: EventLoop, handler: ControlHandler, logger: Logger) {
+        self.path = path
+        self.loop = loop
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// Binds the socket. The data-dir lock guarantees no other daemon uses this path, so a file
+    /// left there by a daemon that died is removed first. Staff of every OS user may connect
+    /// (mode 0666); what each may do is decided per request from its uid.
+    func start() throws(NetError) {
+        loop.preconditionOnLoopThread()
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
+        listener = try StreamListener(
+            on: .unix(path: path), loop: loop,
+            onError: { [logger] error in logger.warning("control: accept failed", metadata: ["error": "\(error)"]) },
+            onAccept: { [unowned self] connection in accepted(connection) })
+        chmod(path, 0o666)
+        logger.info("control socket ready", metadata: ["path": "\(path)"])
+    }
+
+    func stop() {
+        listener?.close()
+        listener = nil
+        for client in clients.values { client.connection.close() }
+    }
+
+    private func accepted(_ connection: Connection) {
+        let credentials: PeerCredentials
+        do { credentials = try connection.peerCredentials() } catch {
+            logger.warning("control: cannot read the caller's credentials; closing", metadata: ["error": "\(error)"])
+            connection.close()
+            return
+        }
+        guard clients.count < Self.maxConnections else {
+            logger.warning("control: too many connections; closing one", metadata: ["uid": "\(credentials.uid)"])
+            connection.close()
+            return
+        }
+        let user = LocalUser(uid: credentials.uid, gid: credentials.gid)
+        let client = ControlClient(connection: connection, user: user, handler: handler, logger: logger)
+        let key = ObjectIdentifier(client)
+        clients[key] = client
+        connection.onRead = { [weak client] bytes in client?.received(bytes) }
+        connection.onClose = { [weak self] _ in self?.clients[key] = nil }
+    }
+}
+
+/// One CLI connection: splits lines, answers each request in order, one at a time.
+final class ControlClient {
+    let connection: Connection
+    let user: LocalUser
+    private let handler: ControlHandler
+    private let logger: Logger
+    private var buffer = [UInt8]()
+    private var queue: [[UInt8]] = []
+    private var busy = false
+
+    init(connection: Connection, user: LocalUser, handler: ControlHandler, logger: Logger) {
+        self.connection = connection
+        self.user = user
+        self.handler = handler
+        self.logger = logger
+    }
+
+    func received(_ bytes: [UInt8]) {
+        buffer += bytes
+        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = Array(buffer[..<newline])
+            buffer.removeSubrange(...newline)
+            if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
+                queue.append(line)
+            }
+        }
+        if buffer.count > ControlServer.maxLineBytes {
+            buffer = []
+            queue = []
+            let reply = ControlReply.failure(id: .null, ControlError(.tooLarge, "request line longer than \(ControlServer.maxLineBytes) bytes"))
+            let connection = connection
+            connection.pauseReading()
+            connection.write(reply.line()) { _ in connection.close() }
+            return
+        }
+        // Bound the work one client can queue: stop reading until it is answered.
+        if queue.count > 64 { connection.pauseReading() }
+        next()
+    }
+
+    private func next() {
+        guard !busy, !queue.isEmpty else { return }
+        busy = true
+        let line = queue.removeFirst()
+        handler.handle(line: line, user: user) { [weak self] reply in
+            guard let self else { return }
+            busy = false
+            connection.write(reply.line())
+            if queue.count <= 16 && !connection.isReading && !connection.isClosing { connection.resumeReading() }
+            next()
+        }
+    }
+}

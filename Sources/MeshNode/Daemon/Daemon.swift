@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import Logging
+import MeshCRDT
+import MeshNet
+import MeshStore
+import MeshWire
+import Synchronization
+
+/// `ideameshd run`: one department's node. Opens the data dir (locked against a second daemon),
+/// the store and the network key; runs the mesh and the control socket on one libuv loop and the
+/// store's work on its own threads; stops gracefully on SIGTERM or SIGINT and reloads the trust
+/// list (and admin users) on SIGHUP.
+///
+/// Threads: the caller's thread only waits (`run` blocks until the daemon stops); the loop thread
+/// owns every socket, link and the control server; `StoreWorker`'s queues own SQLite.
+public final class Daemon: @unchecked Sendable {
+    public let configPath: String
+    private let logger: Logger
+    private let loop: EventLoop
+    private let stopRequested = DispatchSemaphore(value: 0)
+    // Set during `run`, then touched on the loop thread only.
+    private var mesh: Mesh?
+    private var control: ControlServer?
+    private var handler: ControlHandler?
+    private var signals: [SignalWatcher] = []
+
+    public init(configPath: String, logger: Logger) {
+        self.configPath = configPath
+        self.logger = logger
+        self.loop = EventLoop(logger: logger)
+    }
+
+    /// Runs until SIGTERM/SIGINT. Throws when the node cannot start (nothing is changed then).
+    public func run() throws(DaemonError) {
+        // A peer that vanishes mid-write must cost a write error, not the process.
+        signal(SIGPIPE, SIG_IGN)
+        let config: NodeConfig
+        do { config = try NodeConfig.load(path: configPath) } catch { throw .config(error) }
+        let dataDir = DataDirectory(path: config.dataDirectory)
+        let identity: NodeIdentity
+        do { identity = try dataDir.loadIdentity() } catch { throw .dataDirectory(error) }
+        let lock = try DataDirLock.acquire(directory: dataDir.url.path)
+        defer { lock.release() }
+        let networkKey: NetworkKey
+        do { networkKey = try NetworkKey.load(path: config.networkKeyFile) } catch { throw .networkKey(path: config.networkKeyFile, error) }
+        let store: IdeaStore
+        let vector: VersionVector
+        do {
+            store = try IdeaStore(path: dataDir.storePath, identity: identity, logger: logger)
+            vector = try store.versionVector()
+        } catch {
+            throw .store("\(error)")
+        }
+        logger.info("starting", metadata: [
+            "node": "\(identity.nodeID.base32)", "department": "\(config.department)",
+            "ops": "\(vector.totalOps)", "origins": "\(vector.origins.count)", "data": "\(dataDir.url.path)",
+        ])
+
+        let worker = StoreWorker(store: store, logger: logger) { [weak self] vector in
+            guard let self else { return }
+            loop.execute { self.mesh?.localAdvanced(vector) }
+        }
+        let trust = TrustList(config.trustedNodes)
+        if config.trustedNodes.isEmpty {
+            logger.warning("the trust list is empty: no peer can connect ([trust] nodes in \(configPath))")
+        }
+        let settings = Mesh.Settings(
+            identity: identity, networkKey: networkKey.bytes, department: config.department,
+            listen: config.listen, seeds: config.seeds, maxConnections: config.maxConnections)
+
+        do throws(NetError) { try loop.start() } catch { throw .network("cannot start the event loop: \(error)") }
+        let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
+            let mesh = Mesh(settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, logger: logger)
+            let handler = ControlHandler(
+                loop: loop, worker: worker, mesh: mesh,
+                adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger)
+            let control = ControlServer(path: config.controlSocket, loop: loop, handler: handler, logger: logger)
+            self.mesh = mesh
+            self.handler = handler
+            self.control = control
+            do throws(NetError) {
+                try mesh.start()
+                try control.start()
+                for signal in [SIGTERM, SIGINT] {
+                    signals.append(try SignalWatcher.watch(signal, on: loop) { [weak self] in
+                        self?.logger.info("signal \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): shutting down")
+                        self?.stopRequested.signal()
+                    })
+                }
+                signals.append(try SignalWatcher.watch(SIGHUP, on: loop) { [weak self] in self?.reload() })
+                return .success(())
+            } catch {
+                return .failure(.network("\(error)"))
+            }
+        }
+        if case .failure(let error) = started {
+            stop(worker: worker, store: store, socket: config.controlSocket)
+            throw error
+        }
+        logger.info("running", metadata: ["control": "\(config.controlSocket)"])
+        stopRequested.wait()
+        stop(worker: worker, store: store, socket: config.controlSocket)
+        logger.info("stopped")
+    }
+
+    /// Asks a running daemon to stop, as SIGTERM does (for tests and embedding).
+    public func requestStop() {
+        stopRequested.signal()
+    }
+
+    /// Goodbye to peers, close the control socket, finish the store's queued work, checkpoint.
+    private func stop(worker: StoreWorker, store: IdeaStore, socket: String) {
+        let done = DispatchSemaphore(value: 0)
+        let handedOver = loop.execute { [self] in
+            control?.stop()
+            for watcher in signals { watcher.cancel() }
+            signals = []
+            if let mesh { mesh.stop { done.signal() } } else { done.signal() }
+        }
+        if handedOver { _ = done.wait(timeout: .now() + .seconds(5)) }
+        loop.shutdown()
+        worker.drainAll()
+        do { try store.checkpoint() } catch { logger.warning("final checkpoint failed", metadata: ["error": "\(error)"]) }
+        var info = stat()
+        if lstat(socket, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(socket) }
+    }
+
+    /// SIGHUP: re-read the config; apply the trust list and the admin users and groups.
+    private func reload() {
+        let config: NodeConfig
+        do { config = try NodeConfig.load(path: configPath) } catch {
+            logger.error("SIGHUP: config not reloaded, keeping the current trust list", metadata: ["error": "\(error)"])
+            return
+        }
+        guard let mesh else { return }
+        let removed = mesh.trust.replace(with: config.trustedNodes)
+        handler?.adminPolicy = AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups))
+        mesh.trustChanged(removed: removed)
+        logger.info("SIGHUP: trust list reloaded", metadata: ["nodes": "\(config.trustedNodes.count)", "removed": "\(removed.count)"])
+        if config.listen != mesh.settings.listen || config.seeds != mesh.settings.seeds
+            || config.maxConnections != mesh.settings.maxConnections || config.department != mesh.settings.department {
+            logger.notice("SIGHUP reloads only [trust] and the admin users and groups; restart the daemon for other changes")
+        }
+    }
+
+    /// Runs `body` on the loop thread and waits for its result.
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
+        let box = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let accepted = loop.execute {
+            let value = body()
+            box.withLock { $0 = value }
+            done.signal()
+        }
+        precondition(accepted, "the event loop is not running")
+        done.wait()
+        return box.withLock { $0! }
+    }
+}

@@ -1,0 +1,302 @@
+import Logging
+import MeshCRDT
+import MeshNet
+import MeshStore
+import MeshWire
+
+/// One peer connection: the socket, its `SecureChannel` (handshake, encryption, framing) and its
+/// `SyncSession` (what to send and apply), wired together. Loop thread only.
+///
+/// Backpressure both ways: a batch is read from the store only when the socket's write queue is
+/// below `writeHighWater` (and one read at a time); reading from the socket pauses while
+/// `maxApplyInFlight` received batches wait for the store.
+///
+/// `@unchecked Sendable`: every property is used on the loop thread only. A link crosses to the
+/// store's threads only inside completions that hand it straight back with `loop.execute`.
+final class PeerLink: @unchecked Sendable {
+    enum Direction: Equatable {
+        case inbound
+        case outbound(PeerAddress)
+    }
+
+    /// Counters for `admin peers`.
+    struct Stats {
+        var bytesIn = 0, bytesOut = 0
+        var opsIn = 0, opsOut = 0
+        var batchesRefused = 0
+        var connectedMillis: UInt64
+        var establishedMillis: UInt64?
+        var lastSeenMillis: UInt64
+        /// Handshake round trip: our handshake message to the peer's answer.
+        var roundTripMillis: UInt64?
+    }
+
+    static let writeHighWater = 512 * 1024
+    static let maxApplyInFlight = 16
+
+    let id: Int
+    let direction: Direction
+    let connection: Connection
+    let remote: String
+    private(set) var channel: SecureChannel
+    private(set) var session: SyncSession
+    private(set) var stats: Stats
+    private(set) var peer: NodeID?
+    private(set) var peerDepartment = ""
+    private(set) var isClosed = false
+    private unowned let mesh: Mesh
+    private var logger: Logger
+    private var readInFlight = false
+    private var applyInFlight = 0
+    private var handshakeSentMillis: UInt64?
+    private var lastGapHaveMillis: UInt64 = 0
+
+    var isEstablished: Bool { channel.isEstablished && peer != nil }
+    var isOutbound: Bool { direction != .inbound }
+
+    init(id: Int, connection: Connection, direction: Direction, channel: SecureChannel, mesh: Mesh) {
+        self.id = id
+        self.connection = connection
+        self.direction = direction
+        self.channel = channel
+        self.mesh = mesh
+        self.session = SyncSession(config: mesh.settings.sync)
+        let now = mesh.nowMillis()
+        self.stats = Stats(connectedMillis: now, lastSeenMillis: now)
+        switch direction {
+        case .outbound(let address): remote = address.description
+        case .inbound: remote = connection.remoteAddress?.description ?? connection.peerDescription
+        }
+        var logger = mesh.logger
+        logger[metadataKey: "peer"] = "\(remote)"
+        self.logger = logger
+    }
+
+    /// Wires the socket up and, when dialling, sends the first handshake message.
+    func start() {
+        // Weak: the connection may outlive the link while it closes.
+        connection.onRead = { [weak self] bytes in self?.received(bytes) }
+        connection.onClose = { [weak self] error in
+            self?.finish(reason: error.map { "connection failed: \($0)" } ?? "connection closed by peer")
+        }
+        connection.onWritable = { [weak self] in self?.pump() }
+        if isOutbound {
+            do {
+                write(try channel.start())
+                handshakeSentMillis = mesh.nowMillis()
+            } catch {
+                fail("handshake: \(error)")
+            }
+        }
+    }
+
+    // MARK: Input
+
+    private func received(_ bytes: [UInt8]) {
+        guard !isClosed else { return }
+        stats.bytesIn += bytes.count
+        let output: [UInt8], events: [SecureChannel.Event]
+        do { (output, events) = try channel.receive(bytes) } catch {
+            fail(isEstablished ? "\(error)" : "handshake refused: \(error)")
+            return
+        }
+        if !isEstablished && !output.isEmpty && handshakeSentMillis == nil { handshakeSentMillis = mesh.nowMillis() }
+        write(output)
+        for event in events {
+            guard !isClosed else { return }
+            switch event {
+            case .established(let node, let department):
+                established(node, department)
+            case .message(let message):
+                stats.lastSeenMillis = mesh.nowMillis()
+                let awaitingHello = session.phase == .awaitingHello
+                perform(session.receive(message, nowMillis: mesh.nowMillis()))
+                if awaitingHello && session.phase == .syncing {
+                    logger.debug("in sync session", metadata: ["department": "\(session.peerDepartment)"])
+                    mesh.helloReceived(self)
+                }
+            }
+        }
+        pump()
+    }
+
+    private func established(_ node: NodeID, _ department: String) {
+        let now = mesh.nowMillis()
+        peer = node
+        peerDepartment = department
+        stats.establishedMillis = now
+        if let sent = handshakeSentMillis { stats.roundTripMillis = now - sent }
+        logger[metadataKey: "node"] = "\(node.short)"
+        logger.info("peer connected", metadata: ["department": "\(department)", "direction": "\(isOutbound ? "out" : "in")"])
+        guard mesh.established(self) else { return }
+        perform(session.start(local: mesh.localVector, department: mesh.settings.department, listenPort: mesh.listenPort, nowMillis: now))
+    }
+
+    private func perform(_ actions: [SyncSession.Action]) {
+        for action in actions {
+            guard !isClosed else { return }
+            switch action {
+            case .send(let message):
+                send(message)
+            case .sendOps(let origin, let from, let count):
+                readAndSend(origin: origin, from: from, count: count)
+            case .apply(let ops):
+                apply(ops)
+            case .close(let reason):
+                close(reason: reason, sendGoodbye: false)
+            case .learnPeers(let peers):
+                mesh.learn(peers, from: self)
+            }
+        }
+    }
+
+    // MARK: Applying what the peer sent
+
+    private func apply(_ ops: [SignedOp]) {
+        stats.opsIn += ops.count
+        applyInFlight += 1
+        if applyInFlight >= Self.maxApplyInFlight { connection.pauseReading() }
+        let loop = mesh.loop
+        mesh.worker.apply(ops) { [self] result in
+            loop.execute { [self] in applyDone(result) }
+        }
+    }
+
+    private func applyDone(_ result: StoreWorker.ApplyResult) {
+        applyInFlight -= 1
+        guard !isClosed else { return }
+        if applyInFlight < Self.maxApplyInFlight / 2 && !connection.isReading { connection.resumeReading() }
+        switch result {
+        case .success(let applied):
+            if let fork = applied.outcome.fork {
+                logger.warning("fork quarantined; its origin is blocked until an admin resolves it",
+                               metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
+            } else {
+                session.applied(origin: applied.origin, through: applied.lastSeq, local: mesh.localVector)
+            }
+        case .failure(.rejected(.originForked(let origin))):
+            logger.debug("batch of a forked origin held back", metadata: ["origin": "\(origin.short)"])
+        case .failure(.rejected(let rejection)):
+            stats.batchesRefused += 1
+            if case .gap = rejection {
+                // The views of each other drifted (e.g. an earlier batch was refused): resync once.
+                let now = mesh.nowMillis()
+                guard now >= lastGapHaveMillis + 1_000 else { return }
+                lastGapHaveMillis = now
+                logger.debug("batch does not follow what we hold; sending Have", metadata: ["why": "\(rejection)"])
+                perform(session.rejected(gap: true, reason: "\(rejection)", local: mesh.localVector))
+            } else {
+                logger.warning("refused a batch from peer", metadata: ["why": "\(rejection)"])
+                perform(session.rejected(gap: false, reason: "\(rejection)", local: mesh.localVector))
+            }
+        case .failure(.storeFailed(let why)):
+            // Our fault, not the peer's: ask it to resend from what we hold.
+            stats.batchesRefused += 1
+            logger.error("store failed applying a batch; asking the peer to resend", metadata: ["why": "\(why)"])
+            perform(session.rejected(gap: true, reason: why, local: mesh.localVector))
+        }
+        pump()
+    }
+
+    // MARK: Sending
+
+    /// The store advanced: stream what the peer lacks.
+    func localAdvanced(_ vector: VersionVector) {
+        guard !isClosed else { return }
+        session.localAdvanced(vector)
+        pump()
+    }
+
+    /// Sends the next batch the peer lacks, while the socket has room.
+    func pump() {
+        guard !isClosed, !readInFlight, session.phase == .syncing,
+              connection.pendingWriteBytes < Self.writeHighWater,
+              let action = session.nextBatch() else { return }
+        perform([action])
+    }
+
+    private func readAndSend(origin: NodeID, from: UInt64, count: Int) {
+        readInFlight = true
+        let loop = mesh.loop
+        mesh.worker.read({ store in try store.ops(of: origin, from: from, limit: count) }) { [self] result in
+            loop.execute { [self] in readDone(result) }
+        }
+    }
+
+    private func readDone(_ result: Result<[SignedOp], any Error>) {
+        readInFlight = false
+        guard !isClosed else { return }
+        switch result {
+        case .success(let ops):
+            if !ops.isEmpty {
+                stats.opsOut += ops.count
+                send(.batch(ops))
+            }
+            pump()
+        case .failure(let error):
+            logger.error("cannot read ops to send", metadata: ["error": "\(error)"])
+            close(reason: "this node could not read its store", sendGoodbye: true)
+        }
+    }
+
+    func send(_ message: SyncMessage) {
+        guard !isClosed, isEstablished else { return }
+        do { write(try channel.send(message)) } catch {
+            fail("cannot send: \(error)")
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty, !isClosed else { return }
+        stats.bytesOut += bytes.count
+        connection.write(bytes)
+    }
+
+    // MARK: Time
+
+    func tick(nowMillis now: UInt64) {
+        guard !isClosed else { return }
+        if !isEstablished {
+            if now >= stats.connectedMillis + mesh.settings.handshakeTimeoutMillis { fail("handshake timed out") }
+            return
+        }
+        if now >= stats.lastSeenMillis + mesh.settings.idleTimeoutMillis {
+            close(reason: "peer silent for \((now - stats.lastSeenMillis) / 1000) s", sendGoodbye: true)
+            return
+        }
+        perform(session.tick(nowMillis: now))
+        pump()
+    }
+
+    // MARK: Closing
+
+    /// Closes on purpose: a Goodbye with the reason (once established), then the socket once
+    /// what is queued has been written.
+    func close(reason: String, sendGoodbye: Bool) {
+        guard !isClosed else { return }
+        if sendGoodbye && isEstablished && session.phase != .closed { send(.goodbye(reason: reason)) }
+        logger.info("closing connection", metadata: ["reason": "\(reason)"])
+        isClosed = true
+        connection.pauseReading()
+        let connection = connection
+        connection.write([]) { _ in connection.close() }
+        mesh.linkClosed(self, reason: reason)
+    }
+
+    /// Closes because the peer broke the protocol or the handshake failed: logged, nothing kept.
+    private func fail(_ reason: String) {
+        guard !isClosed else { return }
+        logger.warning("connection refused", metadata: ["reason": "\(reason)"])
+        isClosed = true
+        connection.close()
+        mesh.linkClosed(self, reason: reason)
+    }
+
+    /// The socket closed under us.
+    private func finish(reason: String) {
+        guard !isClosed else { return }
+        logger.info("connection ended", metadata: ["reason": "\(reason)"])
+        isClosed = true
+        mesh.linkClosed(self, reason: reason)
+    }
+}

@@ -1,0 +1,138 @@
+import Dispatch
+import Logging
+import MeshCRDT
+import MeshModel
+import MeshStore
+import MeshWire
+import Synchronization
+
+/// Runs the store's work off the event loop: SQLite calls block, the loop must not.
+///
+/// - Remote batches go through a pipeline: a `prepare` queue decodes and checks them
+///   (`PreparedBatch`, no database), then the single `writer` queue applies whatever has
+///   accumulated in one group commit. Each batch's result comes back through its completion.
+/// - Local writes run on the writer queue too, one durable transaction each.
+/// - Reads run on a concurrent queue (SQLite WAL readers do not block the writer).
+///
+/// Completions run on a worker thread; callers hop back to their loop themselves. After every
+/// commit that changed the log, `onAdvance` gets the store's new version vector.
+final class StoreWorker: Sendable {
+    typealias ApplyResult = Result<Applied, ApplyFailure>
+
+    /// An accepted batch: what became of it, and which ops it held.
+    struct Applied: Sendable {
+        var outcome: ApplyOutcome
+        var origin: NodeID
+        var lastSeq: UInt64
+    }
+
+    /// Why a remote batch was not applied.
+    enum ApplyFailure: Error, Sendable {
+        /// The batch broke a rule (BatchRejection): nothing of it was applied.
+        case rejected(BatchRejection)
+        /// The database failed; nothing of the group was applied. Retry later.
+        case storeFailed(String)
+    }
+
+    /// A group commit takes at most this many ops (more wait for the next one).
+    static let maxGroupOps = 16_384
+
+    let store: IdeaStore
+    private let logger: Logger
+    private let prepare = DispatchQueue(label: "ideamesh.store.prepare")
+    private let writer = DispatchQueue(label: "ideamesh.store.writer")
+    private let readers = DispatchQueue(label: "ideamesh.store.read", attributes: .concurrent)
+    private let onAdvance: @Sendable (VersionVector) -> Void
+
+    private struct Pending: Sendable {
+        var batches: [(Result<PreparedBatch, BatchRejection>, @Sendable (ApplyResult) -> Void)] = []
+        var drainScheduled = false
+    }
+    private let pending = Mutex(Pending())
+
+    init(store: IdeaStore, logger: Logger, onAdvance: @escaping @Sendable (VersionVector) -> Void) {
+        self.store = store
+        self.logger = logger
+        self.onAdvance = onAdvance
+    }
+
+    /// Applies a batch received from a peer; batches submitted in order are applied in order.
+    func apply(_ batch: [SignedOp], completion: @escaping @Sendable (ApplyResult) -> Void) {
+        prepare.async { [self] in
+            let prepared = Result { () throws(BatchRejection) in try PreparedBatch(batch) }
+            let schedule = pending.withLock { state -> Bool in
+                state.batches.append((prepared, completion))
+                defer { state.drainScheduled = true }
+                return !state.drainScheduled
+            }
+            if schedule { writer.async { self.drain() } }
+        }
+    }
+
+    /// Applies everything queued, a group at a time, until nothing is left.
+    private func drain() {
+        while true {
+            let group = pending.withLock { state -> [(Result<PreparedBatch, BatchRejection>, @Sendable (ApplyResult) -> Void)] in
+                var ops = 0, take = 0
+                for (batch, _) in state.batches {
+                    let count = (try? batch.get().count) ?? 0
+                    if take > 0 && ops + count > Self.maxGroupOps { break }
+                    ops += count
+                    take += 1
+                }
+                let group = Array(state.batches.prefix(take))
+                state.batches.removeFirst(take)
+                if group.isEmpty { state.drainScheduled = false }
+                return group
+            }
+            guard !group.isEmpty else { return }
+            do {
+                let results = try store.apply(prepared: group.map(\.0))
+                var advanced = false
+                for ((prepared, completion), result) in zip(group, results) {
+                    switch (result, prepared) {
+                    case (.success(let outcome), .success(let batch)):
+                        if outcome.applied > 0 { advanced = true }
+                        completion(.success(Applied(outcome: outcome, origin: batch.origin, lastSeq: batch.lastSeq)))
+                    case (.success, .failure(let rejection)):
+                        completion(.failure(.rejected(rejection)))  // not reached: a failed preparation fails
+                    case (.failure(let rejection), _):
+                        completion(.failure(.rejected(rejection)))
+                    }
+                }
+                if advanced { publishVector() }
+            } catch {
+                logger.error("store: group commit failed, batches will be resent", metadata: ["error": "\(error)"])
+                for (_, completion) in group { completion(.failure(.storeFailed("\(error)"))) }
+            }
+        }
+    }
+
+    /// One local op, durable before `completion` runs.
+    func write(_ body: OpBody, author: String, completion: @escaping @Sendable (Result<SignedOp, any Error>) -> Void) {
+        writer.async { [self] in
+            let result = Result { try store.write(body, author: author) }
+            if case .success = result { publishVector() }
+            completion(result)
+        }
+    }
+
+    /// Runs a read off the loop.
+    func read<T: Sendable>(_ body: @escaping @Sendable (IdeaStore) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        readers.async { [store] in completion(Result { try body(store) }) }
+    }
+
+    /// Waits until every submitted batch and write has been committed (for shutdown).
+    func drainAll() {
+        prepare.sync {}
+        writer.sync {}
+        // A drain scheduled by the last prepare may still be queued behind the first sync.
+        writer.sync {}
+    }
+
+    private func publishVector() {
+        do { onAdvance(try store.versionVector()) } catch {
+            logger.error("store: cannot read the version vector", metadata: ["error": "\(error)"])
+        }
+    }
+}
