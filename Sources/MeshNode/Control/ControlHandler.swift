@@ -80,7 +80,7 @@ final class ControlHandler: @unchecked Sendable {
                 let view: IdeaView?
                 do { view = try store.idea(id) } catch { throw ControlError(.unavailable, "store: \(error)") }
                 guard let view else { throw ControlError(.notFound, "no idea \(id.short) here (yet)") }
-                return IdeaJSON(view)
+                return IdeaJSON(view, detail: true)
             }
         case "idea.list":
             let p = try request.decode(ListParams.self)
@@ -89,7 +89,7 @@ final class ControlHandler: @unchecked Sendable {
                 do {
                     let ids = try store.ideaIDs()
                     let views = try ids.suffix(limit).reversed().compactMap { try store.idea($0) }
-                    return IdeaList(total: ids.count, ideas: views.map(IdeaSummaryJSON.init))
+                    return IdeaList(total: ids.count, ideas: views.map { IdeaJSON($0, detail: false) })
                 } catch { throw ControlError(.unavailable, "store: \(error)") }
             }
         case "idea.search":
@@ -286,43 +286,25 @@ private struct Written: Encodable, Sendable {
     let id: String, short_id: String
 }
 
-struct IdeaSummaryJSON: Encodable, Sendable {
-    let id: String, short_id: String, title: String, status: String, theme: String, tags: [String]
-    let author: String, origin: String, created_ms: UInt64, supporters: Int
-
-    init(_ view: IdeaView) {
-        id = view.id.text
-        short_id = view.id.short
-        title = view.content.title
-        status = view.status.rawValue
-        theme = view.content.theme
-        tags = view.content.tags
-        author = view.author
-        origin = view.id.origin.base32
-        created_ms = view.hlc.millis
-        supporters = view.supporters
-    }
-}
-
 private struct IdeaList: Encodable, Sendable {
     let total: Int
-    let ideas: [IdeaSummaryJSON]
+    let ideas: [IdeaJSON]
 }
 
+/// An idea as `idea.show` gives it; `idea.list` leaves out problem, solution and comments.
 struct IdeaJSON: Encodable, Sendable {
     struct Comment: Encodable, Sendable {
         let id: String, author: String, text: String, created_ms: UInt64, edited: Bool, retracted: Bool
     }
-    let id: String, short_id: String, title: String, problem: String, solution: String, status: String
-    let theme: String, tags: [String], author: String, origin: String, created_ms: UInt64, supporters: Int
-    let conflicts: [String], adopted_from: String?, comments: [Comment]
+    let id: String, short_id: String, title: String, status: String, theme: String, tags: [String]
+    let author: String, origin: String, created_ms: UInt64, supporters: Int
+    let conflicts: [String], adopted_from: String?
+    let problem: String?, solution: String?, comments: [Comment]?
 
-    init(_ view: IdeaView) {
+    init(_ view: IdeaView, detail: Bool) {
         id = view.id.text
         short_id = view.id.short
         title = view.content.title
-        problem = view.content.problem
-        solution = view.content.solution
         status = view.status.rawValue
         theme = view.content.theme
         tags = view.content.tags
@@ -332,9 +314,11 @@ struct IdeaJSON: Encodable, Sendable {
         supporters = view.supporters
         conflicts = view.conflicts.map { "\($0)" }
         adopted_from = view.adoptedFrom?.text
-        comments = view.comments.map {
+        problem = detail ? view.content.problem : nil
+        solution = detail ? view.content.solution : nil
+        comments = detail ? view.comments.map {
             Comment(id: $0.id.text, author: $0.author, text: $0.retracted ? "" : $0.text, created_ms: $0.hlc.millis, edited: $0.edited, retracted: $0.retracted)
-        }
+        } : nil
     }
 }
 
