@@ -76,6 +76,7 @@ final class ControlClient {
     private var buffer = [UInt8]()
     private var queue: [[UInt8]] = []
     private var busy = false
+    private var refused = false
 
     init(connection: Connection, user: LocalUser, handler: ControlHandler, logger: Logger) {
         self.connection = connection
@@ -85,37 +86,49 @@ final class ControlClient {
     }
 
     func received(_ bytes: [UInt8]) {
+        guard !refused else { return }
         buffer += bytes
         while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            guard newline <= ControlServer.maxLineBytes else { return refuseLongLine() }
             let line = Array(buffer[..<newline])
             buffer.removeSubrange(...newline)
             if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
                 queue.append(line)
             }
         }
-        if buffer.count > ControlServer.maxLineBytes {
-            buffer = []
-            queue = []
-            let reply = ControlReply.failure(id: .null, ControlError(.tooLarge, "request line longer than \(ControlServer.maxLineBytes) bytes"))
-            let connection = connection
-            connection.pauseReading()
-            connection.write(reply.line()) { _ in connection.close() }
-            return
-        }
+        // A line still without its newline may already be too long.
+        if buffer.count > ControlServer.maxLineBytes { return refuseLongLine() }
         // Bound the work one client can queue: stop reading until it is answered.
         if queue.count > 64 { connection.pauseReading() }
         next()
     }
 
+    /// Answers `too_large` after the replies already due, then closes: the stream cannot be
+    /// resynchronised past a line it did not read.
+    private func refuseLongLine() {
+        refused = true
+        buffer = []
+        connection.pauseReading()
+        next()
+    }
+
     private func next() {
-        guard !busy, !queue.isEmpty else { return }
+        guard !busy else { return }
+        guard !queue.isEmpty else {
+            if refused {
+                let reply = ControlReply.failure(id: .null, ControlError(.tooLarge, "request line longer than \(ControlServer.maxLineBytes) bytes"))
+                let connection = connection
+                connection.write(reply.line()) { _ in connection.close() }
+            }
+            return
+        }
         busy = true
         let line = queue.removeFirst()
         handler.handle(line: line, user: user) { [weak self] reply in
             guard let self else { return }
             busy = false
             connection.write(reply.line())
-            if queue.count <= 16 && !connection.isReading && !connection.isClosing { connection.resumeReading() }
+            if queue.count <= 16 && !refused && !connection.isReading && !connection.isClosing { connection.resumeReading() }
             next()
         }
     }

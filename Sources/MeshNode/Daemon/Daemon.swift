@@ -35,6 +35,12 @@ public final class Daemon: @unchecked Sendable {
     public func run() throws(DaemonError) {
         // A peer that vanishes mid-write must cost a write error, not the process.
         signal(SIGPIPE, SIG_IGN)
+        // A blocked mask survives exec (a parent that started us from a thread with signals
+        // blocked): unblock the ones we answer, or SIGTERM and SIGHUP would never arrive.
+        var answered = sigset_t()
+        sigemptyset(&answered)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&answered, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &answered, nil)
         let config: NodeConfig
         do { config = try NodeConfig.load(path: configPath) } catch { throw .config(error) }
         let dataDir = DataDirectory(path: config.dataDirectory)

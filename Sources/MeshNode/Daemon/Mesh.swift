@@ -170,11 +170,7 @@ final class Mesh: @unchecked Sendable {
     /// because this node already has a link to that node.
     func established(_ link: PeerLink) -> Bool {
         guard let peer = link.peer else { return false }
-        if case .outbound(let address) = link.direction {
-            targets[address]?.node = peer
-            targets[address]?.failures = 0
-            targets[address]?.lastError = nil
-        }
+        if case .outbound(let address) = link.direction { targets[address]?.node = peer }
         if let other = links.values.first(where: { $0 !== link && $0.peer == peer && $0.isEstablished && !$0.isClosed }) {
             // Both sides pick the same survivor: the link dialled by the smaller node id (the
             // older one when both were dialled by the same side).
@@ -190,8 +186,14 @@ final class Mesh: @unchecked Sendable {
     }
 
     /// The peer's Hello arrived: note where it listens, and tell it the peers we know.
+    /// Only now does a dialled link count as a success: the initiator completes its handshake
+    /// before the responder has checked trust, so a refusal comes after `established`.
     func helloReceived(_ link: PeerLink) {
         guard let peer = link.peer else { return }
+        if case .outbound(let address) = link.direction {
+            targets[address]?.failures = 0
+            targets[address]?.lastError = nil
+        }
         if link.direction == .inbound, link.session.peerListenPort != 0,
            case .ip(let host, _)? = link.connection.remoteAddress {
             remember(PeerAddress(host: host, port: Int(link.session.peerListenPort)), node: peer, isSeed: false)

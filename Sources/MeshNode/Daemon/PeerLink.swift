@@ -112,7 +112,9 @@ final class PeerLink: @unchecked Sendable {
                 let awaitingHello = session.phase == .awaitingHello
                 perform(session.receive(message, nowMillis: mesh.nowMillis()))
                 if awaitingHello && session.phase == .syncing {
-                    logger.debug("in sync session", metadata: ["department": "\(session.peerDepartment)"])
+                    // The peer's Hello: it accepted us (an initiator's handshake completes before
+                    // the responder checks trust).
+                    logger.info("peer connected", metadata: ["department": "\(peerDepartment)", "direction": "\(isOutbound ? "out" : "in")"])
                     mesh.helloReceived(self)
                 }
             }
@@ -127,7 +129,7 @@ final class PeerLink: @unchecked Sendable {
         stats.establishedMillis = now
         if let sent = handshakeSentMillis { stats.roundTripMillis = now - sent }
         logger[metadataKey: "node"] = "\(node.short)"
-        logger.info("peer connected", metadata: ["department": "\(department)", "direction": "\(isOutbound ? "out" : "in")"])
+        logger.debug("handshake complete", metadata: ["department": "\(department)", "direction": "\(isOutbound ? "out" : "in")"])
         guard mesh.established(self) else { return }
         perform(session.start(local: mesh.localVector, department: mesh.settings.department, listenPort: mesh.listenPort, nowMillis: now))
     }
