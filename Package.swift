@@ -66,16 +66,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The control socket's client side (Protocol/CONTROL.md): the CLI, the benchmarks and the
+        // end-to-end tests talk to daemons through it.
+        .target(name: "MeshClient"),
         .executableTarget(
             name: "ideamesh",
             dependencies: [
-                "MeshModel",
+                "MeshModel", "MeshClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "ideamesh-bench",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode", "MeshClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The raw-SQLite baseline talks to the C API directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -96,6 +99,9 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // End-to-end: runs the real executables (built because the target depends on them).
-        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshCRDT"]),
+        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshCRDT", "MeshClient"]),
+        // The CLI run as a real process against real daemons, and golden files of its output.
+        .testTarget(
+            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient"], exclude: ["Golden"]),
     ]
 )

@@ -10,10 +10,10 @@ import MeshStore
 final class ControlHandler: @unchecked Sendable {
     typealias Done = (ControlReply) -> Void
 
-    private let loop: EventLoop
-    private let worker: StoreWorker
-    private unowned let mesh: Mesh
-    private let logger: Logger
+    let loop: EventLoop
+    let worker: StoreWorker
+    unowned let mesh: Mesh
+    let logger: Logger
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
 
@@ -132,13 +132,23 @@ final class ControlHandler: @unchecked Sendable {
             reply(.success(peersReport()))
 
         default:
-            throw ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
+            if request.method.hasPrefix("admin.") {
+                try dispatchAdmin(request, user: user, reply)
+            } else {
+                try dispatchStaff(request, user: user, reply)
+            }
         }
+    }
+
+    static func unknownMethod(_ request: ControlRequest) -> ControlError {
+        ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
     }
 
     // MARK: Running work
 
-    private func write(_ body: OpBody, author: String, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void) {
+    typealias Reply = (Result<any Encodable & Sendable, ControlError>) -> Void
+
+    func write(_ body: OpBody, author: String, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void) {
         let loop = loop
         let reply = UnsafeTransfer(reply)
         worker.write(body, author: author) { result in
@@ -151,7 +161,7 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    private func read<T: Encodable & Sendable>(
+    func read<T: Encodable & Sendable>(
         _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void,
         _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T
     ) {
@@ -230,7 +240,7 @@ final class ControlHandler: @unchecked Sendable {
 
 /// Carries a loop-thread closure through the store's threads back to the loop, where alone it
 /// is called (the loop is the only thread that touches what it captures).
-private struct UnsafeTransfer<T>: @unchecked Sendable {
+struct UnsafeTransfer<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

@@ -1,0 +1,4 @@
+import Testing
+
+/// Replaced by the CLI's tests.
+struct CLIPlaceholderTests {}
