@@ -7,11 +7,11 @@ import MeshWire
 
 /// `ideamesh-bench store`: the store's write paths on a standard workload.
 ///
-/// 1. local: replays the workload as local writes, one store per department (validate, sign,
-///    append, apply, durable commit per op);
+/// 1. local: replays the workload as local writes, one store per department (LocalReplay:
+///    validate, sign, append, apply, durable commit per op);
 /// 2. raw baseline: the same op bytes and idea/comment texts into bare tables (see RawBaseline);
 /// 3. remote: streams every department's ops, as batches of one origin, into a fresh store (chain
-///    and signature checks, views, FTS), one durable commit per batch.
+///    and signature checks, views, FTS), group-committed and pipelined (RemoteApply).
 struct StoreBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
@@ -49,12 +49,12 @@ struct StoreBench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { if temporary { try? FileManager.default.removeItem(atPath: base) } }
 
-        let local = reuseLocal ? try reuse(base) : try replayLocally(into: base)
+        let local = reuseLocal ? try LocalReplay.reuse(base) : try LocalReplay(workload: workload).run(into: base)
         ProcessStats.releaseFreeMemory()  // what phase 1 freed must not count as a later peak
 
         // Phases 2 and 3, interleaved `repeat` times; medians are reported (the machine is shared).
         var raw = [Double](), rawPages = [Double](), remote = [Double]()
-        var last: RemoteResult?
+        var last: RemoteApply.Result?
         for _ in 0..<repetitions {
             // The yardstick as the issue defines it (SQLite's defaults), and the same with the
             // store's page size, so the store's own tuning cannot flatter the comparison.
@@ -110,158 +110,11 @@ struct StoreBench: ParsableCommand {
         print(String(decoding: json, as: UTF8.self))
     }
 
-    struct RemoteResult {
-        var applied = 0
-        var seconds = 0.0
-        var peakRSS = 0
-        var dbBytes: Int64 = 0
-        /// Time the applying thread waited for the next prepared group (0: the writer is the bottleneck).
-        var writerIdleSeconds = 0.0
-        var opsPerSecond: Double { Double(applied) / seconds }
-    }
-
-    /// Phase 3: every department's ops, as batches of one origin, into a fresh store. As a
-    /// receiver would, a second thread reads and prepares the next group (decode, hashes,
-    /// signature: no database) while the store's writer applies the current one. Timed: wall
-    /// clock from the first read to the final checkpoint, so reading the sources counts against
-    /// the store too (the raw baseline times only its inserts).
-    func remoteApply(sources: [String], at path: String, expected: Int) throws -> RemoteResult {
+    /// Phase 3 (see RemoteApply) into a fresh store at `path`.
+    func remoteApply(sources: [String], at path: String, expected: Int) throws -> RemoteApply.Result {
         removeDatabase(path)
-        ProcessStats.resetPeakRSS()
-        var result = RemoteResult()
         let remote = try IdeaStore(path: path, identity: nil)
-        typealias Group = [Result<PreparedBatch, BatchRejection>]
-        let queue = BoundedQueue<Result<Group, BenchError>>(capacity: 2)
-        let (batch, groupOps) = (self.batch, self.groupOps)
-        let watch = Stopwatch()
-        let producer = Thread {
-            do {
-                var group = [[SignedOp]]()
-                var count = 0
-                for source in sources {
-                    try IdeaStore(path: source, identity: nil).forEachBatch(batchSize: batch) { ops in
-                        group.append(ops)
-                        count += ops.count
-                        if count >= groupOps {
-                            queue.push(.success(PreparedBatch.prepare(group)))
-                            group.removeAll(keepingCapacity: true)
-                            count = 0
-                        }
-                    }
-                }
-                if !group.isEmpty { queue.push(.success(PreparedBatch.prepare(group))) }
-            } catch {
-                queue.push(.failure(BenchError("reading the department stores: \(error)")))
-            }
-            queue.close()
-        }
-        producer.start()
-        while let group = Stopwatch.time(&result.writerIdleSeconds, { queue.pop() }) {
-            for outcome in try remote.apply(prepared: try group.get()) { result.applied += try outcome.get().applied }
-        }
-        // Like the raw baseline's commit, which checkpoints its WAL into the database.
-        try remote.checkpoint()
-        result.seconds = watch.seconds
-        result.peakRSS = ProcessStats.peakRSS()
-        guard result.applied == expected, try remote.opCount() == expected else {
-            throw BenchError("remote apply stored \(result.applied) ops of \(expected)")
-        }
-        result.dbBytes = try remote.databaseBytes()
-        return result
-    }
-
-    func removeDatabase(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-
-    struct LocalResult {
-        var paths: [String] = []
-        var ops = 0
-        var refused = 0
-        var seconds = 0.0
-        var latencies: [Double] = []
-    }
-
-    /// Phase 1: every workload line as a local write at its department's store.
-    func replayLocally(into base: String) throws -> LocalResult {
-        var result = LocalResult()
-        var stores: [String: IdeaStore] = [:]
-        var storeOf: [NodeID: IdeaStore] = [:]
-        var ids: [String: OpID] = [:]
-        let decoder = JSONDecoder()
-        for (number, line) in try LineReader(path: workload) {
-            let w: WorkloadOp
-            do { w = try decoder.decode(WorkloadOp.self, from: line) } catch {
-                throw BenchError("\(workload):\(number): not a workload op: \(error)")
-            }
-            let store: IdeaStore
-            if let existing = stores[w.dept] {
-                store = existing
-            } else {
-                let path = "\(base)/\(w.dept).sqlite"
-                removeDatabase(path)
-                let identity = NodeIdentity()
-                store = try IdeaStore(path: path, identity: identity)
-                stores[w.dept] = store
-                storeOf[identity.nodeID] = store
-                result.paths.append(path)
-            }
-            func ref(_ key: String?) throws -> OpID {
-                guard let key, let id = ids[key] else { throw BenchError("\(workload):\(number): unknown reference \(key ?? "nil")") }
-                return id
-            }
-            let body: OpBody
-            switch w.op {
-            case "idea":
-                body = .ideaCreate(IdeaContent(title: w.title ?? "", problem: w.problem ?? "", solution: w.solution ?? "", theme: w.theme ?? ""))
-            case "support":
-                body = .support(idea: try ref(w.idea))
-            case "comment":
-                body = .commentAdd(idea: try ref(w.idea), text: w.text ?? "")
-            case "status":
-                guard let status = w.status.flatMap(IdeaStatus.init(rawValue:)) else { throw BenchError("\(workload):\(number): bad status") }
-                body = .statusSet(idea: try ref(w.idea), status: status, reason: "", seen: [])
-            case "measure":
-                guard let better = w.better.flatMap(Direction.init(rawValue:)) else { throw BenchError("\(workload):\(number): bad direction") }
-                body = .measureDefine(idea: try ref(w.idea), MeasureDefinition(name: w.name ?? "", unit: w.unit ?? "", better: better))
-            case "observe":
-                guard let date = w.date.flatMap(Day.init), let value = w.value else { throw BenchError("\(workload):\(number): bad observation") }
-                body = .observationRecord(measure: try ref(w.measure), date: date, value: value, note: "")
-            case "adopt":
-                // The adopter copies the source idea, as `ideamesh adopt` does; here from the source's store.
-                let source = try ref(w.idea)
-                guard let content = try storeOf[source.origin]?.idea(source)?.content else {
-                    throw BenchError("\(workload):\(number): adopted idea not found")
-                }
-                body = .adopt(source: source, content: content)
-            default:
-                throw BenchError("\(workload):\(number): unknown op \(w.op)")
-            }
-            let watch = Stopwatch()
-            let signed: SignedOp
-            do {
-                signed = try store.write(body, author: w.anonymous == true ? "" : w.by, requireTargets: false)
-            } catch StoreError.notAllowed {
-                result.refused += 1  // e.g. the same person supporting the same idea twice
-                continue
-            }
-            let elapsed = watch.seconds
-            result.seconds += elapsed
-            result.latencies.append(elapsed)
-            result.ops += 1
-            if let key = w.id { ids[key] = try signed.decode().id }
-        }
-        return result
-    }
-
-    /// The department stores of an earlier run, instead of phase 1.
-    func reuse(_ base: String) throws -> LocalResult {
-        var result = LocalResult()
-        result.paths = try FileManager.default.contentsOfDirectory(atPath: base)
-            .filter { $0.hasPrefix("d") && $0.hasSuffix(".sqlite") }.sorted().map { "\(base)/\($0)" }
-        guard !result.paths.isEmpty else { throw BenchError("no department stores in \(base)") }
-        result.ops = try result.paths.reduce(0) { $0 + (try IdeaStore(path: $1, identity: nil).opCount()) }
-        return result
+        return try RemoteApply(batch: batch, groupOps: groupOps).run(sources: sources, into: remote, expected: expected)
     }
 
     /// Phase 2: the raw SQLite baseline over the same op bytes and texts.
