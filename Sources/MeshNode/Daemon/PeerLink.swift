@@ -32,7 +32,7 @@ final class PeerLink: @unchecked Sendable {
     }
 
     static let writeHighWater = 512 * 1024
-    static let maxApplyInFlight = 16
+    static let maxApplyInFlight = 64
 
     let id: Int
     let direction: Direction
