@@ -29,6 +29,8 @@ enum DefaultConfig {
         # Node ids (as `ideameshd init` prints them) allowed to connect to this node, and the only
         # ones it connects to. Ops of other departments still arrive, relayed and signed by their
         # origin. `kill -HUP` the daemon to reload this list (and the admin users and groups).
+        # Admins can also trust nodes at run time (`ideamesh admin trust add|remove`); those are kept
+        # in the data dir's `trusted-nodes` file and merged with this list.
         # nodes = []
 
         [control]

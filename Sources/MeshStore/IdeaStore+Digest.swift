@@ -31,48 +31,62 @@ extension IdeaStore {
 
     /// Computes the state digest, streaming rows (memory stays flat for any history size).
     public func digest() throws -> StateDigest {
-        try pool.read { db in
-            var keys = [Int64: [UInt8]]()
-            for row in try Row.fetchAll(db, sql: "SELECT id, key FROM origins") {
-                keys[row["id"]] = Array(row["key"] as Data)
-            }
-            var hasher = SHA256()
-            var buffer = [UInt8]()
-            buffer.reserveCapacity(4096)
+        try pool.read { db in try Self.digest(db) }
+    }
 
-            for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0 ORDER BY key") {
+    /// The state digest and the version vector of the state it covers, from one snapshot (what a
+    /// peer is sent when it asks to verify).
+    public func digestAndVector() throws -> (digest: StateDigest, vector: VersionVector) {
+        try pool.read { db in
+            var vector = VersionVector()
+            for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0") {
+                vector[NodeID(bytes: row["key"] as Data)!] = OriginHead(seq: UInt64(row["seq"] as Int64), hash: Array(row["head"] as Data))
+            }
+            return (try Self.digest(db), vector)
+        }
+    }
+
+    private static func digest(_ db: Database) throws -> StateDigest {
+        var keys = [Int64: [UInt8]]()
+        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM origins") {
+            keys[row["id"]] = Array(row["key"] as Data)
+        }
+        var hasher = SHA256()
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(4096)
+
+        for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0 ORDER BY key") {
+            buffer.removeAll(keepingCapacity: true)
+            Self.encode(row["key"] as DatabaseValue, into: &buffer)
+            Self.encode(row["seq"] as DatabaseValue, into: &buffer)
+            Self.encode(row["head"] as DatabaseValue, into: &buffer)
+            hasher.update(data: buffer)
+        }
+        for table in Self.digestTables {
+            hasher.update(data: Array("table \(table.name)\n".utf8))
+            // The first column is the key; rows sort by (origin key, seq) for ids, else by value.
+            let first = String(table.sql.dropFirst("SELECT ".count).prefix { $0 != "," })
+            let order = table.ids.contains(first)
+                ? "(SELECT key FROM origins WHERE id = t.\(first) >> 40), t.\(first) & \(RowID.seqMask)"
+                : "t.\(first)"
+            let ordered = "SELECT * FROM (\(table.sql)) AS t ORDER BY \(order)" + (first == "target"
+                ? ", t.reg, (SELECT key FROM origins WHERE id = t.writer >> 40), t.writer & \(RowID.seqMask)" : "")
+            let cursor = try Row.fetchCursor(db, sql: ordered)
+            while let row = try cursor.next() {
                 buffer.removeAll(keepingCapacity: true)
-                Self.encode(row["key"] as DatabaseValue, into: &buffer)
-                Self.encode(row["seq"] as DatabaseValue, into: &buffer)
-                Self.encode(row["head"] as DatabaseValue, into: &buffer)
+                for (column, value) in row {
+                    if table.ids.contains(column), case .int64(let rid) = value.storage {
+                        buffer.append(5)
+                        buffer.append(contentsOf: keys[RowID.origin(rid)] ?? [])
+                        Self.encode(Int64(RowID.seq(rid)), into: &buffer)
+                    } else {
+                        Self.encode(value, into: &buffer)
+                    }
+                }
                 hasher.update(data: buffer)
             }
-            for table in Self.digestTables {
-                hasher.update(data: Array("table \(table.name)\n".utf8))
-                // The first column is the key; rows sort by (origin key, seq) for ids, else by value.
-                let first = String(table.sql.dropFirst("SELECT ".count).prefix { $0 != "," })
-                let order = table.ids.contains(first)
-                    ? "(SELECT key FROM origins WHERE id = t.\(first) >> 40), t.\(first) & \(RowID.seqMask)"
-                    : "t.\(first)"
-                let ordered = "SELECT * FROM (\(table.sql)) AS t ORDER BY \(order)" + (first == "target"
-                    ? ", t.reg, (SELECT key FROM origins WHERE id = t.writer >> 40), t.writer & \(RowID.seqMask)" : "")
-                let cursor = try Row.fetchCursor(db, sql: ordered)
-                while let row = try cursor.next() {
-                    buffer.removeAll(keepingCapacity: true)
-                    for (column, value) in row {
-                        if table.ids.contains(column), case .int64(let rid) = value.storage {
-                            buffer.append(5)
-                            buffer.append(contentsOf: keys[RowID.origin(rid)] ?? [])
-                            Self.encode(Int64(RowID.seq(rid)), into: &buffer)
-                        } else {
-                            Self.encode(value, into: &buffer)
-                        }
-                    }
-                    hasher.update(data: buffer)
-                }
-            }
-            return StateDigest(bytes: Array(hasher.finalize()))
         }
+        return StateDigest(bytes: Array(hasher.finalize()))
     }
 
     private static func encode(_ value: DatabaseValue, into buffer: inout [UInt8]) {

@@ -98,22 +98,62 @@ public final class IdeaStore: Sendable {
     public func write(
         _ body: OpBody, author: String, wallMillis: UInt64 = Clock.wallMillis(), requireTargets: Bool = true
     ) throws -> SignedOp {
+        do {
+            return try writeLocal([body], author: author, wallMillis: wallMillis, requireTargets: requireTargets)[0]
+        } catch let error as WriteBatchError {
+            throw error.error
+        }
+    }
+
+    /// Makes several ops at this node, all or nothing: every body is checked and completed first
+    /// (as `write(_:author:)` does one), then all are signed, appended and applied in one durable
+    /// transaction. A body that fails throws `WriteBatchError` naming its index, and nothing is
+    /// written. The bodies are checked against the store as it was before the batch, so none may
+    /// refer to what another one of the batch creates (an import of new ideas is the use).
+    @discardableResult
+    public func write(
+        _ bodies: [OpBody], author: String, wallMillis: UInt64 = Clock.wallMillis(), requireTargets: Bool = true
+    ) throws -> [SignedOp] {
+        try writeLocal(bodies, author: author, wallMillis: wallMillis, requireTargets: requireTargets)
+    }
+
+    /// The local-write path of both `write` methods: validation errors carry the body's index.
+    private func writeLocal(_ bodies: [OpBody], author: String, wallMillis: UInt64, requireTargets: Bool) throws -> [SignedOp] {
         guard let identity else { throw StoreError.readOnlyIdentity }
-        try Self.validateAuthor(author, body: body)
+        for (index, body) in bodies.enumerated() {
+            do { try Self.validateAuthor(author, body: body) } catch let error as StoreError {
+                throw WriteBatchError(index: index, error: error)
+            }
+        }
         return try transaction { session in
             let origin = try session.originRow(identity.nodeID)
-            let body = try session.prepareLocal(
-                body, author: author, origin: identity.nodeID, requireTargets: requireTargets)
-            do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
-            let hlc = clock.withLock { $0.tick(wallMillis: wallMillis) }
-            let seq = origin.seq + 1
-            guard seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
-            let signed = SignedOp.make(
-                identity: identity, seq: seq, prev: origin.head, hlc: hlc, author: author, body: body)
-            let op = Op(origin: identity.nodeID, seq: seq, prev: Array(origin.head), hlc: hlc, author: author, body: body)
-            try session.append(signed, op: op, origin: origin.index)
-            try session.setHead(origin.index, seq: seq, head: signed.hash, hlc: hlc)
-            return signed
+            var prepared = [OpBody]()
+            prepared.reserveCapacity(bodies.count)
+            for (index, body) in bodies.enumerated() {
+                do {
+                    let body = try session.prepareLocal(
+                        body, author: author, origin: identity.nodeID, requireTargets: requireTargets)
+                    do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
+                    prepared.append(body)
+                } catch let error as StoreError {
+                    throw WriteBatchError(index: index, error: error)
+                }
+            }
+            var seq = origin.seq, head = origin.head, hlc = HLC.zero
+            var written = [SignedOp]()
+            written.reserveCapacity(prepared.count)
+            for body in prepared {
+                hlc = clock.withLock { $0.tick(wallMillis: wallMillis) }
+                seq += 1
+                guard seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
+                let signed = SignedOp.make(identity: identity, seq: seq, prev: head, hlc: hlc, author: author, body: body)
+                let op = Op(origin: identity.nodeID, seq: seq, prev: Array(head), hlc: hlc, author: author, body: body)
+                try session.append(signed, op: op, origin: origin.index)
+                head = signed.hash
+                written.append(signed)
+            }
+            if !written.isEmpty { try session.setHead(origin.index, seq: seq, head: head, hlc: hlc) }
+            return written
         }
     }
 

@@ -82,3 +82,18 @@ public struct ForkReport: Equatable, Sendable {
         self.seq = seq
     }
 }
+
+/// A body of a batch of local writes was refused (see `IdeaStore.write(_:author:)` with several
+/// bodies): which one, and why. Nothing of the batch was written.
+public struct WriteBatchError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The 0-based index of the refused body.
+    public let index: Int
+    public let error: StoreError
+
+    public init(index: Int, error: StoreError) {
+        self.index = index
+        self.error = error
+    }
+
+    public var description: String { "body \(index): \(error)" }
+}

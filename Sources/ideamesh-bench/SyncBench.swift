@@ -27,12 +27,15 @@ struct SyncBench: ParsableCommand {
             `admin.digest`s must be equal. Wire bytes are the link's `bytes_in` + `bytes_out` at \
             the catching-up node (`admin.peers`: every byte written to or read from the socket: \
             handshake, framing, encryption; not TCP/IP headers).
-            3. An in-sync Have round: the bytes of `SyncMessage.have(vector)` as the secure channel \
-            sends it (4-byte message length, then per frame a 2-byte length and a 16-byte tag), \
-            for the source's real version vector and for a small history (each origin at 1% of its \
-            ops). A round is one Have each way. With --have-wait the bench also watches the \
-            daemons' byte counters until each side has sent its periodic Have (up to 40 s) and \
-            reports what it saw.
+            3. An in-sync Have round: in sync, each side's periodic Have is a digest Have \
+            (`SyncMessage.haveDigest`: the 32-byte vector digest only, PROTOCOL.md §4), the same size \
+            whatever the number of origins. Its bytes as the secure channel sends it (4-byte message \
+            length, then per frame a 2-byte length and a 16-byte tag); a round is one each way. For \
+            reference, the full Have (`SyncMessage.have(vector)`: every origin and seq), sent when a \
+            side's view of the other has drifted. Both for the source's real version vector and for \
+            a small history (each origin at 1% of its ops). With --have-wait the bench also watches \
+            the daemons' byte counters until each side has sent its periodic Have (up to 40 s) and \
+            reports what it saw, which should be one digest Have each way.
             4. Latency: three fresh daemons in a line, A–B–C (A and C trust only B and are not \
             connected). An idea is submitted at A (`idea.submit`) and C is polled with `idea.show` \
             every 2 ms until it has it.
@@ -53,15 +56,19 @@ struct SyncBench: ParsableCommand {
             ops/s), poll_ms, samples (each: seconds, control_ready_seconds, link_after_seconds, \
             from_link_seconds, wire_bytes_in, wire_bytes_out, ops_in, batches_refused, \
             src_cpu_seconds, dst_cpu_seconds, dst_peak_rss_bytes, digest);
-            - have_round: origins, history_ops, have_bytes (one Have), round_bytes (one each \
-            way), round_bytes_per_origin, one_way_bytes_per_origin, small_history (the same \
-            keys), observed (with --have-wait: dst_sent_bytes, src_sent_bytes, computed_bytes, \
+            - have_round: origins, history_ops, have_form ("digest"), have_bytes (one in-sync \
+            Have: a digest Have), round_bytes (one each way), round_bytes_per_origin, \
+            one_way_bytes_per_origin, full_have_bytes, full_round_bytes, \
+            full_round_bytes_per_origin, full_one_way_bytes_per_origin (the full Have, for \
+            reference), small_history (the same keys), observed (with --have-wait: dst_sent_bytes, \
+            src_sent_bytes, computed_bytes (a digest Have), full_have_bytes, dst_sent_form and \
+            src_sent_form ("digest", "full" or "other": which size the step matches), \
             matches_computed, waited_seconds);
             - latency_a_to_c: samples, samples_ms, median_ms, p90_ms, max_ms, ack_median_ms \
             (submit to A's reply);
             - targets: catch_up_vs_store_apply (>= 0.5), wire_vs_op_bytes (<= 1), \
-            have_round_bytes_per_origin (<= 64, a round being one Have each way), \
-            have_one_way_bytes_per_origin (<= 64), latency_median_ms (<= 500); each with \
+            have_round_bytes_per_origin (<= 64, an in-sync round being one digest Have each \
+            way), have_one_way_bytes_per_origin (<= 64), latency_median_ms (<= 500); each with \
             value, target and met.
             """)
 
@@ -167,7 +174,7 @@ struct SyncBench: ParsableCommand {
             }
             catchUps.append(try catchUp(cluster: cluster, source: source, node: dsts[i], ops: local.ops))
             if haveWait && i == repetitions - 1, let dst = cluster.running[dsts[i].name] {
-                observed = try observeHave(dst: dst, source: src, computed: Self.haveBytes(vector))
+                observed = try observeHave(dst: dst, source: src, computed: Self.digestHaveBytes(vector), full: Self.haveBytes(vector))
             }
             cluster.stop(dsts[i])
             // Keep only the last catching-up node's data (each holds the whole history).
@@ -239,8 +246,8 @@ struct SyncBench: ParsableCommand {
             "targets": [
                 "catch_up_vs_store_apply": Self.target(vsStore, ">= 0.5", vsStore >= 0.5),
                 "wire_vs_op_bytes": Self.target(wireRatio, "<= 1", wireRatio <= 1),
-                "have_round_bytes_per_origin": Self.target(have["round_bytes_per_origin"] as! Double, "<= 64 (one Have each way)", (have["round_bytes_per_origin"] as! Double) <= 64),
-                "have_one_way_bytes_per_origin": Self.target(have["one_way_bytes_per_origin"] as! Double, "<= 64 (one Have)", (have["one_way_bytes_per_origin"] as! Double) <= 64),
+                "have_round_bytes_per_origin": Self.target(have["round_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have each way)", (have["round_bytes_per_origin"] as! Double) <= 64),
+                "have_one_way_bytes_per_origin": Self.target(have["one_way_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have)", (have["one_way_bytes_per_origin"] as! Double) <= 64),
                 "latency_median_ms": Self.target(latencyMs.median, "<= 500", latencyMs.median <= 500),
             ],
         ]
@@ -325,32 +332,48 @@ struct SyncBench: ParsableCommand {
 
     // MARK: Have
 
-    /// Bytes on the wire of one Have carrying `vector`: the encoded message behind its 4-byte
-    /// length, cut into frames of at most 65535 − 16 plaintext bytes, each with a 2-byte length
-    /// and a 16-byte tag (SecureChannel.send).
-    static func haveBytes(_ vector: VersionVector) -> Int {
-        let stream = SyncMessage.have(vector).encode().count + 4
+    /// Bytes on the wire of one message: the encoded message behind its 4-byte length, cut into
+    /// frames of at most 65535 − 16 plaintext bytes, each with a 2-byte length and a 16-byte tag
+    /// (SecureChannel.send).
+    static func wireBytes(_ message: SyncMessage) -> Int {
+        let stream = message.encode().count + 4
         let chunk = NoiseConstants.maxMessageLength - NoiseConstants.tagLength
         let frames = (stream + chunk - 1) / chunk
         return stream + frames * (2 + NoiseConstants.tagLength)
     }
 
+    /// Bytes on the wire of a full Have carrying `vector` (sent when a side's view has drifted).
+    static func haveBytes(_ vector: VersionVector) -> Int {
+        wireBytes(.have(vector))
+    }
+
+    /// Bytes on the wire of the digest Have of `vector` (sent in sync): the same for any vector.
+    static func digestHaveBytes(_ vector: VersionVector) -> Int {
+        wireBytes(.haveDigest(SyncMessage.vectorDigest(vector)))
+    }
+
     static func haveReport(_ vector: VersionVector) -> [String: Any] {
-        let one = haveBytes(vector)
-        let origins = max(1, vector.origins.count)
+        let one = digestHaveBytes(vector), full = haveBytes(vector)
+        let origins = Double(max(1, vector.origins.count))
         return [
             "origins": vector.origins.count,
             "history_ops": vector.totalOps,
+            "have_form": "digest",
             "have_bytes": one,
             "round_bytes": 2 * one,
-            "round_bytes_per_origin": Double(2 * one) / Double(origins),
-            "one_way_bytes_per_origin": Double(one) / Double(origins),
+            "round_bytes_per_origin": Double(2 * one) / origins,
+            "one_way_bytes_per_origin": Double(one) / origins,
+            "full_have_bytes": full,
+            "full_round_bytes": 2 * full,
+            "full_round_bytes_per_origin": Double(2 * full) / origins,
+            "full_one_way_bytes_per_origin": Double(full) / origins,
         ]
     }
 
     /// Watches the caught-up link's byte counters until each side has sent one Have (the daemons
-    /// send one every 30 s): each counter's first step is one message.
-    func observeHave(dst: DaemonProcess, source: DaemonCluster.Node, computed: Int) throws -> [String: Any] {
+    /// send one every 30 s): each counter's first step is one message, in sync a digest Have of
+    /// `computed` bytes (a full Have is `full`).
+    func observeHave(dst: DaemonProcess, source: DaemonCluster.Node, computed: Int, full: Int) throws -> [String: Any] {
         let watch = Stopwatch()
         guard var last = try link(of: dst, to: source) else { throw BenchError("\(dst.node.name) has no link to the source") }
         var sent: Int?, received: Int?
@@ -363,9 +386,16 @@ struct SyncBench: ParsableCommand {
             if received == nil && into > 0 { received = into }
             last = now
         }
-        var observed: [String: Any] = ["waited_seconds": watch.seconds, "computed_bytes": computed]
-        if let sent { observed["dst_sent_bytes"] = sent }
-        if let received { observed["src_sent_bytes"] = received }
+        var observed: [String: Any] = ["waited_seconds": watch.seconds, "computed_bytes": computed, "full_have_bytes": full]
+        func form(_ bytes: Int) -> String { bytes == computed ? "digest" : bytes == full ? "full" : "other" }
+        if let sent {
+            observed["dst_sent_bytes"] = sent
+            observed["dst_sent_form"] = form(sent)
+        }
+        if let received {
+            observed["src_sent_bytes"] = received
+            observed["src_sent_form"] = form(received)
+        }
         observed["matches_computed"] = sent == computed && received == computed
         return observed
     }

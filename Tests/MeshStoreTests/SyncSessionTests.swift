@@ -30,7 +30,10 @@ struct SyncSessionTests {
         var compressedBatches = 0
         var sentOrigins: [NodeID] = []   // origins of the batches a sent, in order
         var maxBatch = 0
-        var haves = 0
+        /// Every message sent, in order: who sent it, its kind (`kind(_:)`) and its encoded size.
+        var log: [(from: String, kind: String, bytes: Int)] = []
+        /// Batches `a` reads and then loses instead of sending (a dropped message).
+        var dropBatchesFromA = 0
 
         init(_ a: Node, _ b: Node) throws {
             (self.a, self.b) = (a, b)
@@ -43,14 +46,21 @@ struct SyncSessionTests {
             for action in actions {
                 switch action {
                 case .send(let message):
-                    if case .have = message { haves += 1 }
-                    self[keyPath: outbox].append(message.encode())
+                    let bytes = message.encode()
+                    log.append((node.name, Link.kind(message), bytes.count))
+                    self[keyPath: outbox].append(bytes)
                 case .sendOps(let origin, let from, let count):
                     let ops = try node.store.ops(of: origin, from: from, limit: count)
                     #expect(ops.count == count)
                     if node === a { sentOrigins.append(origin) }
                     maxBatch = max(maxBatch, ops.count)
                     let bytes = SyncMessage.batch(ops).encode()
+                    if node === a && dropBatchesFromA > 0 {
+                        dropBatchesFromA -= 1
+                        log.append((node.name, "dropped batch", bytes.count))
+                        continue
+                    }
+                    log.append((node.name, "batch", bytes.count))
                     if case .compressedBatch = try WireEnvelope(serializedBytes: bytes).message { compressedBatches += 1 }
                     self[keyPath: outbox].append(bytes)
                 case .apply(let ops):
@@ -69,6 +79,39 @@ struct SyncSessionTests {
                 case .close(let reason):
                     closed = reason
                 }
+            }
+        }
+
+        static func kind(_ message: SyncMessage) -> String {
+            switch message {
+            case .hello: "hello"
+            case .have(_, let wantFull): wantFull ? "full have, want full" : "full have"
+            case .haveDigest: "digest have"
+            case .batch: "batch"
+            default: "other"
+            }
+        }
+
+        /// The messages sent from `start` in the log on, as "sender: kind".
+        func kinds(since start: Int) -> [String] {
+            log[start...].map { "\($0.from): \($0.kind)" }
+        }
+
+        /// Time passed at one end (a's when `atA`): its periodic Have, if due.
+        func tick(atA: Bool, nowMillis: UInt64) throws {
+            if atA {
+                try perform(sa.tick(nowMillis: nowMillis), at: a, session: \.sa, to: \.toB)
+            } else {
+                try perform(sb.tick(nowMillis: nowMillis), at: b, session: \.sb, to: \.toA)
+            }
+        }
+
+        /// Steps until neither side has anything to do.
+        func settle() throws {
+            var steps = 0
+            while try step() {
+                steps += 1
+                guard steps < 1000 else { Issue.record("no end in sight"); return }
             }
         }
 
@@ -207,19 +250,56 @@ struct SyncSessionTests {
         #expect(session.peerListenPort == 0)
     }
 
-    @Test func anInSyncHaveRoundCostsAtMost64BytesPerOrigin() throws {
-        var vector = VersionVector()
-        var rng = SplitMix64(seed: 9)
-        for _ in 0..<50 {
+    // MARK: Have rounds
+
+    /// A vector of `origins` random origins, with head hashes (as a store reports it).
+    static func vector(origins: Int, seed: UInt64) -> VersionVector {
+        var rng = SplitMix64(seed: seed), vector = VersionVector()
+        for _ in 0..<origins {
             let origin = NodeID(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })!
-            vector[origin] = OriginHead(seq: 1_000_000_000 + UInt64(rng.below(1000)), hash: (0..<32).map { _ in 1 })
+            vector[origin] = OriginHead(seq: 1_000_000_000 + UInt64(rng.below(1000)), hash: (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         }
-        let message = SyncMessage.have(vector).encode()
-        // On the wire: message length prefix (4), frame length prefix (2), AEAD tag (16).
-        let perOrigin = Double(message.count + 4 + 2 + 16) / 50
-        #expect(perOrigin <= 64)
-        #expect(try SyncMessage.decode(message) == .have(VersionVector(vector.heads.mapValues { OriginHead(seq: $0.seq, hash: []) })))
-        // And it does not grow with history: seq is the only number in it.
+        return vector
+    }
+
+    /// Two sessions that hold the same vector, past their Hellos (Haves due every second).
+    static func inSyncPair(_ vector: VersionVector) throws -> (SyncSession, SyncSession) {
+        var x = SyncSession(config: .init(haveIntervalMillis: 1000)), y = SyncSession(config: .init(haveIntervalMillis: 1000))
+        let hx = x.start(local: vector, department: "x", listenPort: 0, nowMillis: 0)
+        let hy = y.start(local: vector, department: "y", listenPort: 0, nowMillis: 0)
+        guard case .send(let helloX) = hx.first, case .send(let helloY) = hy.first else { throw CancellationError() }
+        #expect(x.receive(try SyncMessage.decode(helloY.encode()), nowMillis: 0).isEmpty)
+        #expect(y.receive(try SyncMessage.decode(helloX.encode()), nowMillis: 0).isEmpty)
+        return (x, y)
+    }
+
+    @Test(arguments: [1, 20, 500])
+    func anInSyncRoundIsTwoDigestHavesOfConstantSize(origins: Int) throws {
+        let vector = Self.vector(origins: origins, seed: UInt64(origins))
+        var (x, y) = try Self.inSyncPair(vector)
+        for round in 1...3 {
+            let now = UInt64(round) * 1000
+            let fromX = x.tick(nowMillis: now), fromY = y.tick(nowMillis: now)
+            for (actions, toY) in [(fromX, true), (fromY, false)] {
+                #expect(actions.count == 1)
+                guard case .send(let message) = actions.first, case .haveDigest = message else {
+                    Issue.record("not a digest Have: \(actions)")
+                    continue
+                }
+                let bytes = message.encode()
+                #expect(bytes.count <= 80)
+                // On the wire: message length (4), one frame's length (2) and tag (16).
+                let wire = bytes.count + 4 + 2 + 16
+                #expect(wire == 58)
+                if origins > 1 { #expect(Double(2 * wire) / Double(origins) <= 64) }
+                // The receiver agrees: nothing to say back.
+                let decoded = try SyncMessage.decode(bytes)
+                let back = toY ? y.receive(decoded, nowMillis: now) : x.receive(decoded, nowMillis: now)
+                #expect(back.isEmpty)
+            }
+        }
+        // The full Have, for reference, grows with the origins (about 40 bytes each).
+        #expect(SyncMessage.have(vector).encode().count >= 40 * origins)
     }
 
     @Test func periodicHave() {
@@ -227,8 +307,144 @@ struct SyncSessionTests {
         _ = session.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
         _ = session.receive(.hello(version: 1, department: "b", listenPort: 0, vector: VersionVector()), nowMillis: 0)
         #expect(session.tick(nowMillis: 999).isEmpty)
-        #expect(session.tick(nowMillis: 1000) == [.send(.have(VersionVector()))])
+        #expect(session.tick(nowMillis: 1000) == [.send(.haveDigest(SyncMessage.vectorDigest(VersionVector())))])
         #expect(session.tick(nowMillis: 1500).isEmpty)
+    }
+
+    @Test func aVectorThePeerDoesNotKnowGoesInFullOnceThenAsADigest() {
+        // Ops learned from elsewhere that the peer already holds (so none are sent to it): the
+        // peer does not know we hold them, so the next Have is full, and the one after a digest.
+        let origin = NodeIdentity().nodeID
+        var theirs = VersionVector()
+        theirs[origin] = OriginHead(seq: 10, hash: [])
+        var session = SyncSession(config: .init(haveIntervalMillis: 1000))
+        _ = session.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
+        _ = session.receive(.hello(version: 1, department: "b", listenPort: 0, vector: theirs), nowMillis: 0)
+        var ours = VersionVector()
+        ours[origin] = OriginHead(seq: 10, hash: [UInt8](repeating: 9, count: 32))
+        session.localAdvanced(ours)
+        #expect(session.nextBatch() == nil)
+        #expect(session.tick(nowMillis: 1000) == [.send(.have(ours))])
+        #expect(session.tick(nowMillis: 2000) == [.send(.haveDigest(SyncMessage.vectorDigest(ours)))])
+    }
+
+    @Test func aDigestThatDisagreesIsAnsweredWithAFullHaveAskingForOneBack() throws {
+        let vector = Self.vector(origins: 5, seed: 3)
+        let seqs = VersionVector(vector.heads.mapValues { OriginHead(seq: $0.seq, hash: []) })
+        var (x, _) = try Self.inSyncPair(vector)
+        var other = seqs
+        other[vector.origins[0]] = OriginHead(seq: 1, hash: [])
+        // Disagrees: our full vector, asking for theirs.
+        #expect(x.receive(.haveDigest(SyncMessage.vectorDigest(other)), nowMillis: 0) == [.send(.have(vector, wantFull: true))])
+        // Their full vector, asked for: taken, and answered by ours, asking nothing back.
+        #expect(x.receive(.have(other, wantFull: true), nowMillis: 0) == [.send(.have(vector, wantFull: false))])
+        #expect(x.peer == other)
+        // A full Have not asked for: taken, not answered.
+        #expect(x.receive(.have(seqs), nowMillis: 0).isEmpty)
+        #expect(x.peer == seqs)
+        // A digest that agrees (head hashes do not count): nothing.
+        #expect(x.receive(.haveDigest(SyncMessage.vectorDigest(vector)), nowMillis: 0).isEmpty)
+        #expect(x.phase == .syncing)
+    }
+
+    @Test func aDigestIsCheckedAgainstWhatWeBelieveThePeerHolds() throws {
+        // x holds an origin y lacks and has not sent it yet: its own vector differs from y's, but
+        // its view of y is exact, so y's digest needs no answer (the batch is on its way anyway).
+        let shared = Self.vector(origins: 3, seed: 6)
+        let extra = NodeIdentity().nodeID
+        var ahead = shared
+        ahead[extra] = OriginHead(seq: 4, hash: [UInt8](repeating: 4, count: 32))
+        var x = SyncSession(config: .init(haveIntervalMillis: 1000)), y = SyncSession(config: .init(haveIntervalMillis: 1000))
+        _ = x.start(local: ahead, department: "x", listenPort: 0, nowMillis: 0)
+        _ = y.start(local: shared, department: "y", listenPort: 0, nowMillis: 0)
+        _ = x.receive(.hello(version: 1, department: "y", listenPort: 0, vector: shared), nowMillis: 0)
+        _ = y.receive(.hello(version: 1, department: "x", listenPort: 0, vector: ahead), nowMillis: 0)
+        let tick = y.tick(nowMillis: 1000)
+        #expect(tick == [.send(.haveDigest(SyncMessage.vectorDigest(shared)))])
+        guard case .send(let digest) = tick.first else { return }
+        #expect(x.receive(try SyncMessage.decode(digest.encode()), nowMillis: 1000).isEmpty)
+        // A digest of x's own vector is not what x believes y holds: full Haves.
+        #expect(x.receive(.haveDigest(SyncMessage.vectorDigest(ahead)), nowMillis: 1000) == [.send(.have(ahead, wantFull: true))])
+        #expect(x.nextBatch() == .sendOps(origin: extra, from: 1, count: 4))
+    }
+
+    @Test func inSyncStoresExchangeOnlyDigestsRoundAfterRound() throws {
+        let a = try Node("a", dir: dir), b = try Node("b", dir: dir)
+        try write(a, ideas: 20)
+        try write(b, ideas: 6)
+        let link = try Link(a, b)
+        try link.settle()
+        #expect(try a.store.digest() == b.store.digest())
+        // Both learned ops over the link (and told nothing since their Hellos): the peer's view
+        // of each is nevertheless exact, so every periodic Have is a digest, and nothing follows.
+        for round in 1...4 {
+            let start = link.log.count
+            try link.tick(atA: true, nowMillis: UInt64(round) * 30_000)
+            try link.tick(atA: false, nowMillis: UInt64(round) * 30_000)
+            try link.settle()
+            #expect(link.kinds(since: start) == ["a: digest have", "b: digest have"])
+            #expect(link.log[start...].allSatisfy { $0.bytes == 36 })
+        }
+        #expect(link.closed == nil)
+    }
+
+    /// a writes while linked and its batch to b is lost on the way: b's digest (or a's) no longer
+    /// matches the other side's view, the full Haves that follow reset both views, and a resends.
+    @Test(arguments: [false, true])
+    func aDroppedBatchIsRepairedThroughTheDigest(tickAtA: Bool) throws {
+        let a = try Node("a", dir: dir), b = try Node("b", dir: dir)
+        try write(a, ideas: 10)
+        try write(b, ideas: 4)
+        let link = try Link(a, b)
+        try link.settle()
+        try write(a, ideas: 2)  // 4 ops: one batch of at most 7
+        link.dropBatchesFromA = 1
+        let start = link.log.count
+        try link.settle()
+        #expect(link.kinds(since: start) == ["a: dropped batch"])
+        #expect(try a.store.versionVector().totalOps == b.store.versionVector().totalOps + 4)
+        // a believes b holds it all; the next periodic Have at either end finds out.
+        let repair = link.log.count
+        try link.tick(atA: tickAtA, nowMillis: 30_000)
+        try link.settle()
+        let asked = tickAtA ? ["a: digest have", "b: full have, want full", "a: full have"]
+                            : ["b: digest have", "a: full have, want full", "b: full have"]
+        #expect(link.kinds(since: repair) == asked + ["a: batch"])
+        #expect(try a.store.digest() == b.store.digest())
+        #expect(try a.store.versionVector() == b.store.versionVector())
+        // And back in sync: digests only.
+        let after = link.log.count
+        try link.tick(atA: true, nowMillis: 60_000)
+        try link.tick(atA: false, nowMillis: 60_000)
+        try link.settle()
+        #expect(link.kinds(since: after) == ["a: digest have", "b: digest have"])
+    }
+
+    @Test func haveRoundsAreBoundedWhenBothSidesDisagreeAtOnce() throws {
+        // Both ends tick while their views of each other are wrong: each digest starts one
+        // exchange of at most two full Haves; then quiet, and in sync.
+        let a = try Node("a", dir: dir), b = try Node("b", dir: dir)
+        try write(a, ideas: 5)
+        let link = try Link(a, b)
+        try link.settle()
+        try write(a, ideas: 1)
+        link.dropBatchesFromA = 1
+        try link.settle()
+        let start = link.log.count
+        try link.tick(atA: true, nowMillis: 30_000)
+        try link.tick(atA: false, nowMillis: 30_000)
+        try link.settle()
+        let haves = link.log[start...].filter { $0.kind != "batch" }
+        #expect(haves.count <= 6, "\(link.kinds(since: start))")
+        #expect(try a.store.digest() == b.store.digest())
+        let after = link.log.count
+        for round in 2...5 {
+            try link.tick(atA: true, nowMillis: UInt64(round) * 30_000)
+            try link.tick(atA: false, nowMillis: UInt64(round) * 30_000)
+        }
+        try link.settle()
+        #expect(link.log.count - after == 8)
+        #expect(link.log[after...].allSatisfy { $0.kind == "digest have" })
     }
 
     @Test func malformedMessagesAreErrors() {

@@ -4,7 +4,8 @@ import MeshModel
 import MeshWire
 import Testing
 
-/// Messages through their real encoding: compressed batches, Hello's listen port, peer exchange.
+/// Messages through their real encoding: compressed batches, Hello's listen port, full and digest
+/// Haves, peer exchange.
 struct SyncMessageTests {
     /// A chain of `count` signed ops of one origin, of every body kind in turn (as a department writes).
     static func realisticOps(count: Int) -> [SignedOp] {
@@ -159,6 +160,113 @@ struct SyncMessageTests {
         #expect(Self.refusal(try Self.encode(.hello(hello))) == "listen port 65536 exceeds 65535")
         hello.listenPort = 65_535
         #expect(Self.refusal(try Self.encode(.hello(hello))) == nil)
+    }
+
+    // MARK: Have: full and digest
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func randomVector(origins: Int, seed: UInt64, hashes: Bool = false) -> VersionVector {
+        var rng = SplitMix64(seed: seed), vector = VersionVector()
+        for _ in 0..<origins {
+            let origin = NodeID(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })!
+            vector[origin] = OriginHead(seq: 1 + UInt64(rng.below(5_000_000)), hash: hashes ? (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) } : [])
+        }
+        return vector
+    }
+
+    static func wireHave(heads: VersionVector = VersionVector(), digest: [UInt8] = [], wantFull: Bool = false) throws -> [UInt8] {
+        var have = WireHave()
+        have.heads = heads.origins.map { origin in
+            var head = WireOriginHead()
+            head.origin = Data(origin.bytes)
+            head.seq = heads[origin].seq
+            return head
+        }
+        have.vectorDigest = Data(digest)
+        have.wantFull = wantFull
+        return try encode(.have(have))
+    }
+
+    /// Known answers, computed independently (Python's hashlib over the bytes PROTOCOL.md §4 spells out).
+    @Test func theVectorDigestIsSHA256OfTheCanonicalEncoding() throws {
+        #expect(Self.hex(SyncMessage.vectorDigest(VersionVector())) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SyncMessage.vectorDigestInput(VersionVector()).isEmpty)
+
+        let a = NodeID(bytes: [UInt8](repeating: 1, count: 32))!, b = NodeID(bytes: Array(0..<32) as [UInt8])!
+        var one = VersionVector()
+        one[a] = OriginHead(seq: 300, hash: [])
+        #expect(SyncMessage.vectorDigestInput(one) == [UInt8](repeating: 1, count: 32) + [0, 0, 0, 0, 0, 0, 0x01, 0x2C])
+        #expect(Self.hex(SyncMessage.vectorDigest(one)) == "cd49d184d092a928ee79a2a38acf835ef20ef4b8cf9fc8c661bfbbcac0152916")
+
+        // Sorted by origin bytes: b (00 01 02 …) before a (01 01 01 …), whatever the insertion order.
+        var two = VersionVector()
+        two[a] = OriginHead(seq: 1, hash: [])
+        two[b] = OriginHead(seq: 0x0102_0304_0506_0708, hash: [])
+        #expect(SyncMessage.vectorDigestInput(two) == Array(0..<32) + [1, 2, 3, 4, 5, 6, 7, 8] + [UInt8](repeating: 1, count: 32) + [0, 0, 0, 0, 0, 0, 0, 1])
+        #expect(Self.hex(SyncMessage.vectorDigest(two)) == "79e454b08cd835293514386c6b5c65d93ffe71fdc55ad8022677d02e1633797b")
+    }
+
+    @Test func theVectorDigestDependsOnSeqsOnlyNotOnOrderOrHeadHashes() throws {
+        let withHashes = Self.randomVector(origins: 200, seed: 21, hashes: true)
+        let digest = SyncMessage.vectorDigest(withHashes)
+        #expect(digest.count == SyncMessage.vectorDigestBytes)
+        // The same pairs inserted in other orders, and without head hashes (as `peer` holds them).
+        var rng = SplitMix64(seed: 4)
+        for _ in 0..<5 {
+            var shuffled = VersionVector()
+            for origin in withHashes.origins.shuffled(using: &rng) { shuffled[origin] = OriginHead(seq: withHashes[origin].seq, hash: []) }
+            #expect(SyncMessage.vectorDigest(shuffled) == digest)
+        }
+        // One seq more, one origin less, one origin more: another digest.
+        let first = withHashes.origins[0]
+        var bumped = withHashes
+        bumped[first] = OriginHead(seq: withHashes[first].seq + 1, hash: [])
+        var fewer = withHashes
+        fewer[first] = .empty
+        var more = withHashes
+        more[NodeID(bytes: [UInt8](repeating: 0xEE, count: 32))!] = OriginHead(seq: 1, hash: [])
+        let others = [bumped, fewer, more].map(SyncMessage.vectorDigest)
+        #expect(Set(others + [digest]).count == 4)
+    }
+
+    @Test(arguments: [0, 1, 20, 500])
+    func aDigestHaveIsTheSameSizeWhateverTheOrigins(origins: Int) throws {
+        let vector = Self.randomVector(origins: origins, seed: UInt64(origins))
+        let message = SyncMessage.haveDigest(SyncMessage.vectorDigest(vector))
+        let bytes = message.encode()
+        // Envelope tag and length, Have's field 2 tag and length, 32 bytes.
+        #expect(bytes.count == 36)
+        #expect(try SyncMessage.decode(bytes) == message)
+        guard case .have(let wire) = try Self.envelope(bytes) else { Issue.record("not a Have"); return }
+        #expect(wire.heads.isEmpty && !wire.wantFull && wire.vectorDigest.count == 32)
+    }
+
+    @Test func aFullHaveCarriesSeqsAndTheRequestForAFullHaveBack() throws {
+        let vector = Self.randomVector(origins: 20, seed: 5, hashes: true)
+        let seqsOnly = VersionVector(vector.heads.mapValues { OriginHead(seq: $0.seq, hash: []) })
+        for wantFull in [false, true] {
+            let bytes = SyncMessage.have(vector, wantFull: wantFull).encode()
+            guard case .have(let wire) = try Self.envelope(bytes) else { Issue.record("not a Have"); return }
+            #expect(wire.heads.count == 20 && wire.heads.allSatisfy { $0.head.isEmpty } && wire.vectorDigest.isEmpty)
+            #expect(wire.wantFull == wantFull)
+            #expect(try SyncMessage.decode(bytes) == .have(seqsOnly, wantFull: wantFull))
+        }
+        // The empty vector's full Have: no heads, no digest.
+        #expect(try SyncMessage.decode(SyncMessage.have(VersionVector()).encode()) == .have(VersionVector()))
+        #expect(SyncMessage.have(vector).encode().count > 20 * 40)
+    }
+
+    @Test func malformedHavesAreRefused() throws {
+        let vector = Self.randomVector(origins: 3, seed: 8)
+        let digest = SyncMessage.vectorDigest(vector)
+        #expect(Self.refusal(try Self.wireHave(digest: digest)) == nil)
+        #expect(Self.refusal(try Self.wireHave(heads: vector, wantFull: true)) == nil)
+        #expect(Self.refusal(try Self.wireHave(digest: Array(digest.prefix(31)))) == "vector digest of 31 bytes, not 32")
+        #expect(Self.refusal(try Self.wireHave(digest: digest + [0])) == "vector digest of 33 bytes, not 32")
+        #expect(Self.refusal(try Self.wireHave(digest: [7])) == "vector digest of 1 bytes, not 32")
+        #expect(Self.refusal(try Self.wireHave(heads: vector, digest: digest)) == "Have carries both heads and a vector digest")
+        #expect(Self.refusal(try Self.wireHave(digest: digest, wantFull: true)) == "digest Have asks for a full Have")
     }
 
     // MARK: Peers

@@ -6,8 +6,277 @@ import MeshStore
 extension ControlHandler {
     func dispatchStaff(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
         switch request.method {
+        case "idea.list":
+            try list(try request.decode(ListParams.self), user: user, reply)
+        case "idea.show":
+            let id = try resolve(try request.decode(IdeaRef.self).id)
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                try Self.store {
+                    guard let view = try store.idea(id), let history = try store.history(of: id) else {
+                        throw ControlError(.notFound, "no idea \(id.short) here (yet)")
+                    }
+                    var json = IdeaJSON(view, detail: true, departments: departments)
+                    json.add(links: try store.links(of: id), adoptions: try store.adoptions(of: id), departments: departments)
+                    json.add(history: history)
+                    let pdsa = try store.cyclesAndMeasures(of: id)
+                    json.add(cycles: pdsa.cycles, measures: pdsa.measures)
+                    return json
+                }
+            }
+        case "idea.edit":
+            let p = try request.decode(EditParams.self)
+            let edits = [
+                (IdeaField.title, p.title), (.problem, p.problem), (.solution, p.solution), (.theme, p.theme),
+                (.tags, p.tags.map(Tags.join)),
+            ].compactMap { field, value in value.map { FieldEdit(field: field, value: $0, seen: []) } }
+            guard !edits.isEmpty else { throw ControlError(.invalid, "nothing to change: give title, problem, solution, theme or tags") }
+            write(.ideaEdit(idea: try resolve(p.id), edits: edits), author: user.name, reply)
+        case "comment.edit":
+            let p = try request.decode(CommentEditParams.self)
+            write(.commentEdit(comment: try resolve(p.id), text: p.text), author: user.name, reply)
+        case "comment.retract":
+            let p = try request.decode(RetractParams.self)
+            write(.commentRetract(comment: try resolve(p.id), reason: p.reason ?? ""), author: user.name, reply)
+        case "idea.link":
+            let p = try request.decode(LinkParams.self)
+            guard let kind = LinkKind(rawValue: p.kind) else {
+                throw ControlError(.invalid, "unknown link kind \"\(p.kind)\"; one of: \(LinkKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            write(.link(from: try resolve(p.from), to: try resolve(p.to), kind: kind), author: user.name, reply)
+        case "idea.adopt":
+            try adopt(try resolve(try request.decode(IdeaRef.self).id), user: user, reply)
+        case "themes.list":
+            let p = try request.decode(ThemesParams.self)
+            read(reply) { store throws(ControlError) in
+                ThemesJSON(themes: try Self.store { try store.themes(includeArchived: p.archived ?? false) }.map(ThemeJSON.init))
+            }
+        case "theme.define":
+            try requireLeader(request, user)
+            let p = try request.decode(ThemeParams.self)
+            write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
+        case "theme.archive":
+            try requireLeader(request, user)
+            let p = try request.decode(ThemeCode.self)
+            read(reply, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
+                guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
+                guard !theme.archived else { throw ControlError(.invalid, "theme \"\(p.code)\" is already archived") }
+                theme.archived = true
+                write(.themeDefine(theme), author: user.name, reply)
+            }
+        case "digest":
+            let p = try request.decode(DigestParams.self)
+            let departments = departments(), home = mesh.selfID
+            read(reply) { store throws(ControlError) in
+                let activity = try Self.store { try store.activity(sinceMillis: p.since_ms, home: home) }
+                return ActivityJSON(
+                    new_ideas: activity.newIdeas.map { IdeaJSON($0, departments: departments) },
+                    moved: activity.moved.map { IdeaJSON($0, departments: departments) },
+                    adopted_elsewhere: activity.adoptedElsewhere.map {
+                        AdoptedElsewhereJSON(
+                            source: $0.source.text, source_title: $0.sourceTitle, adoption: $0.adoption.text,
+                            origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], created_ms: $0.hlc.millis)
+                    })
+            }
+        case "export":
+            _ = try request.decode(NoParams.self)
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                ExportJSON(ideas: try Self.store { try store.exportIdeas() }.map { IdeaJSON($0, departments: departments) })
+            }
+        case "import":
+            try importRows(try request.decode(ImportParams.self), user: user, reply)
         default:
             throw Self.unknownMethod(request)
         }
     }
+
+    private func list(_ p: ListParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+        var query = IdeaQuery(theme: p.theme, sinceMillis: p.since_ms, limit: min(max(p.limit ?? 100, 1), 10_000))
+        if let status = p.status {
+            guard let parsed = IdeaStatus(rawValue: status) else {
+                throw ControlError(.invalid, "unknown status \"\(status)\"; one of: \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.status = parsed
+        }
+        if let sort = p.sort {
+            guard let parsed = IdeaSort(rawValue: sort) else {
+                throw ControlError(.invalid, "unknown sort \"\(sort)\"; one of: \(IdeaSort.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.sort = parsed
+        }
+        if let origin = p.origin { query.origins = try resolveOrigins(origin) }
+        if p.mine == true { query.author = IdeaQuery.Author(origin: mesh.selfID, name: user.name) }
+        let departments = departments(), matching = query
+        read(reply) { store throws(ControlError) in
+            let page = try Self.store { try store.ideas(matching: matching) }
+            return IdeaList(total: page.total, ideas: page.ideas.map { IdeaJSON($0, departments: departments) })
+        }
+    }
+
+    /// A copy of another department's idea, made here, with an adopted-from edge to it.
+    private func adopt(_ source: OpID, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+        let home = mesh.selfID
+        guard source.origin != home else { throw ControlError(.invalid, "\(source.short) is this department's own idea") }
+        read(reply, { store throws(ControlError) in
+            try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
+        }) { [self] existing throws(ControlError) in
+            if let existing { throw ControlError(.invalid, "\(source.short) is already adopted here as \(existing.idea.short)") }
+            let empty = IdeaContent(title: "", problem: "", solution: "")
+            write(.adopt(source: source, content: empty), author: user.name, reply)
+        }
+    }
+
+    /// Every row checked first, then all written in one transaction, or none.
+    private func importRows(_ p: ImportParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+        guard !p.rows.isEmpty else { throw ControlError(.invalid, "rows: nothing to import") }
+        let keys: Set<String> = ["title", "problem", "solution", "theme", "tags"]
+        var bodies = [OpBody]()
+        for (index, value) in p.rows.enumerated() {
+            func refuse(_ problem: String) -> ControlError { ControlError(.invalid, "row \(index + 1): \(problem)") }
+            guard case .object(let row) = value else { throw refuse("must be an object") }
+            if let unknown = row.keys.sorted().first(where: { !keys.contains($0) }) {
+                throw refuse("unknown field \"\(unknown)\"; known: \(keys.sorted().joined(separator: ", "))")
+            }
+            func text(_ key: String, required: Bool) throws(ControlError) -> String? {
+                switch row[key] {
+                case .string(let text)?: return text
+                case nil, .null?: if required { throw refuse("missing \(key)") } else { return nil }
+                default: throw refuse("\(key) must be a string")
+                }
+            }
+            var tags = [String]()
+            switch row["tags"] {
+            case nil, .null?: break
+            case .array(let items)?:
+                for item in items {
+                    guard case .string(let tag) = item else { throw refuse("tags must be a list of strings") }
+                    tags.append(tag)
+                }
+            default: throw refuse("tags must be a list of strings")
+            }
+            let content = IdeaContent(
+                title: try text("title", required: true)!, problem: try text("problem", required: true)!,
+                solution: try text("solution", required: true)!, theme: try text("theme", required: false) ?? "", tags: tags)
+            do throws(ValidationError) { try content.validate() } catch { throw refuse("\(error)") }
+            bodies.append(.ideaCreate(content))
+        }
+        let author = p.anonymous == true ? "" : user.name, rows = bodies
+        exclusive(reply) { store throws(ControlError) in
+            do {
+                return Imported(ids: try store.write(rows, author: author).map { try $0.decode().id.text })
+            } catch let error as WriteBatchError {
+                throw ControlError(.invalid, "row \(error.index + 1): \(Self.controlError(error.error).message)")
+            } catch {
+                throw ControlError(.unavailable, "store: \(error)")
+            }
+        }
+    }
+}
+
+// MARK: Parameters
+
+private struct ListParams: ControlParams {
+    static let keys: Set<String> = ["theme", "status", "origin", "mine", "since_ms", "sort", "limit"]
+    var theme: String?
+    var status: String?
+    var origin: String?
+    var mine: Bool?
+    var since_ms: UInt64?
+    var sort: String?
+    var limit: Int?
+}
+
+private struct EditParams: ControlParams {
+    static let keys: Set<String> = ["id", "title", "problem", "solution", "theme", "tags"]
+    var id: String
+    var title: String?
+    var problem: String?
+    var solution: String?
+    var theme: String?
+    var tags: [String]?
+}
+
+private struct CommentEditParams: ControlParams {
+    static let keys: Set<String> = ["id", "text"]
+    var id: String
+    var text: String
+}
+
+private struct RetractParams: ControlParams {
+    static let keys: Set<String> = ["id", "reason"]
+    var id: String
+    var reason: String?
+}
+
+private struct LinkParams: ControlParams {
+    static let keys: Set<String> = ["from", "to", "kind"]
+    var from: String
+    var to: String
+    var kind: String
+}
+
+private struct ThemesParams: ControlParams {
+    static let keys: Set<String> = ["archived"]
+    var archived: Bool?
+}
+
+private struct ThemeParams: ControlParams {
+    static let keys: Set<String> = ["code", "name", "description"]
+    var code: String
+    var name: String
+    var description: String?
+}
+
+private struct ThemeCode: ControlParams {
+    static let keys: Set<String> = ["code"]
+    var code: String
+}
+
+private struct DigestParams: ControlParams {
+    static let keys: Set<String> = ["since_ms"]
+    var since_ms: UInt64
+}
+
+private struct ImportParams: ControlParams {
+    static let keys: Set<String> = ["rows", "anonymous"]
+    var rows: [JSONValue]
+    var anonymous: Bool?
+}
+
+// MARK: Results
+
+private struct IdeaList: Encodable, Sendable {
+    let total: Int
+    let ideas: [IdeaJSON]
+}
+
+private struct ThemeJSON: Encodable, Sendable {
+    let code: String, name: String, description: String, archived: Bool
+    init(_ theme: Theme) {
+        code = theme.code
+        name = theme.name
+        description = theme.description
+        archived = theme.archived
+    }
+}
+
+private struct ThemesJSON: Encodable, Sendable {
+    let themes: [ThemeJSON]
+}
+
+private struct AdoptedElsewhereJSON: Encodable, Sendable {
+    let source: String, source_title: String, adoption: String, origin: String, department: String?, created_ms: UInt64
+}
+
+private struct ActivityJSON: Encodable, Sendable {
+    let new_ideas: [IdeaJSON], moved: [IdeaJSON], adopted_elsewhere: [AdoptedElsewhereJSON]
+}
+
+private struct ExportJSON: Encodable, Sendable {
+    let ideas: [IdeaJSON]
+}
+
+private struct Imported: Encodable, Sendable {
+    let ids: [String]
 }

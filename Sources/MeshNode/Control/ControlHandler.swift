@@ -14,13 +14,16 @@ final class ControlHandler: @unchecked Sendable {
     let worker: StoreWorker
     unowned let mesh: Mesh
     let logger: Logger
+    /// The admin-managed part of the trust list (`admin.trust.*`).
+    let trustFile: TrustFile
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
 
-    init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, adminPolicy: AdminPolicy, logger: Logger) {
+    init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger) {
         self.loop = loop
         self.worker = worker
         self.mesh = mesh
+        self.trustFile = trustFile
         self.adminPolicy = adminPolicy
         self.logger = logger
     }
@@ -74,24 +77,6 @@ final class ControlHandler: @unchecked Sendable {
             }
             write(.statusSet(idea: try resolve(p.id), status: status, reason: p.reason, seen: []), author: user.name, reply)
 
-        case "idea.show":
-            let id = try resolve(try request.decode(IdeaRef.self).id)
-            read(reply) { store throws(ControlError) in
-                let view: IdeaView?
-                do { view = try store.idea(id) } catch { throw ControlError(.unavailable, "store: \(error)") }
-                guard let view else { throw ControlError(.notFound, "no idea \(id.short) here (yet)") }
-                return IdeaJSON(view, detail: true)
-            }
-        case "idea.list":
-            let p = try request.decode(ListParams.self)
-            let limit = min(max(p.limit ?? 100, 1), 10_000)
-            read(reply) { store throws(ControlError) in
-                do {
-                    let ids = try store.ideaIDs()
-                    let views = try ids.suffix(limit).reversed().compactMap { try store.idea($0) }
-                    return IdeaList(total: ids.count, ideas: views.map { IdeaJSON($0, detail: false) })
-                } catch { throw ControlError(.unavailable, "store: \(error)") }
-            }
         case "idea.search":
             let p = try request.decode(SearchParams.self)
             let limit = min(max(p.limit ?? 20, 1), 500)
@@ -257,7 +242,7 @@ private struct SubmitParams: ControlParams {
     var anonymous: Bool?
 }
 
-private struct IdeaRef: ControlParams {
+struct IdeaRef: ControlParams {
     static let keys: Set<String> = ["id"]
     var id: String
 }
@@ -275,11 +260,6 @@ private struct StatusParams: ControlParams {
     var reason: String
 }
 
-private struct ListParams: ControlParams {
-    static let keys: Set<String> = ["limit"]
-    var limit: Int?
-}
-
 private struct SearchParams: ControlParams {
     static let keys: Set<String> = ["text", "limit"]
     var text: String
@@ -292,44 +272,8 @@ private struct Ping: Encodable, Sendable {
     let node_id: String, department: String, user: String, admin: Bool, protocol_version: Int
 }
 
-private struct Written: Encodable, Sendable {
+struct Written: Encodable, Sendable {
     let id: String, short_id: String
-}
-
-private struct IdeaList: Encodable, Sendable {
-    let total: Int
-    let ideas: [IdeaJSON]
-}
-
-/// An idea as `idea.show` gives it; `idea.list` leaves out problem, solution and comments.
-struct IdeaJSON: Encodable, Sendable {
-    struct Comment: Encodable, Sendable {
-        let id: String, author: String, text: String, created_ms: UInt64, edited: Bool, retracted: Bool
-    }
-    let id: String, short_id: String, title: String, status: String, theme: String, tags: [String]
-    let author: String, origin: String, created_ms: UInt64, supporters: Int
-    let conflicts: [String], adopted_from: String?
-    let problem: String?, solution: String?, comments: [Comment]?
-
-    init(_ view: IdeaView, detail: Bool) {
-        id = view.id.text
-        short_id = view.id.short
-        title = view.content.title
-        status = view.status.rawValue
-        theme = view.content.theme
-        tags = view.content.tags
-        author = view.author
-        origin = view.id.origin.base32
-        created_ms = view.hlc.millis
-        supporters = view.supporters
-        conflicts = view.conflicts.map { "\($0)" }
-        adopted_from = view.adoptedFrom?.text
-        problem = detail ? view.content.problem : nil
-        solution = detail ? view.content.solution : nil
-        comments = detail ? view.comments.map {
-            Comment(id: $0.id.text, author: $0.author, text: $0.retracted ? "" : $0.text, created_ms: $0.hlc.millis, edited: $0.edited, retracted: $0.retracted)
-        } : nil
-    }
 }
 
 private struct SearchHitJSON: Encodable, Sendable {

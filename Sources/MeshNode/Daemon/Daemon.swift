@@ -67,8 +67,11 @@ public final class Daemon: @unchecked Sendable {
             guard let self else { return }
             loop.execute { self.mesh?.localAdvanced(vector) }
         }
-        let trust = TrustList(config.trustedNodes)
-        if config.trustedNodes.isEmpty {
+        let trustFile = TrustFile(dataDirectory: config.dataDirectory)
+        let adminTrusted: [NodeID]
+        do { adminTrusted = try trustFile.load() } catch { throw .config(error) }
+        let trust = TrustList(config: config.trustedNodes, admin: adminTrusted)
+        if config.trustedNodes.isEmpty && adminTrusted.isEmpty {
             logger.warning("the trust list is empty: no peer can connect ([trust] nodes in \(configPath))")
         }
         let settings = Mesh.Settings(
@@ -79,7 +82,7 @@ public final class Daemon: @unchecked Sendable {
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
             let mesh = Mesh(settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, logger: logger)
             let handler = ControlHandler(
-                loop: loop, worker: worker, mesh: mesh,
+                loop: loop, worker: worker, mesh: mesh, trustFile: trustFile,
                 adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger)
             let control = ControlServer(path: config.controlSocket, loop: loop, handler: handler, logger: logger)
             self.mesh = mesh
@@ -139,11 +142,19 @@ public final class Daemon: @unchecked Sendable {
             logger.error("SIGHUP: config not reloaded, keeping the current trust list", metadata: ["error": "\(error)"])
             return
         }
-        guard let mesh else { return }
-        let removed = mesh.trust.replace(with: config.trustedNodes)
-        handler?.adminPolicy = AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups))
+        guard let mesh, let handler else { return }
+        let adminTrusted: [NodeID]
+        do { adminTrusted = try handler.trustFile.load() } catch {
+            logger.error("SIGHUP: trust file not reloaded, keeping the current trust list", metadata: ["error": "\(error)"])
+            return
+        }
+        let removed = mesh.trust.replace(config: config.trustedNodes, admin: adminTrusted)
+        handler.adminPolicy = AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups))
         mesh.trustChanged(removed: removed)
-        logger.info("SIGHUP: trust list reloaded", metadata: ["nodes": "\(config.trustedNodes.count)", "removed": "\(removed.count)"])
+        logger.info("SIGHUP: trust list reloaded", metadata: [
+            "nodes": "\(mesh.trust.all.count)", "config": "\(config.trustedNodes.count)", "admin": "\(adminTrusted.count)",
+            "removed": "\(removed.count)",
+        ])
         if config.listen != mesh.settings.listen || config.seeds != mesh.settings.seeds
             || config.maxConnections != mesh.settings.maxConnections || config.department != mesh.settings.department {
             logger.notice("SIGHUP reloads only [trust] and the admin users and groups; restart the daemon for other changes")

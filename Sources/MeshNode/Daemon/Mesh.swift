@@ -43,6 +43,17 @@ final class Mesh: @unchecked Sendable {
         var lastError: String?
     }
 
+    /// What this node remembers of a peer node since it started, across its links (they come
+    /// and go): for the control API's department names, counters and where-is-it answers.
+    struct PeerMemory {
+        /// The department name its handshake gave.
+        var department = ""
+        /// What it was known to hold when its last link closed (seqs only).
+        var vector = VersionVector()
+        /// Traffic of its closed links (open links add their own).
+        var bytesIn = 0, bytesOut = 0, opsIn = 0, opsOut = 0
+    }
+
     let loop: EventLoop
     let worker: StoreWorker
     let trust: TrustList
@@ -53,6 +64,7 @@ final class Mesh: @unchecked Sendable {
     private(set) var links: [Int: PeerLink] = [:]
     private(set) var targets: [PeerAddress: DialTarget] = [:]
     private(set) var listenPort: UInt16 = 0
+    private(set) var remembered: [NodeID: PeerMemory] = [:]
     private var listener: StreamListener?
     private var timer: LoopTimer?
     private var nextLinkID = 1
@@ -170,6 +182,7 @@ final class Mesh: @unchecked Sendable {
     /// because this node already has a link to that node.
     func established(_ link: PeerLink) -> Bool {
         guard let peer = link.peer else { return false }
+        remembered[peer, default: PeerMemory()].department = link.peerDepartment
         if case .outbound(let address) = link.direction { targets[address]?.node = peer }
         if let other = links.values.first(where: { $0 !== link && $0.peer == peer && $0.isEstablished && !$0.isClosed }) {
             // Both sides pick the same survivor: the link dialled by the smaller node id (the
@@ -203,6 +216,15 @@ final class Mesh: @unchecked Sendable {
 
     func linkClosed(_ link: PeerLink, reason: String) {
         links[link.id] = nil
+        if let peer = link.peer {
+            var memory = remembered[peer, default: PeerMemory()]
+            memory.bytesIn += link.stats.bytesIn
+            memory.bytesOut += link.stats.bytesOut
+            memory.opsIn += link.stats.opsIn
+            memory.opsOut += link.stats.opsOut
+            if !link.session.peer.origins.isEmpty { memory.vector = link.session.peer }
+            remembered[peer] = memory
+        }
         guard case .outbound(let address) = link.direction, var target = targets[address] else { return }
         target.linkID = nil
         let now = nowMillis()

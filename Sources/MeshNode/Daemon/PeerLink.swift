@@ -50,6 +50,21 @@ final class PeerLink: @unchecked Sendable {
     private var applyInFlight = 0
     private var handshakeSentMillis: UInt64?
     private var lastGapHaveMillis: UInt64 = 0
+    /// `admin.verify`: who waits for which of our digest requests, and whether we are computing
+    /// an answer to one of the peer's (one at a time; more are dropped).
+    private var digestWaiters: [UInt64: (Result<PeerDigest, DigestFailure>) -> Void] = [:]
+    private var nextDigestToken: UInt64 = 1
+    private var answeringDigest = false
+
+    /// The peer's state digest and the version vector it covers (`admin.verify`).
+    struct PeerDigest: Sendable {
+        var digest: [UInt8]
+        var vector: VersionVector
+    }
+
+    struct DigestFailure: Error {
+        let reason: String
+    }
 
     var isEstablished: Bool { channel.isEstablished && peer != nil }
     var isOutbound: Bool { direction != .inbound }
@@ -111,6 +126,7 @@ final class PeerLink: @unchecked Sendable {
                 stats.lastSeenMillis = mesh.nowMillis()
                 let awaitingHello = session.phase == .awaitingHello
                 perform(session.receive(message, nowMillis: mesh.nowMillis()))
+                if session.phase == .syncing { digestMessage(message) }
                 if awaitingHello && session.phase == .syncing {
                     // The peer's Hello: it accepted us (an initiator's handshake completes before
                     // the responder checks trust).
@@ -209,6 +225,13 @@ final class PeerLink: @unchecked Sendable {
         pump()
     }
 
+    /// Asks the peer to resend from what this node holds: a full Have (e.g. after an admin
+    /// resolved a fork here, the ops of that origin the peer sent meanwhile were dropped).
+    func resync() {
+        guard !isClosed else { return }
+        perform(session.resync())
+    }
+
     /// Sends the next batch the peer lacks, while the socket has room.
     func pump() {
         guard !isClosed, !readInFlight, session.phase == .syncing,
@@ -254,6 +277,61 @@ final class PeerLink: @unchecked Sendable {
         connection.write(bytes)
     }
 
+    // MARK: Verifying (admin.verify)
+
+    /// Asks the peer for its state digest; `completion` runs on the loop with the answer, or a
+    /// failure when the link closes first. Returns the request's token (see `forgetDigest`).
+    @discardableResult
+    func requestDigest(_ completion: @escaping (Result<PeerDigest, DigestFailure>) -> Void) -> UInt64 {
+        let token = nextDigestToken
+        nextDigestToken += 1
+        guard !isClosed, session.phase == .syncing else {
+            completion(.failure(DigestFailure(reason: "not in sync with the peer")))
+            return token
+        }
+        digestWaiters[token] = completion
+        send(.digestRequest(token: token))
+        return token
+    }
+
+    /// Stops waiting for a digest (the asker gave up).
+    func forgetDigest(_ token: UInt64) {
+        digestWaiters[token] = nil
+    }
+
+    private func digestMessage(_ message: SyncMessage) {
+        switch message {
+        case .digestRequest(let token):
+            guard !answeringDigest else {
+                logger.debug("digest request while another is being answered: dropped")
+                return
+            }
+            answeringDigest = true
+            let loop = mesh.loop
+            mesh.worker.read({ store in try store.digestAndVector() }) { [self] result in
+                loop.execute { [self] in
+                    answeringDigest = false
+                    switch result {
+                    case .success(let answer):
+                        send(.digestReply(token: token, digest: answer.digest.bytes, vector: answer.vector))
+                    case .failure(let error):
+                        logger.error("cannot compute the state digest a peer asked for", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        case .digestReply(let token, let digest, let vector):
+            digestWaiters.removeValue(forKey: token)?(.success(PeerDigest(digest: digest, vector: vector)))
+        default:
+            break
+        }
+    }
+
+    private func failDigestWaiters(_ reason: String) {
+        let waiters = digestWaiters
+        digestWaiters = [:]
+        for waiter in waiters.values { waiter(.failure(DigestFailure(reason: reason))) }
+    }
+
     // MARK: Time
 
     func tick(nowMillis now: UInt64) {
@@ -283,6 +361,7 @@ final class PeerLink: @unchecked Sendable {
         let connection = connection
         connection.write([]) { _ in connection.close() }
         mesh.linkClosed(self, reason: reason)
+        failDigestWaiters("connection closed: \(reason)")
     }
 
     /// Closes because the peer broke the protocol or the handshake failed: logged, nothing kept.
@@ -292,6 +371,7 @@ final class PeerLink: @unchecked Sendable {
         isClosed = true
         connection.close()
         mesh.linkClosed(self, reason: reason)
+        failDigestWaiters("connection refused: \(reason)")
     }
 
     /// The socket closed under us.
@@ -300,5 +380,6 @@ final class PeerLink: @unchecked Sendable {
         logger.info("connection ended", metadata: ["reason": "\(reason)"])
         isClosed = true
         mesh.linkClosed(self, reason: reason)
+        failDigestWaiters("connection ended: \(reason)")
     }
 }

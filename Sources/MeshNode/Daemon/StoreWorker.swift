@@ -117,6 +117,16 @@ final class StoreWorker: Sendable {
         }
     }
 
+    /// Runs `body` on the writer queue, alone among writes (a batch of local writes, an admin's
+    /// change to the store); the new version vector is published after it, whatever it did.
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable (IdeaStore) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        writer.async { [self] in
+            let result = Result { try body(store) }
+            publishVector()
+            completion(result)
+        }
+    }
+
     /// Runs a read off the loop.
     func read<T: Sendable>(_ body: @escaping @Sendable (IdeaStore) throws -> T, completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         readers.async { [store] in completion(Result { try body(store) }) }

@@ -109,6 +109,22 @@ public nonisolated struct WireEnvelope: Sendable {
     set {message = .compressedBatch(newValue)}
   }
 
+  public var digestRequest: WireDigestRequest {
+    get {
+      if case .digestRequest(let v)? = message {return v}
+      return WireDigestRequest()
+    }
+    set {message = .digestRequest(newValue)}
+  }
+
+  public var digestReply: WireDigestReply {
+    get {
+      if case .digestReply(let v)? = message {return v}
+      return WireDigestReply()
+    }
+    set {message = .digestReply(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Message: Equatable, Sendable {
@@ -118,6 +134,8 @@ public nonisolated struct WireEnvelope: Sendable {
     case goodbye(WireGoodbye)
     case peers(WirePeers)
     case compressedBatch(WireCompressedBatch)
+    case digestRequest(WireDigestRequest)
+    case digestReply(WireDigestReply)
 
   }
 
@@ -167,13 +185,24 @@ public nonisolated struct WireHello: Sendable {
   public init() {}
 }
 
-/// The sender's version vector again (periodically, and whenever asked by the rules).
+/// The sender's version vector again (periodically, and whenever asked by the rules), either in
+/// full (`heads`, a "full Have") or as its digest only (`vector_digest`, a "digest Have"); never
+/// both (PROTOCOL.md §3, §4).
 public nonisolated struct WireHave: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// full Have: every origin the sender holds, `head` empty
   public var heads: [WireOriginHead] = []
+
+  /// Digest Have: exactly 32 bytes, the SHA-256 of the sender's (origin, seq) pairs in the
+  /// canonical encoding of PROTOCOL.md §4 ("Vector digest"); `heads` empty, `want_full` false.
+  public var vectorDigest: Data = Data()
+
+  /// Full Have only: the sender's view of the receiver disagreed with a digest Have; the receiver
+  /// MUST answer with a full Have of its own (`want_full` false).
+  public var wantFull: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -239,6 +268,42 @@ public nonisolated struct WirePeerInfo: Sendable {
   public init() {}
 }
 
+/// Asks the receiver for its state digest (PROTOCOL.md §4, "Verifying"), so that an admin can
+/// check that the two nodes hold the same state.
+public nonisolated struct WireDigestRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// chosen by the sender; the reply echoes it
+  public var token: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The answer to a DigestRequest: the state digest and the version vector it covers, both from
+/// one snapshot of the sender's store.
+public nonisolated struct WireDigestReply: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// the request's
+  public var token: UInt64 = 0
+
+  /// 32 bytes: SHA-256 of the materialized state (README.md)
+  public var digest: Data = Data()
+
+  /// the version vector of that state, with head hashes
+  public var heads: [WireOriginHead] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// The sender is closing the connection, and why.
 public nonisolated struct WireGoodbye: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -298,7 +363,7 @@ nonisolated extension WireHandshakePayload: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Envelope"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}have\0\u{1}batch\0\u{1}goodbye\0\u{1}peers\0\u{3}compressed_batch\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}hello\0\u{1}have\0\u{1}batch\0\u{1}goodbye\0\u{1}peers\0\u{3}compressed_batch\0\u{3}digest_request\0\u{3}digest_reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -384,6 +449,32 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
           self.message = .compressedBatch(v)
         }
       }()
+      case 7: try {
+        var v: WireDigestRequest?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .digestRequest(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .digestRequest(v)
+        }
+      }()
+      case 8: try {
+        var v: WireDigestReply?
+        var hadOneofValue = false
+        if let current = self.message {
+          hadOneofValue = true
+          if case .digestReply(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.message = .digestReply(v)
+        }
+      }()
       default: break
       }
     }
@@ -418,6 +509,14 @@ nonisolated extension WireEnvelope: SwiftProtobuf.Message, SwiftProtobuf._Messag
     case .compressedBatch?: try {
       guard case .compressedBatch(let v)? = self.message else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case .digestRequest?: try {
+      guard case .digestRequest(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
+    case .digestReply?: try {
+      guard case .digestReply(let v)? = self.message else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     }()
     case nil: break
     }
@@ -518,7 +617,7 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireHave: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Have"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}heads\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}heads\0\u{3}vector_digest\0\u{3}want_full\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -527,6 +626,8 @@ nonisolated extension WireHave: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.heads) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.vectorDigest) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.wantFull) }()
       default: break
       }
     }
@@ -536,11 +637,19 @@ nonisolated extension WireHave: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if !self.heads.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.heads, fieldNumber: 1)
     }
+    if !self.vectorDigest.isEmpty {
+      try visitor.visitSingularBytesField(value: self.vectorDigest, fieldNumber: 2)
+    }
+    if self.wantFull != false {
+      try visitor.visitSingularBoolField(value: self.wantFull, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireHave, rhs: WireHave) -> Bool {
     if lhs.heads != rhs.heads {return false}
+    if lhs.vectorDigest != rhs.vectorDigest {return false}
+    if lhs.wantFull != rhs.wantFull {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -671,6 +780,76 @@ nonisolated extension WirePeerInfo: SwiftProtobuf.Message, SwiftProtobuf._Messag
   public static func ==(lhs: WirePeerInfo, rhs: WirePeerInfo) -> Bool {
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.address != rhs.address {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireDigestRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DigestRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}token\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.token) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.token != 0 {
+      try visitor.visitSingularUInt64Field(value: self.token, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireDigestRequest, rhs: WireDigestRequest) -> Bool {
+    if lhs.token != rhs.token {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireDigestReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DigestReply"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}token\0\u{1}digest\0\u{1}heads\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.token) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.digest) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.heads) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.token != 0 {
+      try visitor.visitSingularUInt64Field(value: self.token, fieldNumber: 1)
+    }
+    if !self.digest.isEmpty {
+      try visitor.visitSingularBytesField(value: self.digest, fieldNumber: 2)
+    }
+    if !self.heads.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.heads, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireDigestReply, rhs: WireDigestReply) -> Bool {
+    if lhs.token != rhs.token {return false}
+    if lhs.digest != rhs.digest {return false}
+    if lhs.heads != rhs.heads {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

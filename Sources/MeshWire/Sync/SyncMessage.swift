@@ -6,8 +6,13 @@ import SwiftProtobuf
 public enum SyncMessage: Equatable, Sendable {
     /// `listenPort`: the TCP port the sender accepts connections on; 0 when it accepts none.
     case hello(version: UInt32, department: String, listenPort: UInt16, vector: VersionVector)
-    /// The sender's version vector, seqs only (head hashes are left out to keep a round small).
-    case have(VersionVector)
+    /// A full Have: the sender's version vector, seqs only (head hashes are left out). With
+    /// `wantFull`, the sender's view of the receiver disagreed with the receiver's digest Have,
+    /// and the receiver answers with a full Have of its own (PROTOCOL.md §4).
+    case have(VersionVector, wantFull: Bool = false)
+    /// A digest Have: only `vectorDigest(_:)` of the sender's version vector (32 bytes), so that an
+    /// in-sync round costs the same whatever the number of origins.
+    case haveDigest([UInt8])
     /// Contiguous ops of one origin, in seq order. On the wire an `OpBatch`, or a
     /// `CompressedBatch` when that is smaller (SyncMessage+Compression.swift); decoding gives this
     /// either way.
@@ -16,6 +21,10 @@ public enum SyncMessage: Equatable, Sendable {
     /// (`PeerInfo.isValid`), or the receiver refuses the message.
     case peers([PeerInfo])
     case goodbye(reason: String)
+    /// Asks for the peer's state digest (an admin verifying that two nodes agree).
+    case digestRequest(token: UInt64)
+    /// The answer: the state digest (32 bytes) and the version vector it covers, with hashes.
+    case digestReply(token: UInt64, digest: [UInt8], vector: VersionVector)
 
     public static let protocolVersion: UInt32 = 1
     /// Most entries in one `peers` message.
@@ -33,9 +42,14 @@ public enum SyncMessage: Equatable, Sendable {
             hello.listenPort = UInt32(listenPort)
             hello.heads = Self.heads(vector, withHashes: true)
             envelope.message = .hello(hello)
-        case .have(let vector):
+        case .have(let vector, let wantFull):
             var have = WireHave()
             have.heads = Self.heads(vector, withHashes: false)
+            have.wantFull = wantFull
+            envelope.message = .have(have)
+        case .haveDigest(let digest):
+            var have = WireHave()
+            have.vectorDigest = Data(digest)
             envelope.message = .have(have)
         case .batch(let ops):
             var batch = WireOpBatch()
@@ -53,6 +67,16 @@ public enum SyncMessage: Equatable, Sendable {
             var goodbye = WireGoodbye()
             goodbye.reason = reason
             envelope.message = .goodbye(goodbye)
+        case .digestRequest(let token):
+            var request = WireDigestRequest()
+            request.token = token
+            envelope.message = .digestRequest(request)
+        case .digestReply(let token, let digest, let vector):
+            var reply = WireDigestReply()
+            reply.token = token
+            reply.digest = Data(digest)
+            reply.heads = Self.heads(vector, withHashes: true)
+            envelope.message = .digestReply(reply)
         }
         // Encoding a message built from valid Swift values cannot fail.
         guard let bytes: [UInt8] = try? envelope.serializedBytes() else { preconditionFailure("envelope encoding failed") }
@@ -67,7 +91,7 @@ public enum SyncMessage: Equatable, Sendable {
             guard let port = UInt16(exactly: hello.listenPort) else { throw .malformed("listen port \(hello.listenPort) exceeds 65535") }
             return .hello(version: hello.protocolVersion, department: hello.department, listenPort: port, vector: try vector(hello.heads))
         case .have(let have):
-            return .have(try vector(have.heads))
+            return try Self.have(have)
         case .batch(let batch):
             return .batch(try ops(batch))
         case .compressedBatch(let compressed):
@@ -80,9 +104,25 @@ public enum SyncMessage: Equatable, Sendable {
             return .peers(list)
         case .goodbye(let goodbye):
             return .goodbye(reason: goodbye.reason)
+        case .digestRequest(let request):
+            return .digestRequest(token: request.token)
+        case .digestReply(let reply):
+            guard reply.digest.count == OpHash.byteCount else { throw .malformed("digest is not a SHA-256") }
+            return .digestReply(token: reply.token, digest: Array(reply.digest), vector: try vector(reply.heads))
         case nil:
             throw .unknownMessage
         }
+    }
+
+    /// A full Have or a digest Have: never both, and a digest is exactly 32 bytes.
+    static func have(_ have: WireHave) throws(SyncDecodingError) -> SyncMessage {
+        guard !have.vectorDigest.isEmpty else { return .have(try vector(have.heads), wantFull: have.wantFull) }
+        guard have.heads.isEmpty else { throw .malformed("Have carries both heads and a vector digest") }
+        guard !have.wantFull else { throw .malformed("digest Have asks for a full Have") }
+        guard have.vectorDigest.count == vectorDigestBytes else {
+            throw .malformed("vector digest of \(have.vectorDigest.count) bytes, not \(vectorDigestBytes)")
+        }
+        return .haveDigest(Array(have.vectorDigest))
     }
 
     static func ops(_ batch: WireOpBatch) throws(SyncDecodingError) -> [SignedOp] {

@@ -8,8 +8,12 @@ import MeshCRDT
 /// other lacks, per origin, in batches of at most `batchOps`, round-robin across origins, one
 /// batch each time the adapter's socket can take more (`nextBatch`), so backpressure is the
 /// socket's. Ops that arrive later (written here or learned from another peer) are streamed the
-/// same way. A Have every `haveIntervalMillis` repairs anything missed. Peers the other side
-/// tells of are handed to the adapter (`learnPeers`); when to send Peers is the adapter's choice.
+/// same way. A Have every `haveIntervalMillis` repairs anything missed: a digest Have (32 bytes,
+/// whatever the number of origins) when the peer should already know this side's vector, else a
+/// full one; a digest that disagrees with what the receiver believes is answered by a full Have
+/// asking for a full Have back, so both views are exact again (PROTOCOL.md §4). Peers the other
+/// side tells of are handed to the adapter (`learnPeers`); when to send Peers is the adapter's
+/// choice.
 public struct SyncSession: Sendable {
     public struct Config: Sendable {
         public var batchOps: Int
@@ -45,6 +49,10 @@ public struct SyncSession: Sendable {
     /// What the peer holds, as far as we know: its last vector, plus what we have sent it since.
     /// Only the seqs count here (a Have carries no head hashes).
     public private(set) var peer = VersionVector()
+    /// What the peer believes this node holds, as far as we can tell: our last Hello or full Have,
+    /// advanced by every batch we sent it and every batch it sent us (the peer advances its own
+    /// view of us the same way). Seqs only. When it equals `local`, a periodic Have is a digest.
+    public private(set) var told = VersionVector()
     public private(set) var peerDepartment = ""
     /// The port the peer accepts connections on, from its Hello; 0 when it accepts none.
     public private(set) var peerListenPort: UInt16 = 0
@@ -62,6 +70,7 @@ public struct SyncSession: Sendable {
     public mutating func start(local: VersionVector, department: String, listenPort: UInt16, nowMillis: UInt64) -> [Action] {
         precondition(phase == .idle, "start once")
         self.local = local
+        told = Self.seqs(local)
         phase = .awaitingHello
         lastHaveMillis = nowMillis
         return [.send(.hello(version: SyncMessage.protocolVersion, department: department, listenPort: listenPort, vector: local))]
@@ -84,10 +93,16 @@ public struct SyncSession: Sendable {
             return close("expected Hello first")
         case (.syncing, .hello):
             return close("Hello sent twice")
-        case (.syncing, .have(let vector)):
+        case (.syncing, .have(let vector, let wantFull)):
             // Authoritative: resend from what the peer says it holds (duplicates are harmless).
             peer = vector
-            return []
+            // Asked for ours: a full Have that asks for nothing back, so the exchange ends here.
+            return wantFull ? fullHave(wantFull: false) : []
+        case (.syncing, .haveDigest(let digest)):
+            // The peer's vector, hashed: does our view of it agree? If not, exchange full Haves
+            // (ours asks for theirs), which makes both views exact.
+            if digest == SyncMessage.vectorDigest(peer) { return [] }
+            return fullHave(wantFull: true)
         case (.syncing, .batch(let ops)):
             return [.apply(ops)]
         case (.syncing, .peers(let list)):
@@ -95,6 +110,9 @@ public struct SyncSession: Sendable {
         case (.syncing, .goodbye(let reason)):
             phase = .closed
             return [.close(reason: "peer said goodbye: \(reason)")]
+        case (.syncing, .digestRequest), (.syncing, .digestReply):
+            // The adapter's: answering needs the store, and the reply goes to whoever asked.
+            return []
         }
     }
 
@@ -102,13 +120,15 @@ public struct SyncSession: Sendable {
     public mutating func applied(origin: NodeID, through seq: UInt64, local: VersionVector) {
         self.local = local
         if peer[origin].seq < seq { peer[origin] = OriginHead(seq: seq, hash: []) }
+        // The peer sent it counting on our holding it: its view of us advanced too.
+        if told[origin].seq < seq { told[origin] = OriginHead(seq: seq, hash: []) }
     }
 
     /// The adapter could not apply a batch from this peer. A gap means our views of each other
     /// drifted (resend our vector); anything else is a misbehaving peer.
     public mutating func rejected(gap: Bool, reason: String, local: VersionVector) -> [Action] {
         self.local = local
-        if gap { return [.send(.have(local))] }
+        if gap { return fullHave(wantFull: false) }
         return close("refused a batch: \(reason)")
     }
 
@@ -131,17 +151,44 @@ public struct SyncSession: Sendable {
             guard have > sent else { continue }
             let count = Int(min(UInt64(config.batchOps), have - sent))
             peer[origin] = OriginHead(seq: sent + UInt64(count), hash: [])  // optimistic: in flight
+            // The peer will count on our holding these once it applies them.
+            if told[origin].seq < sent + UInt64(count) { told[origin] = OriginHead(seq: sent + UInt64(count), hash: []) }
             turn = index + 1
             return .sendOps(origin: origin, from: sent + 1, count: count)
         }
         return nil
     }
 
-    /// Time passed: a periodic Have when due.
+    /// Time passed: a periodic Have when due. A digest Have when the peer should already know
+    /// our vector (`told` equals `local`), so that an in-sync round is two 32-byte digests;
+    /// otherwise a full Have, which tells it outright.
     public mutating func tick(nowMillis: UInt64) -> [Action] {
         guard phase == .syncing, nowMillis >= lastHaveMillis + config.haveIntervalMillis else { return [] }
         lastHaveMillis = nowMillis
-        return [.send(.have(local))]
+        if Self.sameSeqs(local, told) { return [.send(.haveDigest(SyncMessage.vectorDigest(local)))] }
+        return fullHave(wantFull: false)
+    }
+
+    /// A full Have now (e.g. to make the peer resend after this node dropped ops it had sent).
+    public mutating func resync() -> [Action] {
+        guard phase == .syncing else { return [] }
+        return fullHave(wantFull: false)
+    }
+
+    /// Our full vector, which the peer will take as what we hold.
+    private mutating func fullHave(wantFull: Bool) -> [Action] {
+        told = Self.seqs(local)
+        return [.send(.have(local, wantFull: wantFull))]
+    }
+
+    /// `vector` without head hashes.
+    private static func seqs(_ vector: VersionVector) -> VersionVector {
+        VersionVector(vector.heads.mapValues { OriginHead(seq: $0.seq, hash: []) })
+    }
+
+    /// Whether `a` and `b` hold the same seq of every origin (head hashes aside).
+    private static func sameSeqs(_ a: VersionVector, _ b: VersionVector) -> Bool {
+        a.heads.count == b.heads.count && a.heads.allSatisfy { b[$0.key].seq == $0.value.seq }
     }
 
     private mutating func close(_ reason: String) -> [Action] {

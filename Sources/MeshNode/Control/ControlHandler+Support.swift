@@ -1,0 +1,94 @@
+import MeshCRDT
+import MeshModel
+import MeshStore
+
+/// Helpers of the staff and admin methods: names of departments, resolving node ids and
+/// department names, leader checks, and store work that continues on the loop.
+extension ControlHandler {
+    /// Department names known here: this node's, and those peers gave in their handshakes since
+    /// the daemon started. Loop thread.
+    func departments() -> Departments {
+        var names = Departments()
+        for (node, memory) in mesh.remembered where !memory.department.isEmpty { names[node] = memory.department }
+        for link in mesh.links.values {
+            if let peer = link.peer, !link.peerDepartment.isEmpty { names[peer] = link.peerDepartment }
+        }
+        names[mesh.selfID] = mesh.settings.department
+        return names
+    }
+
+    /// A node: its full id, or a prefix of at least 4 characters of one of `candidates`.
+    func resolveNode(_ text: String, among candidates: [NodeID], what: String) throws(ControlError) -> NodeID {
+        let prefix = text.lowercased()
+        if let node = NodeID(base32: prefix) { return node }
+        guard prefix.count >= 4 else { throw ControlError(.invalid, "\"\(text)\": give a node id or at least 4 of its first characters") }
+        let matches = Set(candidates.filter { $0.base32.hasPrefix(prefix) })
+        guard matches.count == 1 else {
+            throw matches.isEmpty
+                ? ControlError(.notFound, "no \(what) \"\(text)\" here")
+                : ControlError(.invalid, "\"\(text)\" matches \(matches.count) nodes; give more characters")
+        }
+        return matches.first!
+    }
+
+    /// The origins an `origin` filter names: a department name (any case; several nodes when
+    /// they share it), a node id, or a prefix of one of the origins held here.
+    func resolveOrigins(_ text: String) throws(ControlError) -> Set<NodeID> {
+        let named = departments().filter { $0.value.caseInsensitiveCompare(text) == .orderedSame }.map(\.key)
+        if !named.isEmpty { return Set(named) }
+        let candidates = mesh.localVector.origins + [mesh.selfID] + Array(departments().keys)
+        return [try resolveNode(text, among: candidates, what: "department or node")]
+    }
+
+    /// Leaders' methods (themes) use the admin policy.
+    func requireLeader(_ request: ControlRequest, _ user: LocalUser) throws(ControlError) {
+        guard adminPolicy.allows(user) else {
+            throw ControlError(.forbidden, "\(request.method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+        }
+    }
+
+    /// Runs `body` off the loop, then `next` with its value back on the loop; an error of either
+    /// is the reply.
+    func read<T: Sendable>(
+        _ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T,
+        then next: @escaping (T) throws(ControlError) -> Void
+    ) {
+        let loop = loop
+        let carried = UnsafeTransfer((reply, next))
+        worker.read({ store -> Result<T, ControlError> in
+            do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
+        }) { result in
+            loop.execute {
+                let (reply, next) = carried.value
+                switch result {
+                case .success(.success(let value)):
+                    do throws(ControlError) { try next(value) } catch { reply(.failure(error)) }
+                case .success(.failure(let error)): reply(.failure(error))
+                case .failure(let error): reply(.failure(ControlError(.unavailable, "store: \(error)")))
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on the store's writer, alone, then replies with what it returns.
+    func exclusive<T: Encodable & Sendable>(_ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
+        let loop = loop
+        let reply = UnsafeTransfer(reply)
+        worker.exclusive({ store -> Result<T, ControlError> in
+            do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
+        }) { result in
+            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
+            case .success(.success(let value)): .success(value)
+            case .success(.failure(let error)): .failure(error)
+            case .failure(let error): .failure(ControlError(.unavailable, "store: \(error)"))
+            }
+            loop.execute { reply.value(outcome) }
+        }
+    }
+
+    /// A store call whose errors are the store's failures (`unavailable`); a `ControlError` it
+    /// throws passes through as it is.
+    static func store<T>(_ body: () throws -> T) throws(ControlError) -> T {
+        do { return try body() } catch let error as ControlError { throw error } catch { throw ControlError(.unavailable, "store: \(error)") }
+    }
+}
