@@ -1,16 +1,45 @@
 import ArgumentParser
+import Foundation
 
-/// The staff and admin CLI. It is only a client of the local daemon; its commands arrive with the
-/// daemon's control socket (see the README's Status).
+/// The staff and admin CLI: a client of the department's daemon, `ideameshd`, over its control
+/// socket (Protocol/CONTROL.md). Commands are wiring: the daemon does the work, `Views/` lay the
+/// results out for people, `--json` passes them through for scripts.
 @main
 struct Ideamesh: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ideamesh",
         abstract: "Share improvement ideas across hospital departments.",
         discussion: """
-            ideamesh talks to your department's ideameshd daemon. This build has no commands yet: \
-            the daemon's control socket and the staff and admin commands come next (see README.md, \
-            Status). To create a department node now: ideameshd init --data DIR --dept NAME.
+            ideamesh talks to your department's ideameshd daemon over its control socket: \
+            --socket PATH, else $IDEAMESH_SOCKET, else /run/ideamesh/control.sock. Every command \
+            that reads prints a table for people, or JSON for scripts with --json.
+
+            Exit status: 0 done; 1 a user error (the message says what to do); 2 the daemon \
+            cannot be reached (the message says how to start it).
             """,
-        version: "0.1.0")
+        version: "0.1.0",
+        subcommands: [
+            SubmitCommand.self, ListCommand.self, ShowCommand.self, SearchCommand.self,
+            SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
+            LinkCommand.self, AdoptCommand.self, EditCommand.self, ThemesCommand.self, ThemeCommand.self,
+            DigestCommand.self, ExportCommand.self, ImportCommand.self, AdminCommand.self, Demo.self,
+        ])
+
+    /// Parses and runs, with the CLI's exit statuses: a usage error is a user error (1, where
+    /// ArgumentParser would say 64), a `CLIError` carries its own.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            Terminal.writeError(error.description + "\n")
+            Foundation.exit(error.exitCode)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.writeError(fullMessage(for: error) + "\n")
+                Foundation.exit(CLIError.userError)
+            }
+            exit(withError: error)
+        }
+    }
 }

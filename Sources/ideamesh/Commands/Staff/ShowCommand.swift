@@ -1,0 +1,20 @@
+import ArgumentParser
+import MeshClient
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show an idea: its history, supporters, comments, conflicts, links and adoptions.")
+
+    @Argument(help: ArgumentHelp("The idea's id, e.g. k3v9x2b7qa-12 (as `ideamesh list` shows it).", valueName: "id"))
+    var id: String
+
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let daemon = try DaemonSession.open(client, command: "ideamesh show")
+        let output = Output(json: client.json)
+        let (idea, raw) = try daemon.call("idea.show", ["id": id], as: IdeaDetail.self)
+        output.emit(raw) { IdeaDetailView.render(idea, context: output.context) }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Move an idea to a new status, saying why.",
+        discussion: """
+            Two departments that change the same idea's status at once both keep their value \
+            until someone sets it again (`ideamesh show` says so).
+            """)
+
+    @Argument(help: ArgumentHelp("The idea's id.", valueName: "id"))
+    var id: String
+
+    @Argument(help: ArgumentHelp("The new status.", valueName: "status"))
+    var status: IdeaStatus
+
+    @Option(help: ArgumentHelp("Why: people in every department will read it.", valueName: "text"))
+    var reason: String
+
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--reason must say why (it is shown with the change)")
+        }
+    }
+
+    func run() throws {
+        let daemon = try DaemonSession.open(client, command: "ideamesh status")
+        let (_, raw) = try daemon.call("idea.status", ["id": id, "status": status.rawValue, "reason": reason], as: WrittenOp.self)
+        Output(json: client.json).emit(raw) { "\(IdeaIDs.short(id)) is now \(status.rawValue)." }
+    }
+}

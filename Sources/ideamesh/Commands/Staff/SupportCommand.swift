@@ -1,0 +1,36 @@
+import ArgumentParser
+import MeshClient
+
+struct SupportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "support",
+        abstract: "Support an idea (once per person; `ideamesh unsupport` takes it back).")
+
+    @Argument(help: ArgumentHelp("The idea's id.", valueName: "id"))
+    var id: String
+
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let daemon = try DaemonSession.open(client, command: "ideamesh support")
+        let (_, raw) = try daemon.call("idea.support", ["id": id], as: WrittenOp.self)
+        Output(json: client.json).emit(raw) { "Supported \(IdeaIDs.short(id))." }
+    }
+}
+
+struct UnsupportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unsupport",
+        abstract: "Take back your support of an idea.")
+
+    @Argument(help: ArgumentHelp("The idea's id.", valueName: "id"))
+    var id: String
+
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let daemon = try DaemonSession.open(client, command: "ideamesh unsupport")
+        let (_, raw) = try daemon.call("idea.unsupport", ["id": id], as: WrittenOp.self)
+        Output(json: client.json).emit(raw) { "Took back your support of \(IdeaIDs.short(id))." }
+    }
+}

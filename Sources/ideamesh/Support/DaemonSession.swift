@@ -1,0 +1,34 @@
+import Foundation
+import MeshClient
+
+/// The local daemon as a command talks to it: one control connection, and every failure mapped
+/// to a `CLIError` (exit 2 when the daemon cannot be reached, 1 when it refuses).
+struct DaemonSession {
+    let connection: ControlConnection
+    /// The command as typed (e.g. "ideamesh admin where"), for hints.
+    let command: String
+
+    /// How long a request may take. `import` and `backup` may write a lot.
+    static let timeoutSeconds = 120
+
+    static func open(_ options: ClientOptions, command: String) throws(CLIError) -> DaemonSession {
+        do {
+            return DaemonSession(connection: try ControlConnection(path: options.socketPath(), timeoutSeconds: timeoutSeconds), command: command)
+        } catch {
+            throw CLIError.from(error, command: command)
+        }
+    }
+
+    /// The raw result of `method`.
+    func call(_ method: String, _ params: [String: Any] = [:]) throws(CLIError) -> [String: Any] {
+        do { return try connection.call(method, params) } catch { throw CLIError.from(error, command: command) }
+    }
+
+    /// The result of `method` read as `T`, with the raw result (what `--json` prints).
+    func call<T: Decodable>(_ method: String, _ params: [String: Any] = [:], as type: T.Type) throws(CLIError) -> (value: T, raw: [String: Any]) {
+        let raw = try call(method, params)
+        do { return (try ControlResult.decode(T.self, from: raw, method: method), raw) } catch {
+            throw CLIError.from(error, command: command)
+        }
+    }
+}

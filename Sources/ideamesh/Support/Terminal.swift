@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the CLI knows about where its output goes: whether stdout, stderr and stdin are
+/// terminals, how wide stdout is, and whether to paint. Read once at start; views get the facts,
+/// never the file descriptors.
+struct Terminal: Sendable {
+    var stdoutIsTTY: Bool
+    var stderrIsTTY: Bool
+    var stdinIsTTY: Bool
+    /// COLUMNS when set, else the terminal's width (TIOCGWINSZ), else 80.
+    var width: Int
+    /// ANSI colour: stdout is a terminal and NO_COLOR is unset (or empty), and TERM is not "dumb".
+    var color: Bool
+
+    static let defaultWidth = 80
+
+    static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
+        let out = isatty(STDOUT_FILENO) == 1
+        return Terminal(
+            stdoutIsTTY: out, stderrIsTTY: isatty(STDERR_FILENO) == 1, stdinIsTTY: isatty(STDIN_FILENO) == 1,
+            width: width(environment: environment, ioctlWidth: out ? windowWidth(STDOUT_FILENO) : nil),
+            color: colorAllowed(stdoutIsTTY: out, environment: environment))
+    }
+
+    static func width(environment: [String: String], ioctlWidth: Int?) -> Int {
+        if let text = environment["COLUMNS"], let columns = Int(text), columns > 0 { return columns }
+        if let ioctlWidth, ioctlWidth > 0 { return ioctlWidth }
+        return defaultWidth
+    }
+
+    static func colorAllowed(stdoutIsTTY: Bool, environment: [String: String]) -> Bool {
+        guard stdoutIsTTY else { return false }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    static func windowWidth(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    var style: TextStyle { TextStyle(enabled: color) }
+
+    // MARK: Writing
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    // MARK: Asking
+
+    /// Asks on the terminal (the question on stderr, so stdout stays clean for `--json`); nil at
+    /// end of input.
+    static func ask(_ question: String) -> String? {
+        writeError(question)
+        return readLine(strippingNewline: true)
+    }
+}

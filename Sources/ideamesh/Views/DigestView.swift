@@ -1,0 +1,31 @@
+import MeshClient
+
+/// `ideamesh digest` for people: new ideas, ideas that moved on, and this department's ideas
+/// adopted elsewhere.
+enum DigestView {
+    static func render(_ digest: DigestReport, since: String, context: RenderContext) -> String {
+        let style = context.style
+        var out = style.bold("Digest since \(since)") + "\n"
+
+        out += "\n" + context.heading("New ideas (\(digest.newIdeas.count))") + "\n"
+        out += digest.newIdeas.isEmpty ? "  none\n" : IdeaListView.table(digest.newIdeas, context: context).render(width: context.width, style: style)
+
+        out += "\n" + context.heading("Moved to testing, adopted or spread (\(digest.moved.count))") + "\n"
+        out += digest.moved.isEmpty ? "  none\n" : IdeaListView.table(digest.moved, context: context, statusTitle: "NOW").render(width: context.width, style: style)
+
+        out += "\n" + context.heading("This department's ideas adopted elsewhere (\(digest.adoptedElsewhere.count))") + "\n"
+        if digest.adoptedElsewhere.isEmpty {
+            out += "  none\n"
+        } else {
+            var table = Table([.fixed("IDEA"), .flexible("TITLE", min: 12), .flexible("ADOPTED BY", min: 8), .fixed("AS").droppable(1)])
+            for adoption in digest.adoptedElsewhere {
+                table.append([
+                    Table.Cell(IdeaIDs.short(adoption.source)), Table.Cell(adoption.sourceTitle ?? ""),
+                    Table.Cell(IdeaIDs.departmentName(adoption.department, node: adoption.origin)), Table.Cell(IdeaIDs.short(adoption.adoption)),
+                ])
+            }
+            out += table.render(width: context.width, style: style)
+        }
+        return out
+    }
+}

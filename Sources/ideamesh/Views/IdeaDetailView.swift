@@ -1,0 +1,114 @@
+import MeshClient
+
+/// `ideamesh show ID` for people: the idea, then its problem and solution, comments, history,
+/// links, adoptions, cycles and measures, each section only when it has something.
+enum IdeaDetailView {
+    static func render(_ idea: IdeaDetail, context: RenderContext) -> String {
+        let style = context.style
+        var out: [String] = []
+        out.append(style.bold(TextWidth.singleLine(idea.title)))
+        out.append(style.dim(idea.shortId))
+        out.append("")
+
+        var facts: [(label: String, value: String, color: ANSIStyle?)] = []
+        if idea.conflicts?.contains("status") == true {
+            facts.append(("Status", "\(idea.status)  (concurrent changes: see Conflicts)", .yellow))
+        } else {
+            facts.append(("Status", idea.status, TextStyle.color(ofStatus: idea.status)))
+        }
+        if let theme = idea.theme, !theme.isEmpty { facts.append(("Theme", theme, nil)) }
+        if let tags = idea.tags, !tags.isEmpty { facts.append(("Tags", tags.joined(separator: ", "), nil)) }
+        facts.append(("Author", RenderContext.author(idea.author), (idea.author ?? "").isEmpty ? .dim : nil))
+        facts.append(("Department", IdeaIDs.department(idea.department, node: idea.origin), nil))
+        facts.append(("Created", "\(context.absolute(idea.createdMs)) (\(context.relative(idea.createdMs)))", nil))
+        facts.append(("Supporters", String(idea.supporters ?? 0), nil))
+        if let from = idea.adoptedFrom, !from.isEmpty { facts.append(("Adopted from", IdeaIDs.short(from), nil)) }
+        let labelWidth = facts.map { TextWidth.of($0.label) }.max() ?? 0
+        for fact in facts {
+            let value = TextWidth.truncate(TextWidth.singleLine(fact.value), to: max(8, context.width - labelWidth - 3))
+            out.append(TextWidth.pad(fact.label + ":", to: labelWidth + 1) + "  " + (fact.color.map { style.paint(value, $0) } ?? value))
+        }
+
+        func section(_ title: String, _ body: [String]) {
+            guard !body.isEmpty else { return }
+            out.append("")
+            out.append(context.heading(title))
+            out += body
+        }
+
+        if let problem = idea.problem { section("Problem", TextWrap.lines(problem, width: context.width, indent: "  ")) }
+        if let solution = idea.solution { section("Solution", TextWrap.lines(solution, width: context.width, indent: "  ")) }
+
+        let comments = idea.comments ?? []
+        section("Comments (\(comments.count))", comments.flatMap { comment -> [String] in
+            var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author))  \(context.absolute(comment.createdMs))"
+            if comment.edited == true { head += "  (edited)" }
+            if comment.retracted == true { return [style.dim(TextWidth.truncate(head + "  (retracted)", to: context.width))] }
+            return [style.dim(TextWidth.truncate(head, to: context.width))] + TextWrap.lines(comment.text, width: context.width, indent: "    ")
+        })
+
+        if let history = idea.history, !history.isEmpty {
+            var table = Table([.fixed("WHEN"), .flexible("WHO", min: 5), .fixed("WHAT").droppable(1), .flexible("DETAIL", min: 12, priority: 1)])
+            for entry in history {
+                table.append([
+                    Table.Cell(context.absolute(entry.createdMs)),
+                    Table.Cell(RenderContext.author(entry.author)),
+                    Table.Cell(entry.kind), Table.Cell(entry.summary ?? ""),
+                ])
+            }
+            section("History", indent(table.render(width: context.width - 2, style: style)))
+        }
+
+        if let links = idea.links, !links.isEmpty {
+            section("Links", links.map { link in
+                let outgoing = link.from == idea.id
+                let other = IdeaIDs.short(outgoing ? link.to : link.from)
+                let title = link.title.map { " \"\(TextWidth.singleLine($0))\"" } ?? ""
+                let line = outgoing ? "  this \(link.kind) \(other)\(title)" : "  \(other)\(title) \(link.kind) this"
+                return TextWidth.truncate(line, to: context.width)
+            })
+        }
+
+        if let adoptions = idea.adoptions, !adoptions.isEmpty {
+            var table = Table([.fixed("ADOPTED AS"), .flexible("DEPT", min: 8), .fixed("STATUS").droppable(2), .fixed("WHEN").droppable(1)])
+            for adoption in adoptions {
+                table.append([
+                    Table.Cell(IdeaIDs.short(adoption.id)),
+                    Table.Cell(IdeaIDs.departmentName(adoption.department, node: adoption.origin)),
+                    context.status(adoption.status ?? "?"), Table.Cell(context.relative(adoption.createdMs)),
+                ])
+            }
+            section("Adoptions (\(adoptions.count))", indent(table.render(width: context.width - 2, style: style)))
+        }
+
+        if let cycles = idea.cycles, !cycles.isEmpty {
+            section("PDSA cycles (\(cycles.count))", cycles.map { cycle in
+                var line = "  \(cycle.id.map(IdeaIDs.short) ?? "?")  \(cycle.phase ?? "?")"
+                if let decision = cycle.decision { line += " (\(decision))" }
+                if let plan = cycle.plan { line += "  \(TextWidth.singleLine(plan))" }
+                return TextWidth.truncate(line, to: context.width)
+            })
+        }
+        if let measures = idea.measures, !measures.isEmpty {
+            section("Measures (\(measures.count))", measures.map { measure in
+                var line = "  \(measure.name ?? "?")"
+                if let unit = measure.unit { line += " (\(unit))" }
+                if let better = measure.better { line += ", \(better) is better" }
+                if let target = measure.target { line += ", target \(target)" }
+                if let count = measure.observations { line += ", \(count) observations" }
+                return TextWidth.truncate(line, to: context.width)
+            })
+        }
+
+        if let conflicts = idea.conflicts, !conflicts.isEmpty {
+            section("Conflicts", TextWrap.lines(
+                "Concurrent changes to: \(conflicts.joined(separator: ", ")). Every value is kept until someone sets the field again; `ideamesh admin conflicts` shows who wrote each.",
+                width: context.width, indent: "  "))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func indent(_ table: String) -> [String] {
+        table.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// What a view needs to lay text out for people: the width, whether to paint, and the clock and
+/// time zone for times. Views are pure functions of their input and this.
+struct RenderContext: Sendable {
+    var width: Int
+    var style: TextStyle
+    var nowMs: Int
+    var timeZone: TimeZone
+
+    func relative(_ ms: Int?) -> String {
+        ms.map { TimeText.relative($0, nowMs: nowMs, timeZone: timeZone) } ?? "?"
+    }
+
+    func age(_ ms: Int?) -> String {
+        ms.map { TimeText.age($0, nowMs: nowMs, timeZone: timeZone) } ?? "?"
+    }
+
+    /// An author as people read it: "anonymous" for none.
+    static func author(_ name: String?) -> String {
+        guard let name, !name.isEmpty else { return "anonymous" }
+        return name
+    }
+
+    func absolute(_ ms: Int?) -> String {
+        ms.map { TimeText.absolute($0, timeZone: timeZone) } ?? "?"
+    }
+
+    func status(_ status: String) -> Table.Cell {
+        Table.Cell(status, TextStyle.color(ofStatus: status))
+    }
+
+    func paintStatus(_ status: String) -> String {
+        TextStyle.color(ofStatus: status).map { style.paint(status, $0) } ?? status
+    }
+
+    /// A dim note under a table, wrapped to the width, newline included.
+    func note(_ text: String) -> String {
+        TextWrap.lines(text, width: width).map { style.dim($0) + "\n" }.joined()
+    }
+
+    /// A section heading.
+    func heading(_ text: String) -> String { style.bold(text) }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import MeshClient
+import Testing
+
+/// Commands that need more than one department: adoption seen back home, the digest's
+/// adoptions elsewhere, replication, where an idea is, conflicts made by a partition.
+@Suite(.timeLimit(.minutes(3)))
+struct MeshEndToEndTests {
+    /// Two departments linked both ways; returns once they are syncing.
+    static func pair(_ label: String) async throws -> (DaemonCluster, DaemonNode, DaemonNode) {
+        let cluster = try DaemonCluster(label)
+        do {
+            let a = try cluster.addNode("a", department: "Renal Ward")
+            let b = try cluster.addNode("b", department: "Cardiology")
+            try a.configure(trust: [b])
+            try b.configure(seeds: [a], trust: [a])
+            try await cluster.start(a, b)
+            try await cluster.eventually("a and b connected") { try Self.syncing(a, with: b) && Self.syncing(b, with: a) }
+            return (cluster, a, b)
+        } catch {
+            cluster.shutdown()
+            throw error
+        }
+    }
+
+    static func syncing(_ node: DaemonNode, with peer: DaemonNode) throws -> Bool {
+        let peers = try node.call("admin.peers")["peers"] as? [[String: Any]] ?? []
+        return peers.contains { $0["node_id"] as? String == peer.nodeID && $0["state"] as? String == "syncing" }
+    }
+
+    static func sameState(_ nodes: DaemonNode...) throws -> Bool {
+        let digests = try nodes.map { try $0.call("admin.digest")["digest"] as? String }
+        return digests.allSatisfy { $0 != nil && $0 == digests[0] }
+    }
+
+    @Test func adoptionTravelsBackAndShowsInShowDigestAndWhere() async throws {
+        let (cluster, a, b) = try await Self.pair("adopt")
+        defer { cluster.shutdown() }
+        let idea = try a.submit("Insulin double-check")
+        try await cluster.eventually("b holds the idea") { (try? b.show(idea)) != nil }
+
+        let adopt = try await CLI.run(["adopt", "\(a.short)-1"], socket: b.controlSocket)
+        #expect(adopt.succeeded && adopt.stdout.hasPrefix("Adopted \(a.short)-1 here as \(b.short)-"), "\(adopt)")
+        try await cluster.eventually("a sees the adoption") { !((try a.show(idea)["adoptions"] as? [Any]) ?? []).isEmpty }
+
+        let show = try await CLI.run(["show", "\(a.short)-1"], socket: a.controlSocket)
+        #expect(show.stdout.contains("Adoptions (1)") && show.stdout.contains("Cardiology"), "\(show)")
+        let digest = try await CLI.run(["digest"], socket: a.controlSocket)
+        #expect(digest.stdout.contains("This department's ideas adopted elsewhere (1)") && digest.stdout.contains("Cardiology"), "\(digest)")
+        let adoptedShow = try await CLI.run(["show", "\(b.short)-1"], socket: b.controlSocket)
+        #expect(adoptedShow.stdout.contains("Adopted from:  \(a.short)-1"), "\(adoptedShow)")
+        let list = try await CLI.run(["list", "--dept", "Cardiology", "--json"], socket: a.controlSocket)
+        #expect((try list.json()["ideas"] as? [[String: Any]])?.map { $0["origin"] as? String } == [b.nodeID], "\(list)")
+
+        try await cluster.eventually("a and b hold the same state") { try Self.sameState(a, b) }
+        let whereIs = try await CLI.run(["admin", "where", "\(a.short)-1"], socket: a.controlSocket)
+        #expect(whereIs.succeeded, "\(whereIs)")
+        #expect(whereIs.stdout.contains(b.short) && whereIs.stdout.contains("Cardiology"), "\(whereIs)")
+        let whereJSON = try await CLI.run(["admin", "where", "\(a.short)-1", "--json"], socket: a.controlSocket)
+        let peers = try whereJSON.json()["peers"] as? [[String: Any]] ?? []
+        #expect(peers.first?["has_idea"] as? Bool == true && peers.first?["has_latest"] as? Bool == true, "\(whereJSON)")
+
+        let replication = try await CLI.run(["admin", "replication"], socket: a.controlSocket)
+        #expect(replication.succeeded, "\(replication)")
+        #expect(replication.stdout.contains("Renal Ward (\(a.short))") && replication.stdout.contains("Cardiology") && replication.stdout.contains("✓"), "\(replication)")
+        let peersRun = try await CLI.run(["admin", "peers"], socket: a.controlSocket)
+        #expect(peersRun.stdout.contains(b.short) && peersRun.stdout.contains("syncing"), "\(peersRun)")
+    }
+
+    @Test func verifyComparesWithAPeer() async throws {
+        let (cluster, a, b) = try await Self.pair("verify")
+        defer { cluster.shutdown() }
+        try a.submit("Insulin double-check")
+        try await cluster.eventually("a and b hold the same state") { try Self.sameState(a, b) }
+        let run = try await CLI.run(["admin", "verify", b.short], socket: a.controlSocket)
+        #expect(run.succeeded && run.stdout.contains("same state"), "\(run)")
+        let json = try await CLI.run(["admin", "verify", b.nodeID, "--json"], socket: a.controlSocket)
+        #expect(try json.json()["equal"] as? Bool == true, "\(json)")
+        let stranger = try await CLI.run(["admin", "verify", "zzzz"], socket: a.controlSocket)
+        #expect(stranger.status == 1 && stranger.stderr.contains("admin peers"), "a peer that is not connected: \(stranger)")
+    }
+
+    /// Two departments that set the same idea's status while apart both keep their value: a
+    /// conflict that `list`, `show` and `admin conflicts` show.
+    @Test func aPartitionMakesAConflictTheCLIShows() async throws {
+        let (cluster, a, b) = try await Self.pair("conflict")
+        defer { cluster.shutdown() }
+        let idea = try a.submit("Insulin double-check")
+        try await cluster.eventually("b holds the idea") { (try? b.show(idea)) != nil }
+
+        b.forceStop()
+        _ = try a.call("idea.status", ["id": idea, "status": "testing", "reason": "pilot on ward 3"])
+        a.forceStop()
+        try await cluster.start(b)
+        _ = try b.call("idea.status", ["id": idea, "status": "declined", "reason": "no staff for it"])
+        try await cluster.start(a)
+        try await cluster.eventually("a and b converge") { try Self.sameState(a, b) && ((try a.show(idea)["conflicts"] as? [String]) ?? []).contains("status") }
+
+        let conflicts = try await CLI.run(["admin", "conflicts"], socket: a.controlSocket)
+        #expect(conflicts.succeeded, "\(conflicts)")
+        for text in ["\(a.short)-1", "Insulin double-check", "status: 2 concurrent values", "testing", "declined"] {
+            #expect(conflicts.stdout.contains(text), "conflicts has \(text): \(conflicts)")
+        }
+        let list = try await CLI.run(["list"], socket: a.controlSocket)
+        #expect(list.stdout.contains("* concurrent status changes"), "\(list)")
+        let show = try await CLI.run(["show", "\(a.short)-1"], socket: a.controlSocket)
+        #expect(show.stdout.contains("Conflicts") && show.stdout.contains("Concurrent changes to: status"), "\(show)")
+
+        // Setting the status again ends it.
+        try await CLI.run(["status", "\(a.short)-1", "testing", "--reason", "agreed: pilot first"], socket: a.controlSocket).expectSuccess()
+        let after = try await CLI.run(["admin", "conflicts"], socket: a.controlSocket)
+        #expect(after.stdout.hasPrefix("No conflicts"), "\(after)")
+    }
+
+    /// A department's identity copied to a second node, both writing: two different ops at the
+    /// same origin and seq. Two relays each carry one of them to a third node, which applies the
+    /// first and quarantines the other: `admin forks` lists it, `admin forks resolve` drops it.
+    @Test func aForkIsListedAndResolved() async throws {
+        let cluster = try DaemonCluster("fork")
+        defer { cluster.shutdown() }
+        let a = try cluster.addNode("a", department: "Renal Ward")
+        let y1 = try cluster.addNode("y1", department: "Relay One")
+        let y2 = try cluster.addNode("y2", department: "Relay Two")
+        let x = try cluster.addNode("x", department: "Cardiology")
+        let twin = try cluster.cloneNode(of: a, name: "twin")
+        try a.configure(trust: [y1])
+        try twin.configure(trust: [y2])
+        try y1.configure(seeds: [a], trust: [a, x])
+        try y2.configure(seeds: [twin], trust: [twin, x])
+        try x.configure(seeds: [y1, y2], trust: [y1, y2])
+
+        try await cluster.start(a, twin, y1, y2)
+        let idea = try a.submit("The original")
+        try twin.submit("The twin's different first op")
+        try await cluster.eventually("each relay holds one version") { try y1.opCount() == 1 && y2.opCount() == 1 }
+        try await cluster.start(x)
+        try await cluster.eventually("x quarantines the second version") {
+            !((try x.call("admin.forks")["forks"] as? [Any]) ?? []).isEmpty
+        }
+
+        let forks = try await CLI.run(["admin", "forks"], socket: x.controlSocket)
+        #expect(forks.succeeded && forks.stdout.contains(a.short) && forks.stdout.contains("admin forks resolve"), "\(forks)")
+        let resolved = try await CLI.run(["admin", "forks", "resolve", a.short, "--yes"], socket: x.controlSocket)
+        #expect(resolved.succeeded && resolved.stdout.contains("dropped 1 quarantined op(s)"), "\(resolved)")
+        #expect(((try x.call("admin.forks")["forks"] as? [Any]) ?? []).isEmpty)
+        #expect((try? x.show(idea)) != nil, "x keeps the version it holds")
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-
-/// Replaced by the CLI's tests.
-struct CLIPlaceholderTests {}

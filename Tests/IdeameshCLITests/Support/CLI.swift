@@ -1,0 +1,104 @@
+import Foundation
+
+/// Runs the real `ideamesh` binary, as a person or a script would, and captures what it did.
+enum CLI {
+    struct Run: CustomStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        var description: String {
+            "ideamesh \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout ---\n\(stdout)--- stderr ---\n\(stderr)"
+        }
+    }
+
+    /// A clean environment: no IDEAMESH_SOCKET, no NO_COLOR, a fixed width and time zone, unless given.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "COLUMNS": "100", "TZ": "UTC", "LANG": "C.UTF-8"]
+        for (key, value) in extra { environment[key] = value }
+        return environment
+    }
+
+    /// `ideamesh ARGUMENTS` against `socket` (passed as --socket unless nil), to its end.
+    /// `input`: what stdin holds (else /dev/null). `asNobody`: run as uid/gid 65534.
+    static func run(
+        _ arguments: [String], socket: String? = nil, env: [String: String] = [:], input: String? = nil,
+        asNobody: Bool = false, timeout: Duration = .seconds(60)
+    ) async throws -> Run {
+        let full = arguments + (socket.map { ["--socket", $0] } ?? [])
+        var executable = Harness.ideamesh
+        var argv = full
+        if asNobody {
+            guard let setpriv = Harness.setpriv else { throw HarnessError("setpriv is missing") }
+            executable = setpriv
+            argv = ["--reuid=65534", "--regid=65534", "--clear-groups", Harness.ideamesh] + full
+        }
+        return try await spawn(executable, argv, shownAs: full, env: environment(env), input: input, timeout: timeout)
+    }
+
+    /// `ideamesh ARGUMENTS` on a pseudo-terminal (through script(1)): stdin, stdout and stderr are
+    /// a terminal, `input` is typed into it. What the terminal showed comes back as stdout.
+    static func runOnTerminal(_ arguments: [String], socket: String, input: String, env: [String: String] = [:]) async throws -> Run {
+        guard let script = Harness.script else { throw HarnessError("script(1) is missing") }
+        let command = ([Harness.ideamesh] + arguments + ["--socket", socket]).map(shellQuote).joined(separator: " ")
+        return try await spawn(script, ["-q", "-e", "-c", command, "/dev/null"], shownAs: arguments, env: environment(env), input: input, timeout: .seconds(60))
+    }
+
+    static func shellQuote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    private static func spawn(
+        _ executable: String, _ arguments: [String], shownAs: [String], env: [String: String], input: String?, timeout: Duration
+    ) async throws -> Run {
+        let dir = try Harness.makeTempRoot("run")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let outPath = "\(dir)/out", errPath = "\(dir)/err", inPath = "\(dir)/in"
+        try (input ?? "").write(toFile: inPath, atomically: true, encoding: .utf8)
+        chmod(inPath, 0o644)
+        let process = try ChildProcess(executable: executable, arguments: arguments, stdin: inPath, stdout: outPath, stderr: errPath, environment: env)
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        guard let exit = try await process.waitForExit(timeout: timeout) else {
+            process.killAndReap()
+            throw HarnessError("\(shownAs.joined(separator: " ")) still running after \(timeout)\n\(read(errPath))")
+        }
+        return Run(arguments: shownAs, status: exit.signaled ? 128 + exit.status : exit.status, stdout: read(outPath), stderr: read(errPath))
+    }
+
+    /// Runs an executable to its end, synchronously (for setup steps like `ideameshd init`).
+    static func runSync(_ executable: String, _ arguments: [String], in dir: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let outPath = "\(dir)/.init-\(UUID().uuidString.prefix(8))"
+        _ = FileManager.default.createFile(atPath: outPath + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath + ".out")
+            try? FileManager.default.removeItem(atPath: outPath + ".err")
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath + ".out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath + ".err"))
+        try process.run()
+        process.waitUntilExit()
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return Run(arguments: arguments, status: process.terminationStatus, stdout: read(outPath + ".out"), stderr: read(outPath + ".err"))
+    }
+}
+
+extension CLI.Run {
+    /// stdout as a JSON object (what `--json` prints).
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+            throw HarnessError("not a JSON object:\n\(self)")
+        }
+        return object
+    }
+
+    var succeeded: Bool { status == 0 }
+}
+
+/// Display columns of plain text as a terminal shows it (one per character here: the tests'
+/// texts are ASCII and "…").
+enum TextWidthProbe {
+    static func columns(_ text: String) -> Int { text.count }
+}
