@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -133,7 +134,7 @@ final class DaemonNode {
     func send(signal signo: Int32) throws {
         guard let process else { throw HarnessError("\(name) was never started") }
         if signo == SIGKILL || signo == SIGTERM || signo == SIGINT { shouldBeRunning = false }
-        try process.send(signo)
+        guard process.signal(signo) else { throw HarnessError("\(name) (pid \(process.pid)) is not running") }
     }
 
     func waitForExit(timeout: Duration = .seconds(15)) async throws -> Exit {

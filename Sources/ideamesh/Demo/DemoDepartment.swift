@@ -16,7 +16,7 @@ final class DemoDepartment {
     var nodeID = ""
     /// Whether the daemon has answered a ping since it was started.
     var ready = false
-    private(set) var process: DemoProcess?
+    private(set) var process: ChildProcess?
     private var connection: ControlConnection?
 
     init(name: String, slug: String, root: String, port: Int) {
@@ -70,7 +70,7 @@ final class DemoDepartment {
     func launch(daemon: String) throws(DemoError) {
         let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? nil
         runLogStart = size ?? 0
-        process = try DemoProcess(executable: daemon, arguments: ["run", "--config", configPath], log: log)
+        process = try DemoMesh.spawn(daemon, ["run", "--config", configPath], log: log)
     }
 
     /// Where the daemon's own lines start in the log (after `init`'s).

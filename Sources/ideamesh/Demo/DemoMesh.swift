@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,8 +11,18 @@ import Darwin
 /// watched and stopped.
 ///
 /// The owner must call `stop()` on every path (the daemons run in process groups of their own,
-/// so nothing else stops them); `DemoProcess` kills any child still running when it is freed.
+/// so nothing else stops them); `ChildProcess` kills any child still running when it is freed.
 final class DemoMesh {
+    /// Starts a daemon (or `ideameshd init`) with stdout and stderr in `log`, in its own process
+    /// group so that a terminal's Ctrl-C reaches only the demo, which then stops it in order.
+    static func spawn(_ executable: String, _ arguments: [String], log: String) throws(DemoError) -> ChildProcess {
+        do {
+            return try ChildProcess(executable: executable, arguments: arguments, stdout: log, newProcessGroup: true)
+        } catch {
+            throw DemoError(error.description)
+        }
+    }
+
     let daemon: String
     let root: String
     let renal: DemoDepartment
@@ -63,7 +74,7 @@ final class DemoMesh {
         for department in departments {
             var arguments = ["init", "--data", department.dataDir, "--dept", department.name]
             arguments += department === renal ? ["--new-network"] : ["--network-key", renal.networkKeyPath]
-            let process = try DemoProcess(executable: daemon, arguments: arguments, log: department.log)
+            let process = try Self.spawn(daemon, arguments, log: department.log)
             defer { process.killAndReap() }
             let deadline = DemoDeadline(after: 30)
             while process.isRunning {
@@ -200,7 +211,7 @@ final class DemoMesh {
     /// How one department's daemon ended.
     struct Stopped {
         let department: DemoDepartment
-        let exit: DemoProcess.Exit?
+        let exit: ChildProcess.Exit?
         /// It had ended before it was asked to stop.
         let early: Bool
         /// It did not stop within `stopTimeout` of SIGTERM and was killed.
@@ -208,7 +219,7 @@ final class DemoMesh {
         /// SIGTERM ended it before it was ready, before it could catch the signal: harmless, as
         /// it had not begun to work.
         var stoppedWhileStarting: Bool {
-            !department.ready && exit == DemoProcess.Exit(status: SIGTERM, signaled: true)
+            !department.ready && exit == ChildProcess.Exit(status: SIGTERM, signaled: true)
         }
         var clean: Bool { !early && !killed && (exit?.clean == true || stoppedWhileStarting) }
     }
@@ -222,7 +233,7 @@ final class DemoMesh {
         var early = Set<String>()
         for department in started {
             guard let process = department.process else { continue }
-            if process.isRunning { process.send(SIGTERM) } else { early.insert(department.slug) }
+            if process.isRunning { process.signal(SIGTERM) } else { early.insert(department.slug) }
         }
         let deadline = DemoDeadline(after: Self.stopTimeout)
         while started.contains(where: { $0.process?.isRunning == true }) && !deadline.hasPassed {

@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 
 /// Runs the real `ideamesh` binary, as a person or a script would, and captures what it did.
 enum CLI {
