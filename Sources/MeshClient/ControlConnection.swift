@@ -100,6 +100,8 @@ public final class ControlConnection {
             if count < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { throw .timedOut(path: path) }
+                // The daemon closed with some of our request unread: a reset, after its replies.
+                if errno == ECONNRESET { throw .connectionLost(path: path, reason: "the daemon closed the connection (reset)") }
                 throw .connectionLost(path: path, reason: String(cString: strerror(errno)))
             }
             buffer += chunk[..<count]

@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import MeshModel
 import MeshNode
 import MeshStore

@@ -1,4 +1,5 @@
 import Foundation
+import MeshClient
 import Testing
 #if canImport(Glibc)
 import Glibc
