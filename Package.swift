@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(
             name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"], exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
+        .testTarget(name: "MeshModelTests", dependencies: ["MeshModel"]),
         .testTarget(
             name: "MeshStoreTests",
             dependencies: [
