@@ -16,11 +16,6 @@ struct HistoryTests {
         b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
     }
 
-    @discardableResult
-    func write(_ store: IdeaStore, _ body: OpBody, by author: String = "ann", at wall: UInt64) throws -> OpID {
-        try store.write(body, author: author, wallMillis: wall).decode().id
-    }
-
     @Test func historyHoldsEveryOpAboutTheIdeaInOrder() throws {
         let idea = try write(a, .ideaCreate(content), at: 1_000)
         let other = try write(a, .ideaCreate(IdeaContent(title: "Other", problem: "p", solution: "s")), at: 1_001)

@@ -161,3 +161,9 @@ struct RandomHistory {
         }
     }
 }
+
+/// Writes `body` at `store` as `author`, at wall-clock `wall`, and returns the op's id.
+@discardableResult
+func write(_ store: IdeaStore, _ body: OpBody, by author: String = "ann", at wall: UInt64) throws -> OpID {
+    try store.write(body, author: author, wallMillis: wall).decode().id
+}
