@@ -59,6 +59,19 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
         (year, month, day) = (y, m, d)
     }
 
+    /// The date with these parts; nil for an impossible one.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (0...9999).contains(year), (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
+    /// The day after this one.
+    public var next: Day {
+        if day < Day.daysIn(month: month, year: year) { return Day(year: year, month: month, day: day + 1)! }
+        if month < 12 { return Day(year: year, month: month + 1, day: 1)! }
+        return Day(year: year + 1, month: 1, day: 1) ?? self
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

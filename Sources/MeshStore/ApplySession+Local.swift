@@ -44,6 +44,12 @@ extension ApplySession {
             return body
         case .pdsaDo(let cycle, _), .pdsaStudy(let cycle, _), .pdsaAct(let cycle, _, _):
             try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle of this department")
+            // Act ends a cycle: a change of mind after it is a new cycle, so its record stays as decided.
+            if let decision = try String.fetchOne(
+                db, sql: "SELECT decision FROM cycle_steps WHERE cycle = ? AND phase = 'act' LIMIT 1", arguments: [try rid(cycle)])
+            {
+                throw StoreError.notAllowed("PDSA cycle \(cycle.short) was closed by its Act step (\(decision)); start a new cycle")
+            }
             return body
         case .observationRecord(let measure, _, _, _):
             try requireOwn(measure, origin: origin, table: "measures", what: "measure of this department")

@@ -173,6 +173,9 @@ public struct DigestReport: Decodable, Sendable {
     /// Ideas whose status changed to testing, adopted or spread (`status` is the new one).
     public let moved: [IdeaSummary]
     public let adoptedElsewhere: [AdoptedElsewhere]
+    /// Measures whose latest point, recorded since the digest's start, is a special-cause
+    /// improvement, across all departments (absent from daemons before PDSA support).
+    public let results: [MeasureSummary]?
 
     public struct AdoptedElsewhere: Decodable, Sendable {
         /// This department's idea.

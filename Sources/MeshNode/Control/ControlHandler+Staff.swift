@@ -69,6 +69,10 @@ extension ControlHandler {
             let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
                 let activity = try Self.store { try store.activity(sinceMillis: p.since_ms, home: home) }
+                let results = try Self.store { try store.measures(.observedSince(millis: p.since_ms)) }.compactMap { record -> MeasureSummaryJSON? in
+                    guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
+                    return MeasureSummaryJSON(record, analysis: analysis, departments: departments)
+                }
                 return ActivityJSON(
                     new_ideas: activity.newIdeas.map { IdeaJSON($0, departments: departments) },
                     moved: activity.moved.map { IdeaJSON($0, departments: departments) },
@@ -76,7 +80,8 @@ extension ControlHandler {
                         AdoptedElsewhereJSON(
                             source: $0.source.text, source_title: $0.sourceTitle, adoption: $0.adoption.text,
                             origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], created_ms: $0.hlc.millis)
-                    })
+                    },
+                    results: results)
             }
         case "export":
             _ = try request.decode(NoParams.self)
@@ -87,7 +92,7 @@ extension ControlHandler {
         case "import":
             try importRows(try request.decode(ImportParams.self), user: user, reply)
         default:
-            throw Self.unknownMethod(request)
+            try dispatchImprovement(request, user: user, reply)
         }
     }
 
@@ -271,6 +276,8 @@ private struct AdoptedElsewhereJSON: Encodable, Sendable {
 
 private struct ActivityJSON: Encodable, Sendable {
     let new_ideas: [IdeaJSON], moved: [IdeaJSON], adopted_elsewhere: [AdoptedElsewhereJSON]
+    /// Measures whose latest point, recorded since then, is a special-cause improvement.
+    let results: [MeasureSummaryJSON]
 }
 
 private struct ExportJSON: Encodable, Sendable {

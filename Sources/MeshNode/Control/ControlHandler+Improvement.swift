@@ -1,0 +1,246 @@
+import Foundation
+import MeshCRDT
+import MeshModel
+import MeshStore
+
+/// Tests of change and their measurement (CONTROL.md §5.5–5.7): PDSA cycles, measures and their
+/// observations, charts, comparison across departments, and the spread of an idea.
+extension ControlHandler {
+    func dispatchImprovement(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+        switch request.method {
+        case "pdsa.start":
+            let p = try request.decode(PDSAStartParams.self)
+            write(.pdsaStart(idea: try resolve(p.idea), plan: p.plan, prediction: p.prediction), author: user.name, reply)
+        case "pdsa.do":
+            let p = try request.decode(PDSAStepParams.self)
+            write(.pdsaDo(cycle: try resolve(p.cycle), notes: p.notes ?? ""), author: user.name, reply)
+        case "pdsa.study":
+            let p = try request.decode(PDSAStepParams.self)
+            write(.pdsaStudy(cycle: try resolve(p.cycle), notes: p.notes ?? ""), author: user.name, reply)
+        case "pdsa.act":
+            let p = try request.decode(PDSAActParams.self)
+            guard let decision = PDSADecision(rawValue: p.decision) else {
+                throw ControlError(.invalid, "unknown decision \"\(p.decision)\"; one of: \(PDSADecision.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            write(.pdsaAct(cycle: try resolve(p.cycle), decision: decision, notes: p.notes ?? ""), author: user.name, reply)
+
+        case "measure.define":
+            let p = try request.decode(MeasureDefineParams.self)
+            guard let better = Direction(rawValue: p.better) else {
+                throw ControlError(.invalid, "better: \"\(p.better)\" is not one of: \(Direction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let definition = MeasureDefinition(name: p.name, unit: p.unit, better: better, target: p.target)
+            write(.measureDefine(idea: try resolve(p.idea), definition), author: user.name, reply)
+        case "measure.record":
+            let p = try request.decode(RecordParams.self)
+            let today = Self.today(atMillis: mesh.nowMillis())
+            let date: Day
+            if let text = p.date {
+                guard let parsed = Day(text) else { throw ControlError(.invalid, "date: \"\(text)\" is not a date (YYYY-MM-DD)") }
+                date = parsed
+            } else {
+                date = today
+            }
+            // One day of slack for a client in a time zone ahead of the daemon's.
+            guard date <= today.next else {
+                throw ControlError(.invalid, "date: \(date) is in the future (today is \(today) here)")
+            }
+            write(.observationRecord(measure: try resolve(p.measure), date: date, value: p.value, note: p.note ?? ""), author: user.name, reply)
+        case "measure.retract":
+            let p = try request.decode(ObservationRetractParams.self)
+            write(.observationRetract(observation: try resolve(p.observation), reason: p.reason ?? ""), author: user.name, reply)
+        case "measure.list":
+            let p = try request.decode(MeasureListParams.self)
+            var filter = MeasureFilter.all(limit: min(max(p.limit ?? 200, 1), 10_000))
+            if let idea = p.idea { filter = .idea(try resolve(idea)) }
+            let departments = departments(), chosen = filter
+            read(reply) { store throws(ControlError) in
+                MeasureListJSON(measures: try Self.store { try store.measures(chosen) }.map { MeasureSummaryJSON($0, departments: departments) })
+            }
+        case "measure.chart":
+            let p = try request.decode(ChartParams.self)
+            let id = try resolve(p.measure), options = try p.options()
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                guard let record = try Self.store({ try store.measures(.measure(id)) }).first else {
+                    throw ControlError(.notFound, "no measure \(id.short) here (yet)")
+                }
+                let analysis: MeasureAnalysis
+                do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
+                    throw ControlError(.invalid, error.description)
+                }
+                return MeasureChartJSON(record, analysis: analysis, rules: options.rules, departments: departments)
+            }
+        case "measure.compare":
+            let p = try request.decode(ChartParams.self)
+            let id = try resolve(p.measure), options = try p.options()
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                try Self.store { try Self.comparison(of: id, options: options, store: store, departments: departments) }
+            }
+        case "idea.spread":
+            let id = try resolve(try request.decode(IdeaRef.self).id)
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                let root = try Self.store { try Self.root(of: id, store: store) }
+                guard let root else { throw ControlError(.notFound, "no idea \(id.short) here (yet)") }
+                var budget = Self.spreadLimit
+                return SpreadJSON(root: try Self.store { try Self.spreadNode(root, store: store, departments: departments, budget: &budget) })
+            }
+        default:
+            throw Self.unknownMethod(request)
+        }
+    }
+
+    /// At most this many ideas in a spread tree.
+    static let spreadLimit = 1_000
+
+    /// The idea at the root of `id`'s adoption chain (the original), when `id` is held.
+    static func root(of id: OpID, store: IdeaStore) throws -> IdeaView? {
+        guard var view = try store.idea(id) else { return nil }
+        var seen: Set<OpID> = [view.id]
+        while let source = view.adoptedFrom, let parent = try store.idea(source), seen.insert(parent.id).inserted {
+            view = parent
+        }
+        return view
+    }
+
+    /// `view` and, depth first, the ideas adopted from it.
+    private static func spreadNode(_ view: IdeaView, store: IdeaStore, departments: Departments, budget: inout Int) throws -> SpreadNodeJSON {
+        budget -= 1
+        let cycles = try store.cyclesAndMeasures(of: view.id).cycles
+        let measures = try store.measures(.idea(view.id)).map { MeasureSummaryJSON($0, departments: departments) }
+        var children = [SpreadNodeJSON]()
+        for adoption in try store.adoptions(of: view.id) where budget > 0 {
+            guard let child = try store.idea(adoption.idea) else { continue }
+            children.append(try spreadNode(child, store: store, departments: departments, budget: &budget))
+        }
+        return SpreadNodeJSON(view, cycles: cycles, measures: measures, adoptions: children, departments: departments)
+    }
+
+    /// The measure named like `id` in every idea of its adoption tree, each split at the date its
+    /// idea was created (or adopted) in that department.
+    private static func comparison(
+        of id: OpID, options: MeasureAnalysis.Options, store: IdeaStore, departments: Departments
+    ) throws -> MeasureComparisonJSON {
+        guard let measure = try store.measures(.measure(id)).first else {
+            throw ControlError(.notFound, "no measure \(id.short) here (yet)")
+        }
+        guard let root = try root(of: measure.idea, store: store) else {
+            throw ControlError(.notFound, "the idea of measure \(id.short) is not here (yet)")
+        }
+        let name = measure.definition.name.trimmingCharacters(in: .whitespaces).lowercased()
+        var series = [MeasureChartJSON]()
+        var queue = [root], seen: Set<OpID> = [root.id]
+        while !queue.isEmpty, seen.count <= spreadLimit {
+            let view = queue.removeFirst()
+            for adoption in try store.adoptions(of: view.id) where seen.insert(adoption.idea).inserted {
+                if let child = try store.idea(adoption.idea) { queue.append(child) }
+            }
+            // The measure asked for stands for its own idea; elsewhere, the oldest of that name.
+            let measures = try store.measures(.idea(view.id))
+            guard let record = measures.first(where: { $0.id == id })
+                ?? measures.first(where: { $0.definition.name.trimmingCharacters(in: .whitespaces).lowercased() == name })
+            else { continue }
+            let split = today(atMillis: view.hlc.millis)
+            var splitOptions = options
+            splitOptions.rebase.append(split)
+            var warnings = [String]()
+            let analysis: MeasureAnalysis
+            if let split = try? MeasureAnalysis.of(record, options: splitOptions) {
+                analysis = split
+            } else {
+                warnings.append("not split at \(split): there must be at least 2 points before and 2 from that date")
+                do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
+                    throw ControlError(.invalid, error.description)
+                }
+            }
+            series.append(MeasureChartJSON(
+                record, analysis: analysis, rules: options.rules, splitDate: split, extraWarnings: warnings, departments: departments))
+        }
+        return MeasureComparisonJSON(idea: root.id.text, idea_title: root.content.title, name: measure.definition.name, series: series)
+    }
+
+    /// The calendar day at `millis` in the daemon's time zone.
+    static func today(atMillis millis: UInt64) -> Day {
+        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(year: 1970, month: 1, day: 1)!
+    }
+}
+
+// MARK: Parameters
+
+private struct PDSAStartParams: ControlParams {
+    static let keys: Set<String> = ["idea", "plan", "prediction"]
+    var idea: String
+    var plan: String
+    var prediction: String
+}
+
+private struct PDSAStepParams: ControlParams {
+    static let keys: Set<String> = ["cycle", "notes"]
+    var cycle: String
+    var notes: String?
+}
+
+private struct PDSAActParams: ControlParams {
+    static let keys: Set<String> = ["cycle", "decision", "notes"]
+    var cycle: String
+    var decision: String
+    var notes: String?
+}
+
+private struct MeasureDefineParams: ControlParams {
+    static let keys: Set<String> = ["idea", "name", "unit", "better", "target"]
+    var idea: String
+    var name: String
+    var unit: String
+    var better: String
+    var target: Double?
+}
+
+private struct RecordParams: ControlParams {
+    static let keys: Set<String> = ["measure", "value", "date", "note"]
+    var measure: String
+    var value: Double
+    var date: String?
+    var note: String?
+}
+
+private struct ObservationRetractParams: ControlParams {
+    static let keys: Set<String> = ["observation", "reason"]
+    var observation: String
+    var reason: String?
+}
+
+private struct MeasureListParams: ControlParams {
+    static let keys: Set<String> = ["idea", "limit"]
+    var idea: String?
+    var limit: Int?
+}
+
+private struct ChartParams: ControlParams {
+    static let keys: Set<String> = ["measure", "rules", "baseline", "rebase"]
+    var measure: String
+    var rules: String?
+    var baseline: Int?
+    var rebase: [String]?
+
+    func options() throws(ControlError) -> MeasureAnalysis.Options {
+        var options = MeasureAnalysis.Options()
+        if let rules {
+            guard let parsed = RunChart.Rules(rawValue: rules) else { throw ControlError(.invalid, "rules: \"\(rules)\" is not one of: ihi, anhoej") }
+            options.rules = parsed
+        }
+        if let baseline {
+            guard baseline >= 2 else { throw ControlError(.invalid, "baseline: the limits need at least 2 points (got \(baseline))") }
+            options.baseline = baseline
+        }
+        for text in rebase ?? [] {
+            guard let day = Day(text) else { throw ControlError(.invalid, "rebase: \"\(text)\" is not a date (YYYY-MM-DD)") }
+            options.rebase.append(day)
+        }
+        return options
+    }
+}
