@@ -56,6 +56,9 @@ extension ApplySession {
             return body
         case .observationRetract(let observation, _):
             try requireOwn(observation, origin: origin, table: "observations", what: "observation of this department")
+            if try Bool.fetchOne(db, sql: "SELECT retracted FROM observations WHERE id = ?", arguments: [try rid(observation)]) == true {
+                throw StoreError.notAllowed("observation \(observation.short) was already retracted")
+            }
             return body
         case .adopt(let source, let content):
             let target = try requireIdea(source)
