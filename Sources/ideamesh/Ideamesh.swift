@@ -22,6 +22,7 @@ struct Ideamesh: ParsableCommand {
             SubmitCommand.self, ListCommand.self, ShowCommand.self, SearchCommand.self,
             SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
             LinkCommand.self, AdoptCommand.self, EditCommand.self, ThemesCommand.self, ThemeCommand.self,
+            PDSACommand.self, MeasureCommand.self, SpreadCommand.self,
             DigestCommand.self, ExportCommand.self, ImportCommand.self, AdminCommand.self, Demo.self,
         ])
 

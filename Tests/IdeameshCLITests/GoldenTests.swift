@@ -12,6 +12,9 @@ struct GoldenTests {
         ["comment"], ["comment", "add"], ["comment", "edit"], ["comment", "retract"],
         ["status"], ["link"], ["adopt"], ["edit"], ["themes"], ["theme"], ["theme", "add"], ["theme", "archive"],
         ["digest"], ["export"], ["import"],
+        ["pdsa"], ["pdsa", "start"], ["pdsa", "do"], ["pdsa", "study"], ["pdsa", "act"],
+        ["measure"], ["measure", "define"], ["measure", "record"], ["measure", "retract"], ["measure", "list"],
+        ["measure", "show"], ["measure", "chart"], ["spread"],
         ["admin"], ["admin", "status"], ["admin", "peers"], ["admin", "replication"], ["admin", "where"],
         ["admin", "conflicts"], ["admin", "forks"], ["admin", "forks", "list"], ["admin", "forks", "resolve"],
         ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
@@ -53,6 +56,14 @@ struct GoldenTests {
         Golden.check(DigestView.render(digest, since: "2026-11-17 12:00", context: Self.context()), "views/digest-80.txt")
 
         Golden.check(ThemesView.render(try Fixtures.decode(ThemeList.self, Fixtures.themes), context: Self.context()), "views/themes-80.txt")
+
+        let measures = try Fixtures.decode(MeasureList.self, Fixtures.measures).measures
+        Golden.check(MeasureViews.list(measures, context: Self.context()), "views/measure-list-80.txt")
+        Golden.check(MeasureViews.list(measures, context: Self.context(width: 120, color: true)), "views/measure-list-120-color.txt")
+        Golden.check(MeasureViews.list([], context: Self.context()), "views/measure-list-empty.txt")
+        let spread = try Fixtures.decode(SpreadReport.self, Fixtures.spread)
+        Golden.check(MeasureViews.spread(spread, context: Self.context()), "views/spread-80.txt")
+        Golden.check(MeasureViews.spread(spread, context: Self.context(width: 50)), "views/spread-50.txt")
     }
 
     @Test func adminViews() throws {
@@ -84,6 +95,9 @@ struct GoldenTests {
             ThemesView.render(try Fixtures.decode(ThemeList.self, Fixtures.themes), context: context),
             AdminViews.whereIs(try Fixtures.decode(WhereReport.self, Fixtures.whereIs), context: context),
             AdminViews.conflicts(try Fixtures.decode(ConflictsReport.self, Fixtures.conflicts), context: context),
+            IdeaDetailView.render(try Fixtures.decode(IdeaDetail.self, Fixtures.showAnonymous), context: context),
+            MeasureViews.list(try Fixtures.decode(MeasureList.self, Fixtures.measures).measures, context: context),
+            MeasureViews.spread(try Fixtures.decode(SpreadReport.self, Fixtures.spread), context: context),
         ]
         for text in texts {
             for line in text.split(separator: "\n") {

@@ -48,8 +48,7 @@ public struct IdeaDetail: Decodable, Sendable {
     public let history: [HistoryEntry]?
     public let links: [Link]?
     public let adoptions: [Adoption]?
-    /// PDSA cycles and measures: not in the control API yet (they come with the PDSA issue); shown
-    /// when a daemon sends them, ignored when their shape is not this one.
+    /// PDSA cycles and measures (`idea.show` only).
     public let cycles: [Cycle]?
     public let measures: [Measure]?
 
@@ -89,22 +88,41 @@ public struct IdeaDetail: Decodable, Sendable {
         public let status: String?
     }
 
+    /// A PDSA cycle: `phase` is the furthest step recorded (plan, do, study, act), `decision`
+    /// that of its Act step.
     public struct Cycle: Decodable, Sendable {
-        public let id: String?
-        public let phase: String?
-        public let plan: String?
-        public let prediction: String?
+        public let id: String
+        public let phase: String
+        public let plan: String
+        public let prediction: String
         public let decision: String?
+        public let author: String?
         public let createdMs: Int?
+        /// Do, Study and Act steps, oldest first.
+        public let steps: [Step]?
+
+        public struct Step: Decodable, Sendable {
+            public let id: String
+            /// "do", "study" or "act".
+            public let phase: String
+            public let decision: String?
+            public let notes: String?
+            public let author: String?
+            public let createdMs: Int?
+        }
     }
 
     public struct Measure: Decodable, Sendable {
-        public let id: String?
-        public let name: String?
-        public let unit: String?
-        public let better: String?
+        public let id: String
+        public let name: String
+        public let unit: String
+        public let better: String
         public let target: Double?
+        public let author: String?
+        public let createdMs: Int?
         public let observations: Int?
+        public let latestDate: String?
+        public let latestValue: Double?
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -133,9 +151,8 @@ public struct IdeaDetail: Decodable, Sendable {
         history = try c.decodeIfPresent([HistoryEntry].self, forKey: .history)
         links = try c.decodeIfPresent([Link].self, forKey: .links)
         adoptions = try c.decodeIfPresent([Adoption].self, forKey: .adoptions)
-        // Outside the contract so far: tolerated in any shape.
-        cycles = try? c.decodeIfPresent([Cycle].self, forKey: .cycles)
-        measures = try? c.decodeIfPresent([Measure].self, forKey: .measures)
+        cycles = try c.decodeIfPresent([Cycle].self, forKey: .cycles)
+        measures = try c.decodeIfPresent([Measure].self, forKey: .measures)
     }
 }
 

@@ -33,7 +33,7 @@ extension ControlHandler {
             write(.measureDefine(idea: try resolve(p.idea), definition), author: user.name, reply)
         case "measure.record":
             let p = try request.decode(RecordParams.self)
-            let today = Self.today(atMillis: mesh.nowMillis())
+            let today = Self.today(atMillis: Clock.wallMillis())
             let date: Day
             if let text = p.date {
                 guard let parsed = Day(text) else { throw ControlError(.invalid, "date: \"\(text)\" is not a date (YYYY-MM-DD)") }

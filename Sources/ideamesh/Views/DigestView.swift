@@ -1,7 +1,7 @@
 import MeshClient
 
-/// `ideamesh digest` for people: new ideas, ideas that moved on, and this department's ideas
-/// adopted elsewhere.
+/// `ideamesh digest` for people: new ideas, ideas that moved on, this department's ideas adopted
+/// elsewhere, and results: measures whose latest point is a special-cause improvement.
 enum DigestView {
     static func render(_ digest: DigestReport, since: String, context: RenderContext) -> String {
         let style = context.style
@@ -25,6 +25,11 @@ enum DigestView {
                 ])
             }
             out += table.render(width: context.width, style: style)
+        }
+
+        if let results = digest.results {
+            out += "\n" + context.heading(TextWidth.truncate("Results: special-cause improvements (\(results.count))", to: context.width)) + "\n"
+            out += results.isEmpty ? "  none\n" : MeasureViews.list(results, context: context)
         }
         return out
     }

@@ -82,20 +82,15 @@ enum IdeaDetailView {
         }
 
         if let cycles = idea.cycles, !cycles.isEmpty {
-            section("PDSA cycles (\(cycles.count))", cycles.map { cycle in
-                var line = "  \(cycle.id.map(IdeaIDs.short) ?? "?")  \(cycle.phase ?? "?")"
-                if let decision = cycle.decision { line += " (\(decision))" }
-                if let plan = cycle.plan { line += "  \(TextWidth.singleLine(plan))" }
-                return TextWidth.truncate(line, to: context.width)
-            })
+            section("PDSA cycles (\(cycles.count))", cycles.flatMap { timeline($0, context: context) })
         }
         if let measures = idea.measures, !measures.isEmpty {
             section("Measures (\(measures.count))", measures.map { measure in
-                var line = "  \(measure.name ?? "?")"
-                if let unit = measure.unit { line += " (\(unit))" }
-                if let better = measure.better { line += ", \(better) is better" }
-                if let target = measure.target { line += ", target \(target)" }
-                if let count = measure.observations { line += ", \(count) observations" }
+                var line = "  \(IdeaIDs.short(measure.id))  \(measure.name) (\(measure.unit)), \(measure.better) is better"
+                if let target = measure.target { line += ", target \(NumberText.format(target))" }
+                let count = measure.observations ?? 0
+                line += ", \(count) observation\(count == 1 ? "" : "s")"
+                if let value = measure.latestValue { line += ", latest \(NumberText.format(value)) on \(measure.latestDate ?? "?")" }
                 return TextWidth.truncate(line, to: context.width)
             })
         }
@@ -106,6 +101,25 @@ enum IdeaDetailView {
                 width: context.width, indent: "  "))
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A cycle as a timeline: the plan and prediction it started with, then each step.
+    private static func timeline(_ cycle: IdeaDetail.Cycle, context: RenderContext) -> [String] {
+        let style = context.style
+        var head = "  \(IdeaIDs.short(cycle.id))  \(context.absolute(cycle.createdMs))  \(RenderContext.author(cycle.author))  now at \(cycle.phase)"
+        if let decision = cycle.decision { head += " (\(decision): closed)" }
+        var lines = [style.bold(TextWidth.truncate(head, to: context.width))]
+        lines += TextWrap.lines("Plan: \(cycle.plan)", width: context.width, indent: "    ")
+        lines += TextWrap.lines("Prediction: \(cycle.prediction)", width: context.width, indent: "    ")
+        for step in cycle.steps ?? [] {
+            var label = step.phase.prefix(1).uppercased() + step.phase.dropFirst()
+            if let decision = step.decision { label += " (\(decision))" }
+            lines.append(style.dim(TextWidth.truncate(
+                "    \(label) · \(context.absolute(step.createdMs)) · \(RenderContext.author(step.author)) · \(IdeaIDs.short(step.id))",
+                to: context.width)))
+            if let notes = step.notes, !notes.isEmpty { lines += TextWrap.lines(notes, width: context.width, indent: "      ") }
+        }
+        return lines
     }
 
     private static func indent(_ table: String) -> [String] {

@@ -59,8 +59,59 @@ enum Fixtures {
         {"id": "\(cardio)-7", "short_id": "m7dz4wq2pc-7", "title": "Quiet hours", "problem": "Noise at night.", "solution": "Dim the lights at 22:00.",
          "status": "proposed", "theme": "", "tags": [], "author": "", "origin": "\(cardio)", "created_ms": \(ago(minutes: 90)),
          "supporters": 0, "conflicts": [], "adopted_from": "\(renal)-2", "comments": [], "history": [], "links": [], "adoptions": [],
-         "cycles": [{"id": "\(cardio)-8", "phase": "study", "plan": "Dim lights on bay 2 for two weeks"}],
-         "measures": [{"id": "\(cardio)-10", "name": "Patients woken at night", "unit": "count", "better": "lower", "target": 2, "observations": 14}]}
+         "cycles": [
+           {"id": "\(cardio)-8", "phase": "act", "plan": "Dim lights on bay 2 for two weeks", "prediction": "Half as many patients woken",
+            "decision": "adapt", "author": "dan", "created_ms": \(ago(minutes: 80)),
+            "steps": [
+              {"id": "\(cardio)-9", "phase": "do", "notes": "Lights dimmed at 22:00 on 13 of 14 nights", "author": "dan", "created_ms": \(ago(minutes: 70))},
+              {"id": "\(cardio)-11", "phase": "study", "notes": "Woken patients fell from 6 to 4 a night; less than predicted", "author": "eve", "created_ms": \(ago(minutes: 40))},
+              {"id": "\(cardio)-12", "phase": "act", "decision": "adapt", "notes": "Add quiet phones", "author": "dan", "created_ms": \(ago(minutes: 30))}
+            ]},
+           {"id": "\(cardio)-13", "phase": "plan", "plan": "Dim lights and silence phones on bay 2", "prediction": "3 or fewer woken a night",
+            "author": "dan", "created_ms": \(ago(minutes: 20)), "steps": []}
+         ],
+         "measures": [{"id": "\(cardio)-10", "name": "Patients woken at night", "unit": "count", "better": "lower", "target": 2, "author": "dan",
+                       "created_ms": \(ago(minutes: 75)), "observations": 14, "latest_date": "2026-11-17", "latest_value": 4}]}
+        """
+
+    static let measure = """
+        {"id": "\(cardio)-10", "short_id": "m7dz4wq2pc-10", "name": "Patients woken at night", "unit": "count", "better": "lower", "target": 2,
+         "idea": "\(cardio)-7", "idea_title": "Quiet hours", "origin": "\(cardio)", "department": "Cardiology", "created_ms": \(ago(minutes: 75)),
+         "observations": 14, "latest_date": "2026-11-17", "latest_value": 4, "signal": "special_cause_improvement", "signal_side": "below",
+         "assurance": "hit_and_miss"}
+        """
+
+    static let measures = """
+        {"measures": [
+          \(measure),
+          {"id": "\(renal)-60", "short_id": "k3v9x2b7qa-60", "name": "Insulin errors per 1,000 doses", "unit": "per 1,000", "better": "lower",
+           "idea": "\(renal)-41", "idea_title": "Double-check insulin doses at every shift handover", "origin": "\(renal)", "department": "Renal Ward",
+           "created_ms": \(ago(minutes: 60 * 24 * 9)), "observations": 1, "latest_date": "2026-11-10", "latest_value": 2.5},
+          {"id": "\(emergency)-95", "short_id": "eng7pchbar-95", "name": "Minutes to first dose", "unit": "min", "better": "lower",
+           "idea": "\(emergency)-90", "origin": "\(emergency)", "created_ms": \(ago(minutes: 60)), "observations": 0}
+        ]}
+        """
+
+    static let spread = """
+        {"root": {"id": "\(renal)-41", "short_id": "k3v9x2b7qa-41", "title": "Double-check insulin doses at every shift handover", "status": "spread",
+          "origin": "\(renal)", "department": "Renal Ward", "created_ms": \(ago(minutes: 60 * 24 * 30)), "cycles": 2, "latest_phase": "act",
+          "latest_decision": "adopt",
+          "measures": [{"id": "\(renal)-60", "short_id": "k3v9x2b7qa-60", "name": "Insulin errors", "unit": "per 1,000", "better": "lower",
+             "idea": "\(renal)-41", "origin": "\(renal)", "observations": 20, "latest_date": "2026-11-16", "latest_value": 0.8,
+             "signal": "special_cause_improvement", "signal_side": "below"}],
+          "adoptions": [
+            {"id": "\(cardio)-3", "short_id": "m7dz4wq2pc-3", "title": "Double-check insulin doses at every shift handover", "status": "testing",
+             "origin": "\(cardio)", "department": "Cardiology", "created_ms": \(ago(minutes: 60 * 24 * 10)), "cycles": 1, "latest_phase": "do",
+             "measures": [{"id": "\(cardio)-4", "short_id": "m7dz4wq2pc-4", "name": "Insulin errors", "unit": "per 1,000", "better": "lower",
+                "idea": "\(cardio)-3", "origin": "\(cardio)", "observations": 6, "latest_date": "2026-11-15", "latest_value": 1.9,
+                "signal": "common_cause"}],
+             "adoptions": [
+               {"id": "\(emergency)-90", "short_id": "eng7pchbar-90", "title": "Double-check insulin doses at every shift handover",
+                "status": "proposed", "origin": "\(emergency)", "created_ms": \(ago(minutes: 60 * 2)), "cycles": 0, "measures": [], "adoptions": []}
+             ]},
+            {"id": "\(emergency)-91", "short_id": "eng7pchbar-91", "title": "Double-check insulin doses at every shift handover", "status": "declined",
+             "origin": "\(emergency)", "department": "Emergency Department", "created_ms": \(ago(minutes: 60 * 5)), "cycles": 0, "measures": [], "adoptions": []}
+          ]}}
         """
 
     static let search = """
@@ -79,7 +130,8 @@ enum Fixtures {
          ],
          "adopted_elsewhere": [
           {"source": "\(renal)-41", "source_title": "Double-check insulin doses at every shift handover", "adoption": "\(emergency)-90", "origin": "\(emergency)", "department": "Emergency Department"}
-         ]}
+         ],
+         "results": [\(measure)]}
         """
 
     static let themes = """

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import MeshClient
+import MeshModel
+
+struct MeasureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "measure",
+        abstract: "Measure an idea's effect: define measures, record observations, draw run and SPC charts.",
+        discussion: """
+            A measure belongs to an idea and says which way is better. Observations are a date and \
+            a value; a wrong one is retracted, never edited. `ideamesh measure chart` draws the XmR \
+            chart (or the run chart) with the NHS Making Data Count signals, in the terminal or as SVG.
+            """,
+        subcommands: [Define.self, Record.self, Retract.self, List.self, Show.self, MeasureChartCommand.self])
+
+    struct Define: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Define a measure of an idea.")
+
+        @Argument(help: ArgumentHelp("The idea's id.", valueName: "idea"))
+        var idea: String
+
+        @Option(help: ArgumentHelp("What is measured, e.g. \"Falls per 1,000 bed days\".", valueName: "text"))
+        var name: String
+
+        @Option(help: ArgumentHelp("The unit, e.g. minutes, %, count.", valueName: "text"))
+        var unit: String
+
+        @Option(help: ArgumentHelp("Which way is better: lower or higher.", valueName: "direction"))
+        var better: Direction
+
+        @Option(help: ArgumentHelp("The target, for the assurance icon.", valueName: "number"))
+        var target: Double?
+
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
+        }
+
+        func run() throws {
+            let daemon = try DaemonSession.open(client, command: "ideamesh measure define")
+            var params: [String: Any] = ["idea": idea, "name": name, "unit": unit, "better": better.rawValue]
+            if let target { params["target"] = target }
+            let (written, raw) = try daemon.call("measure.define", params, as: WrittenOp.self)
+            Output(json: client.json).emit(raw) {
+                "Defined measure \(written.shortId) on \(IdeaIDs.short(idea)). Record with: ideamesh measure record \(written.shortId) VALUE"
+            }
+        }
+    }
+
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record an observation of a measure.",
+            discussion: "For a negative value, put -- before it: ideamesh measure record ID -- -3")
+
+        @Argument(help: ArgumentHelp("The measure's id (as `ideamesh measure list` shows it).", valueName: "measure"))
+        var measure: String
+
+        @Argument(help: ArgumentHelp("The value.", valueName: "value"))
+        var value: Double
+
+        @Option(help: ArgumentHelp("The day it was observed: YYYY-MM-DD, today or yesterday (default: today).", valueName: "date"))
+        var date: String?
+
+        @Option(help: ArgumentHelp("A note, e.g. what was unusual that day.", valueName: "text"))
+        var note: String = ""
+
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard value.isFinite else { throw ValidationError("the value must be a finite number") }
+            if let date { _ = try DayArgument.parse(date) }
+        }
+
+        func run() throws {
+            let day = try DayArgument.parse(date ?? "today")
+            let daemon = try DaemonSession.open(client, command: "ideamesh measure record")
+            let (written, raw) = try daemon.call(
+                "measure.record", ["measure": measure, "value": value, "date": day.description, "note": note], as: WrittenOp.self)
+            Output(json: client.json).emit(raw) {
+                "Recorded \(NumberText.format(value)) for \(day) on measure \(IdeaIDs.short(measure)) (observation \(written.shortId))."
+            }
+        }
+    }
+
+    struct Retract: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retract a wrong observation (charts leave it out).")
+
+        @Argument(help: ArgumentHelp("The observation's id (as `ideamesh measure show` lists it).", valueName: "observation"))
+        var observation: String
+
+        @Option(help: ArgumentHelp("Why.", valueName: "text"))
+        var reason: String = ""
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            let daemon = try DaemonSession.open(client, command: "ideamesh measure retract")
+            let (_, raw) = try daemon.call("measure.retract", ["observation": observation, "reason": reason], as: WrittenOp.self)
+            Output(json: client.json).emit(raw) { "Retracted observation \(IdeaIDs.short(observation))." }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List measures, of one idea or of every department, with their latest value and signal.")
+
+        @Argument(help: ArgumentHelp("Only this idea's measures.", valueName: "idea"))
+        var idea: String?
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            let daemon = try DaemonSession.open(client, command: "ideamesh measure list")
+            let output = Output(json: client.json)
+            var params: [String: Any] = [:]
+            if let idea { params["idea"] = idea }
+            let (list, raw) = try daemon.call("measure.list", params, as: MeasureList.self)
+            output.emit(raw) { MeasureViews.list(list.measures, context: output.context) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a measure's observations, with their ids and signals.")
+
+        @Argument(help: ArgumentHelp("The measure's id.", valueName: "measure"))
+        var measure: String
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            let daemon = try DaemonSession.open(client, command: "ideamesh measure show")
+            let output = Output(json: client.json)
+            let (chart, raw) = try daemon.call("measure.chart", ["measure": measure], as: MeasureChart.self)
+            output.emit(raw) { MeasureViews.observations(chart, context: output.context) }
+        }
+    }
+}
+
+/// A day typed on the command line: YYYY-MM-DD, `today` or `yesterday` (in the local time zone).
+enum DayArgument {
+    static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        func day(_ date: Date) -> Day? {
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            return Day(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0)
+        }
+        switch text.lowercased() {
+        case "today": if let today = day(now) { return today }
+        case "yesterday": if let yesterday = day(now.addingTimeInterval(-86_400)) { return yesterday }
+        default: if let parsed = Day(text) { return parsed }
+        }
+        throw ValidationError("\"\(text)\" is not a date: give YYYY-MM-DD, today or yesterday")
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import MeshClient
+import MeshModel
+
+struct PDSACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pdsa",
+        abstract: "Run a test of change on an idea: Plan (with a prediction), Do, Study, Act.",
+        discussion: """
+            A cycle starts with its plan and prediction, which can never change afterwards: a \
+            change of mind is a new cycle. Do and Study record what happened and what was learned \
+            (as often as needed); Act decides (adopt, adapt or abandon) and closes the cycle. \
+            `ideamesh show ID` shows an idea's cycles as a timeline.
+            """,
+        subcommands: [Start.self, Do.self, Study.self, Act.self])
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a PDSA cycle on an idea, with its plan and prediction.")
+
+        @Argument(help: ArgumentHelp("The idea's id.", valueName: "idea"))
+        var idea: String
+
+        @Option(help: ArgumentHelp("What will be tried, by whom, where and when.", valueName: "text"))
+        var plan: String
+
+        @Option(help: ArgumentHelp("What you expect to happen: Study compares the result with it. Fixed once the cycle starts.", valueName: "text"))
+        var prediction: String
+
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            for (name, text) in [("--plan", plan), ("--prediction", prediction)] where text.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("\(name) must not be empty")
+            }
+        }
+
+        func run() throws {
+            let daemon = try DaemonSession.open(client, command: "ideamesh pdsa start")
+            let (written, raw) = try daemon.call("pdsa.start", ["idea": idea, "plan": plan, "prediction": prediction], as: WrittenOp.self)
+            Output(json: client.json).emit(raw) {
+                "Started PDSA cycle \(written.shortId) on \(IdeaIDs.short(idea)). Next: ideamesh pdsa do \(written.shortId) --notes \"…\""
+            }
+        }
+    }
+
+    struct Do: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record what was done and observed while carrying out the plan.")
+
+        @Argument(help: ArgumentHelp("The cycle's id (as `ideamesh pdsa start` or `ideamesh show` gives it).", valueName: "cycle"))
+        var cycle: String
+
+        @Option(help: ArgumentHelp("What happened.", valueName: "text"))
+        var notes: String = ""
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws { try PDSACommand.step("pdsa.do", "Do", cycle: cycle, notes: notes, client: client) }
+    }
+
+    struct Study: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record what was learned: the result against the prediction.")
+
+        @Argument(help: ArgumentHelp("The cycle's id.", valueName: "cycle"))
+        var cycle: String
+
+        @Option(help: ArgumentHelp("What the data showed, against the prediction.", valueName: "text"))
+        var notes: String = ""
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws { try PDSACommand.step("pdsa.study", "Study", cycle: cycle, notes: notes, client: client) }
+    }
+
+    struct Act: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide what to do next and close the cycle: adopt, adapt or abandon.",
+            discussion: "After Act the cycle takes no more steps; to try again, start a new cycle.")
+
+        @Argument(help: ArgumentHelp("The cycle's id.", valueName: "cycle"))
+        var cycle: String
+
+        @Argument(help: ArgumentHelp("adopt (keep the change), adapt (change it and test again) or abandon.", valueName: "decision"))
+        var decision: PDSADecision
+
+        @Option(help: ArgumentHelp("Why.", valueName: "text"))
+        var notes: String = ""
+
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            try PDSACommand.step("pdsa.act", "Act (\(decision.rawValue))", cycle: cycle, notes: notes, client: client, extra: ["decision": decision.rawValue])
+        }
+    }
+
+    fileprivate static func step(_ method: String, _ name: String, cycle: String, notes: String, client: ClientOptions, extra: [String: Any] = [:]) throws {
+        let daemon = try DaemonSession.open(client, command: "ideamesh \(method.replacingOccurrences(of: ".", with: " "))")
+        let params = extra.merging(["cycle": cycle, "notes": notes]) { a, _ in a }
+        let (written, raw) = try daemon.call(method, params, as: WrittenOp.self)
+        Output(json: client.json).emit(raw) { "Recorded \(name) on cycle \(IdeaIDs.short(cycle)) (\(written.shortId))." }
+    }
+}
