@@ -5,7 +5,7 @@ import MeshNode
 import Glibc
 #endif
 
-/// Real `ideameshd` processes on loopback, for `sync`: data dirs made by `ideameshd init`, configs
+/// Real `ideameshd` processes on loopback, for `sync` and `mesh`: data dirs made by `ideameshd init`, configs
 /// written here, daemons started and stopped (SIGTERM, then SIGKILL).
 final class DaemonCluster {
     /// The `ideameshd` next to this executable (SwiftPM builds them into the same bin dir).
@@ -66,7 +66,7 @@ final class DaemonCluster {
 
     /// Writes `node`'s config: listen on loopback (or only dial out), dial `seeds`, trust
     /// `trusted`, its control socket.
-    func configure(_ node: Node, department: String, listen: Bool, seeds: [Node], trusted: [Node]) throws {
+    func configure(_ node: Node, department: String, listen: Bool, seeds: [Node], trusted: [Node], maxConnections: Int? = nil) throws {
         func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
         let text = """
             # Written by ideamesh-bench sync.
@@ -76,6 +76,7 @@ final class DaemonCluster {
             [network]
             \(listen ? "listen = \"\(node.address)\"" : "# dials out only")
             seeds = \(list(seeds.map(\.address)))
+            \(maxConnections.map { "max_connections = \($0)" } ?? "")
 
             [trust]
             nodes = \(list(trusted.map(\.id.base32)))
@@ -201,9 +202,15 @@ final class DaemonProcess {
     }
 
     /// Peak resident set size (VmHWM) of the daemon, in bytes.
-    func peakRSS() -> Int {
+    func peakRSS() -> Int { statusBytes("VmHWM:") }
+
+    /// Resident set size now (VmRSS) of the daemon, in bytes.
+    func currentRSS() -> Int { statusBytes("VmRSS:") }
+
+    /// A size line of /proc/PID/status ("VmRSS:   1234 kB"), in bytes; 0 when unreadable.
+    private func statusBytes(_ key: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(key) {
             return (line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0) * 1024
         }
         return 0
