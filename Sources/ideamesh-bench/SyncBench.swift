@@ -64,11 +64,16 @@ struct SyncBench: ParsableCommand {
             src_sent_bytes, computed_bytes (a digest Have), full_have_bytes, dst_sent_form and \
             src_sent_form ("digest", "full" or "other": which size the step matches), \
             matches_computed, waited_seconds);
+            - holding_rss: VmRSS of a daemon holding the whole workload: the source after serving \
+            every catch-up (source_after_catch_ups_bytes, and its source_peak_bytes), the source \
+            restarted and idle for 3 s (source_idle_restart_bytes), the caught-up node once it \
+            held every op (caught_up_node_bytes, median), and the largest of these (max_bytes);
             - latency_a_to_c: samples, samples_ms, median_ms, p90_ms, max_ms, ack_median_ms \
             (submit to A's reply);
             - targets: catch_up_vs_store_apply (>= 0.5), wire_vs_op_bytes (<= 1), \
             have_round_bytes_per_origin (<= 64, an in-sync round being one digest Have each \
-            way), have_one_way_bytes_per_origin (<= 64), latency_median_ms (<= 500); each with \
+            way), have_one_way_bytes_per_origin (<= 64), latency_median_ms (<= 500), \
+            holding_rss_bytes (<= 60 MB, the largest holding_rss); each with \
             value, target and met.
             """)
 
@@ -180,7 +185,17 @@ struct SyncBench: ParsableCommand {
             // Keep only the last catching-up node's data (each holds the whole history).
             if i < repetitions - 1 { try? FileManager.default.removeItem(at: dsts[i].dir.url) }
         }
+        // Memory of a daemon holding the whole history: the source after serving every catch-up,
+        // and the same daemon restarted and left idle (its links to the stopped nodes retrying).
+        let sourceRSS = source.currentRSS(), sourcePeakRSS = source.peakRSS()
         cluster.stop(src)
+        let idle = try cluster.start(src, logLevel: logLevel)
+        _ = try idle.call("admin.status")
+        Thread.sleep(forTimeInterval: 3)
+        let idleRSS = idle.currentRSS()
+        cluster.stop(src)
+        let caughtUpRSS = catchUps.map { Double($0.dstRSS) }.median
+        let holdingRSS = Double(max(sourceRSS, Int(caughtUpRSS), idleRSS))
 
         let latency = try measureLatency(cluster: cluster, networkKeyFrom: src)
         cluster.stopAll()
@@ -235,6 +250,10 @@ struct SyncBench: ParsableCommand {
                 "samples": catchUps.map(\.json),
             ],
             "have_round": haveRound,
+            "holding_rss": [
+                "source_after_catch_ups_bytes": sourceRSS, "source_peak_bytes": sourcePeakRSS,
+                "source_idle_restart_bytes": idleRSS, "caught_up_node_bytes": Int(caughtUpRSS), "max_bytes": Int(holdingRSS),
+            ],
             "latency_a_to_c": [
                 "samples": latency.count,
                 "samples_ms": latencyMs,
@@ -249,6 +268,7 @@ struct SyncBench: ParsableCommand {
                 "have_round_bytes_per_origin": Self.target(have["round_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have each way)", (have["round_bytes_per_origin"] as! Double) <= 64),
                 "have_one_way_bytes_per_origin": Self.target(have["one_way_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have)", (have["one_way_bytes_per_origin"] as! Double) <= 64),
                 "latency_median_ms": Self.target(latencyMs.median, "<= 500", latencyMs.median <= 500),
+                "holding_rss_bytes": Self.target(holdingRSS, "<= 60 MB (62914560: VmRSS of a daemon holding the workload)", holdingRSS <= 62_914_560),
             ],
         ]
         let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
@@ -266,6 +286,8 @@ struct SyncBench: ParsableCommand {
         var bytesIn = 0, bytesOut = 0, opsIn = 0, batchesRefused = 0
         var srcCPU = 0.0, dstCPU = 0.0
         var dstPeakRSS = 0
+        /// The caught-up node's VmRSS once it holds every op.
+        var dstRSS = 0
         var digest = ""
 
         var fromLinkSeconds: Double { seconds - linkAfterSeconds }
@@ -276,7 +298,7 @@ struct SyncBench: ParsableCommand {
                 "link_after_seconds": linkAfterSeconds, "from_link_seconds": fromLinkSeconds,
                 "wire_bytes_in": bytesIn, "wire_bytes_out": bytesOut, "ops_in": opsIn,
                 "batches_refused": batchesRefused, "src_cpu_seconds": srcCPU, "dst_cpu_seconds": dstCPU,
-                "dst_peak_rss_bytes": dstPeakRSS, "digest": digest,
+                "dst_peak_rss_bytes": dstPeakRSS, "dst_rss_bytes": dstRSS, "digest": digest,
             ]
         }
     }
@@ -310,6 +332,7 @@ struct SyncBench: ParsableCommand {
         result.srcCPU = source.cpuSeconds() - srcCPU
         result.dstCPU = dst.cpuSeconds()
         result.dstPeakRSS = dst.peakRSS()
+        result.dstRSS = dst.currentRSS()
         guard let link = try link(of: dst, to: source.node) else { throw BenchError("\(node.name) has no link to the source\(dst.logTail())") }
         result.bytesIn = Self.int(link["bytes_in"])
         result.bytesOut = Self.int(link["bytes_out"])
