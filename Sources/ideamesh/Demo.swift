@@ -92,7 +92,7 @@ struct Demo: ParsableCommand {
         }
         style.say()
 
-        try seed(mesh, style: style)
+        let seeded = try seed(mesh, style: style)
         style.say()
 
         let travel = try DemoTravel.measure(DemoSamples.travelling, from: mesh.renal, along: [mesh.cardiology, mesh.emergency])
@@ -105,7 +105,7 @@ struct Demo: ParsableCommand {
         }
         style.say()
 
-        printCommands(mesh, idea: travel.shortID, style: style)
+        printCommands(mesh, idea: travel.shortID, seeded: seeded, style: style)
         style.say()
 
         try waitForStop(mesh, style: style)
@@ -113,7 +113,7 @@ struct Demo: ParsableCommand {
 
     /// Submits the sample ideas, then (once every department holds them) the supports and
     /// comments from other departments; waits until the three agree.
-    private func seed(_ mesh: DemoMesh, style: DemoStyle) throws {
+    private func seed(_ mesh: DemoMesh, style: DemoStyle) throws -> (ids: [String], measured: Measured) {
         let started = ContinuousClock.now
         let at = mesh.department(at:)
         var ops = try mesh.opsHeld()
@@ -133,12 +133,46 @@ struct Demo: ParsableCommand {
             try at(comment.place).call("idea.comment", ["id": ids[comment.idea], "text": comment.text])
             ops += 1
         }
+        let measured = try measure(at: at(DemoSamples.ideas[DemoSamples.Measurement.idea].place), idea: ids[DemoSamples.Measurement.idea])
+        ops += measured.ops
         try mesh.waitConverged(ops: ops)
         style.say(style.bold("Seeded \(DemoSamples.ideas.count) sample ideas, \(DemoSamples.supports.count) supports and \(DemoSamples.comments.count) comments")
+            + ", a PDSA cycle and a measure with \(DemoSamples.Measurement.weekly.count) weekly observations"
             + "; all three departments hold them (\(DemoStyle.elapsed(started.duration(to: .now)))).")
+        return (ids, measured)
     }
 
-    private func printCommands(_ mesh: DemoMesh, idea: String, style: DemoStyle) {
+    /// What the demo measured: the measure's id and the day the change started.
+    struct Measured {
+        var measure: String
+        var changeDate: String
+        var ops: Int
+    }
+
+    /// A PDSA cycle (plan, do, study) and a measure of `idea`, with a week's observation each week
+    /// up to last week.
+    private func measure(at department: DemoDepartment, idea: String) throws -> Measured {
+        typealias M = DemoSamples.Measurement
+        let cycle = try department.call("pdsa.start", ["idea": idea, "plan": M.plan, "prediction": M.prediction])
+        guard let cycleID = cycle["id"] as? String else { throw DemoError("\(department.name): pdsa.start gave no id: \(cycle)") }
+        try department.call("pdsa.do", ["cycle": cycleID, "notes": M.done])
+        try department.call("pdsa.study", ["cycle": cycleID, "notes": M.studied])
+        let defined = try department.call("measure.define", ["idea": idea, "name": M.name, "unit": M.unit, "better": "lower", "target": M.target])
+        guard let measure = defined["short_id"] as? String else { throw DemoError("\(department.name): measure.define gave no id: \(defined)") }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        func day(weeksAgo: Int) -> String {
+            let date = calendar.date(byAdding: .day, value: -7 * weeksAgo, to: Date()) ?? Date()
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        }
+        for (week, value) in M.weekly.enumerated() {
+            try department.call("measure.record", ["measure": measure, "value": value, "date": day(weeksAgo: M.weekly.count - week)])
+        }
+        return Measured(measure: measure, changeDate: day(weeksAgo: M.weekly.count - M.changeWeek), ops: 4 + M.weekly.count)
+    }
+
+    private func printCommands(_ mesh: DemoMesh, idea: String, seeded: (ids: [String], measured: Measured), style: DemoStyle) {
         style.say(style.bold("Try it from another terminal") + " (IDEAMESH_SOCKET or --socket PATH picks the department):")
         let commands: [(DemoDepartment, String)] = [
             (mesh.renal, "list --sort quiet"),
@@ -148,6 +182,10 @@ struct Demo: ParsableCommand {
             (mesh.emergency, "search falls"),
             (mesh.emergency, "support \(idea)"),
             (mesh.emergency, "comment \(idea) \"We will try this in ED too\""),
+            (mesh.cardiology, "show \(IdeaIDs.short(seeded.ids[DemoSamples.Measurement.idea]))"),
+            (mesh.emergency, "measure chart \(seeded.measured.measure)"),
+            (mesh.emergency, "measure chart \(seeded.measured.measure) --rebase \(seeded.measured.changeDate) --svg falls.svg"),
+            (mesh.cardiology, "spread \(IdeaIDs.short(seeded.ids[DemoSamples.Measurement.idea]))"),
         ]
         for (department, command) in commands {
             style.say("  " + style.cyan("IDEAMESH_SOCKET=\(department.socket) ideamesh \(command)"))

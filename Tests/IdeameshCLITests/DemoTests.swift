@@ -15,7 +15,8 @@ struct DemoTests {
         #expect(lines.contains { $0.contains(/^  Renal Ward +submitted +0 ms$/) }, "\(run.stdout)")
         #expect(lines.contains { $0.contains(/^  Cardiology +received +\d+ ms$/) }, "\(run.stdout)")
         #expect(lines.contains { $0.contains(/^  Emergency Department +received +\d+ ms +relayed by Cardiology$/) }, "\(run.stdout)")
-        #expect(run.stdout.contains("Seeded 6 sample ideas, 4 supports and 2 comments; all three departments hold them"))
+        #expect(run.stdout.contains("Seeded 6 sample ideas, 4 supports and 2 comments, a PDSA cycle and a measure with 22 weekly observations; all three departments hold them"))
+        #expect(run.stdout.contains("ideamesh measure chart ") && run.stdout.contains("ideamesh spread "), "\(run)")
 
         // Commands to try, one socket per department.
         let idea = try #require(run.stdout.firstMatch(of: /ideamesh show ([a-z2-7]{10}-\d+)/)?.1, "\(run.stdout)")

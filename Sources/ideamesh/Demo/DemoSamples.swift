@@ -115,6 +115,23 @@ enum DemoSamples {
     ]
 
     /// The idea submitted at Renal Ward and watched arriving at the other two.
+    /// A test of change on the first idea (Renal Ward's falls): a PDSA cycle and its measure, with
+    /// weekly observations: 12 weeks before the change, 10 after it.
+    enum Measurement {
+        static let idea = 0
+        static let plan = "Sensor mats and a 2 am toileting round for every high-risk patient in bay 1, for ten weeks"
+        static let prediction = "Night-time falls halve, from about 3 a week to 1 or 2"
+        static let done = "Mats in use on 9 of 10 weeks; the 2 am round missed twice when the ward was short-staffed"
+        static let studied = "Falls fell from 3 a week to about 1, as predicted; no falls with harm since week 3"
+        static let name = "Falls at night"
+        static let unit = "falls a week"
+        static let target = 1.0
+        /// Oldest first, one a week, the last one last week.
+        static let weekly: [Double] = [3, 4, 2, 3, 5, 3, 2, 4, 3, 3, 4, 3, 2, 1, 1, 2, 0, 1, 1, 0, 1, 1]
+        /// The index of the first week after the change.
+        static let changeWeek = 12
+    }
+
     static let travelling = Idea(
         place: .renal, title: "Red tabards for nurses on the medication round",
         problem: """
