@@ -37,6 +37,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Generated/README.md"]),
+        // The deterministic simulator of the mesh: the real sync state machine and wire encoding,
+        // a virtual clock and a simulated network. Pure, like the layers above.
+        .target(name: "MeshSim", dependencies: ["MeshCRDT", "MeshModel", "MeshWire"]),
 
         // IO layers.
         // The libuv façade: one loop thread, TCP, Unix sockets, timers, wake-ups. Only it imports CLibUV.
@@ -78,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "ideamesh-bench",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode", "MeshClient",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode", "MeshClient", "MeshSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The raw-SQLite baseline talks to the C API directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(
             name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"], exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
+        .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),
         .testTarget(name: "MeshModelTests", dependencies: ["MeshModel"]),
         .testTarget(
             name: "MeshStoreTests",
