@@ -61,15 +61,19 @@ final class DaemonNode {
 
     // MARK: Config
 
-    /// Overwrites the node's config: listen on its port, dial `seeds`, trust `trust` (node ids).
-    func configure(seeds: [DaemonNode] = [], trust: [String], extra: String = "") throws {
+    /// Overwrites the node's config: listen on its port (unless `listens` is false: the node
+    /// then only dials out, and no peer can learn an address for it), dial `seeds` and
+    /// `seedAddresses` (e.g. a `FaultProxy`'s), trust `trust` (node ids).
+    func configure(
+        seeds: [DaemonNode] = [], seedAddresses: [String] = [], trust: [String], listens: Bool = true, extra: String = ""
+    ) throws {
         func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
         let text = """
             [node]
             department = "\(department)"
             [network]
-            listen = "\(address)"
-            seeds = \(list(seeds.map(\.address)))
+            \(listens ? "listen = \"\(address)\"" : "")
+            seeds = \(list(seeds.map(\.address) + seedAddresses))
             [trust]
             nodes = \(list(trust))
             [control]
@@ -79,8 +83,8 @@ final class DaemonNode {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func configure(seeds: [DaemonNode] = [], trust: [DaemonNode]) throws {
-        try configure(seeds: seeds, trust: trust.map(\.nodeID))
+    func configure(seeds: [DaemonNode] = [], seedAddresses: [String] = [], trust: [DaemonNode], listens: Bool = true) throws {
+        try configure(seeds: seeds, seedAddresses: seedAddresses, trust: trust.map(\.nodeID), listens: listens)
     }
 
     // MARK: Process
@@ -89,12 +93,18 @@ final class DaemonNode {
 
     /// Starts `ideameshd run` (without waiting for it to be ready); stderr goes to a new log file.
     /// `blockedSignals`: start it with these signals blocked, as a parent that blocks them would.
-    func launch(blockedSignals: [Int32] = []) throws {
+    /// `environment`: variables added to (or replacing) this process's, e.g. libfaketime's.
+    /// `launcher`: a command that execs the daemon in its own process (same pid), e.g.
+    /// `["/bin/sh", "-c", "exec \"$@\"", "sh"]`; the daemon's path and arguments follow it.
+    func launch(blockedSignals: [Int32] = [], environment: [String: String] = [:], launcher: [String] = []) throws {
         guard !isRunning else { throw HarnessError("\(name) is already running") }
         let logPath = "\(logPrefix).run\(logPaths.count + 1).log"
+        let command = launcher + [Harness.ideameshd, "run", "--data", dataDir, "--log-level", "debug"]
         process = try ChildProcess(
-            executable: Harness.ideameshd, arguments: ["run", "--data", dataDir, "--log-level", "debug"],
-            stdout: "/dev/null", stderr: logPath, blockedSignals: blockedSignals)
+            executable: command[0], arguments: Array(command.dropFirst()),
+            stdout: "/dev/null", stderr: logPath,
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            blockedSignals: blockedSignals)
         logPaths.append(logPath)
         shouldBeRunning = true
     }
@@ -120,9 +130,20 @@ final class DaemonNode {
         throw HarnessError("\(name) not ready after \(timeout): \(lastError)\n\(logTail())")
     }
 
-    func start() async throws {
-        try launch()
+    func start(environment: [String: String] = [:]) async throws {
+        try launch(environment: environment)
         try await waitReady()
+    }
+
+    /// The running daemon's resident set size in bytes (VmRSS in /proc/PID/status; Linux).
+    func residentBytes() throws -> Int {
+        guard let process, process.isRunning else { throw HarnessError("\(name) is not running") }
+        let status = try String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap({ Int($0) }) else {
+            throw HarnessError("\(name): no VmRSS in /proc/\(process.pid)/status")
+        }
+        return kib * 1024
     }
 
     /// The last run's end, once it has ended.

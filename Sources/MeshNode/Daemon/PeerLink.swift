@@ -208,8 +208,13 @@ final class PeerLink: @unchecked Sendable {
                 perform(session.rejected(gap: false, reason: "\(rejection)", local: mesh.localVector))
             }
         case .failure(.storeFailed(let why)):
-            // Our fault, not the peer's: ask it to resend from what we hold.
+            // Our fault, not the peer's: ask it to resend from what we hold, at most once a
+            // second (like a gap), so that a store that keeps failing (a full disk) is not
+            // retried in a hot loop; the periodic Have also asks again.
             stats.batchesRefused += 1
+            let now = mesh.nowMillis()
+            guard now >= lastGapHaveMillis + 1_000 else { return }
+            lastGapHaveMillis = now
             logger.error("store failed applying a batch; asking the peer to resend", metadata: ["why": "\(why)"])
             perform(session.rejected(gap: true, reason: why, local: mesh.localVector))
         }
