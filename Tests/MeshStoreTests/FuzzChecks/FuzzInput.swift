@@ -1,0 +1,1 @@
+../../MeshWireTests/FuzzChecks/FuzzInput.swift
