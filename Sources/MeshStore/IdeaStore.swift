@@ -301,6 +301,12 @@ public final class IdeaStore: Sendable {
 
     // MARK: helpers
 
+    /// Frees the memory SQLite holds for caches (the writer's page cache, idle readers), for a
+    /// daemon that has finished a large piece of work and may now sit idle for a long time.
+    public func releaseMemory() {
+        pool.releaseMemory()
+    }
+
     func localIndex(_ origin: NodeID) -> Int64? { originIndex.withLock { $0[origin] } }
 
     /// Runs `body` in one write transaction; origins it registered become visible to other

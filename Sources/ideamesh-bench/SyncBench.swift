@@ -66,8 +66,9 @@ struct SyncBench: ParsableCommand {
             matches_computed, waited_seconds);
             - holding_rss: VmRSS of a daemon holding the whole workload: the source after serving \
             every catch-up (source_after_catch_ups_bytes, and its source_peak_bytes), the source \
-            restarted and idle for 3 s (source_idle_restart_bytes), the caught-up node once it \
-            held every op (caught_up_node_bytes, median), and the largest of these (max_bytes);
+            restarted and idle for 3 s (source_idle_restart_bytes), the caught-up node 5 s after it \
+            held every op (caught_up_node_bytes, median; caught_up_node_at_once_bytes: the moment \
+            it did, its caches still full), and the largest of the idle figures (max_bytes);
             - latency_a_to_c: samples, samples_ms, median_ms, p90_ms, max_ms, ack_median_ms \
             (submit to A's reply);
             - targets: catch_up_vs_store_apply (>= 0.5), wire_vs_op_bytes (<= 1), \
@@ -194,7 +195,7 @@ struct SyncBench: ParsableCommand {
         Thread.sleep(forTimeInterval: 3)
         let idleRSS = idle.currentRSS()
         cluster.stop(src)
-        let caughtUpRSS = catchUps.map { Double($0.dstRSS) }.median
+        let caughtUpRSS = catchUps.map { Double($0.dstIdleRSS) }.median
         let holdingRSS = Double(max(sourceRSS, Int(caughtUpRSS), idleRSS))
 
         let latency = try measureLatency(cluster: cluster, networkKeyFrom: src)
@@ -252,7 +253,8 @@ struct SyncBench: ParsableCommand {
             "have_round": haveRound,
             "holding_rss": [
                 "source_after_catch_ups_bytes": sourceRSS, "source_peak_bytes": sourcePeakRSS,
-                "source_idle_restart_bytes": idleRSS, "caught_up_node_bytes": Int(caughtUpRSS), "max_bytes": Int(holdingRSS),
+                "source_idle_restart_bytes": idleRSS, "caught_up_node_bytes": Int(caughtUpRSS),
+                "caught_up_node_at_once_bytes": Int(catchUps.map { Double($0.dstRSS) }.median), "max_bytes": Int(holdingRSS),
             ],
             "latency_a_to_c": [
                 "samples": latency.count,
@@ -286,8 +288,8 @@ struct SyncBench: ParsableCommand {
         var bytesIn = 0, bytesOut = 0, opsIn = 0, batchesRefused = 0
         var srcCPU = 0.0, dstCPU = 0.0
         var dstPeakRSS = 0
-        /// The caught-up node's VmRSS once it holds every op.
-        var dstRSS = 0
+        /// The caught-up node's VmRSS once it holds every op, and after 5 s idle holding them.
+        var dstRSS = 0, dstIdleRSS = 0
         var digest = ""
 
         var fromLinkSeconds: Double { seconds - linkAfterSeconds }
@@ -298,7 +300,8 @@ struct SyncBench: ParsableCommand {
                 "link_after_seconds": linkAfterSeconds, "from_link_seconds": fromLinkSeconds,
                 "wire_bytes_in": bytesIn, "wire_bytes_out": bytesOut, "ops_in": opsIn,
                 "batches_refused": batchesRefused, "src_cpu_seconds": srcCPU, "dst_cpu_seconds": dstCPU,
-                "dst_peak_rss_bytes": dstPeakRSS, "dst_rss_bytes": dstRSS, "digest": digest,
+                "dst_peak_rss_bytes": dstPeakRSS, "dst_rss_bytes": dstRSS, "dst_idle_rss_bytes": dstIdleRSS,
+                "digest": digest,
             ]
         }
     }
@@ -344,6 +347,9 @@ struct SyncBench: ParsableCommand {
             throw BenchError("\(node.name) caught up but its digest \(ours["digest"] ?? "nil") (\(ours["ops"] ?? "nil") ops) differs from the source's \(theirs["digest"] ?? "nil")")
         }
         result.digest = digest
+        // Holding the history, idle: what the daemon keeps once the catch-up's caches are given back.
+        Thread.sleep(forTimeInterval: 5)
+        result.dstIdleRSS = dst.currentRSS()
         return result
     }
 

@@ -36,6 +36,10 @@ final class StoreWorker: Sendable {
 
     /// A group commit takes at most this many ops (more wait for the next one).
     static let maxGroupOps = 16_384
+    /// After applying at least this many remote ops, memory is given back once the store has
+    /// been idle for `idleRelease` (a catch-up leaves SQLite's caches and malloc's arenas full).
+    static let releaseAfterOps = 10_000
+    static let idleRelease: DispatchTimeInterval = .seconds(2)
 
     let store: IdeaStore
     private let logger: Logger
@@ -47,6 +51,9 @@ final class StoreWorker: Sendable {
     private struct Pending: Sendable {
         var batches: [(Result<PreparedBatch, BatchRejection>, @Sendable (ApplyResult) -> Void)] = []
         var drainScheduled = false
+        /// Remote ops applied since memory was last given back.
+        var appliedSinceRelease = 0
+        var releaseScheduled = false
     }
     private let pending = Mutex(Pending())
 
@@ -85,10 +92,12 @@ final class StoreWorker: Sendable {
                 if group.isEmpty { state.drainScheduled = false }
                 return group
             }
-            guard !group.isEmpty else { return }
+            guard !group.isEmpty else { return scheduleRelease() }
             do {
                 let results = try store.apply(prepared: group.map(\.0))
                 var advanced = false
+                let applied = results.reduce(0) { sum, result in sum + ((try? result.get().applied) ?? 0) }
+                pending.withLock { $0.appliedSinceRelease += applied }
                 for ((prepared, completion), result) in zip(group, results) {
                     switch (result, prepared) {
                     case (.success(let outcome), .success(let batch)):
@@ -105,6 +114,30 @@ final class StoreWorker: Sendable {
                 logger.error("store: group commit failed, batches will be resent", metadata: ["error": "\(error)"])
                 for (_, completion) in group { completion(.failure(.storeFailed("\(error)"))) }
             }
+        }
+    }
+
+    /// After a large piece of work, gives memory back once the store has been idle a while:
+    /// SQLite's caches, then malloc's free pages.
+    private func scheduleRelease() {
+        let schedule = pending.withLock { state -> Bool in
+            guard state.appliedSinceRelease >= Self.releaseAfterOps, !state.releaseScheduled else { return false }
+            state.releaseScheduled = true
+            return true
+        }
+        guard schedule else { return }
+        writer.asyncAfter(deadline: .now() + Self.idleRelease) { [self] in
+            let idle = pending.withLock { state -> Bool in
+                state.releaseScheduled = false
+                guard state.batches.isEmpty && !state.drainScheduled else { return false }
+                state.appliedSinceRelease = 0
+                return true
+            }
+            // Still busy: the drain that is running will ask again when it ends.
+            guard idle else { return }
+            store.releaseMemory()
+            MemoryTrim.trim()
+            logger.debug("store: idle after a large apply; memory given back")
         }
     }
 
