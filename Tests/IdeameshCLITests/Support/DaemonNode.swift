@@ -57,10 +57,12 @@ final class DaemonNode {
     }
 
     /// Waits until the control socket answers a ping with this node's id.
-    func waitReady(timeout: Duration = .seconds(15)) async throws {
+    func waitReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var lastError = "no attempt"
-        while ContinuousClock.now < deadline {
+        // Attempt, then check the deadline: a test starved of threads by others (the pool is as
+        // wide as the cores) must not fail without one more look once it runs again.
+        while true {
             guard isRunning else { throw HarnessError("\(name) exited while starting\n\(logTail())") }
             do {
                 let pong = try ControlConnection(path: controlSocket, timeoutSeconds: 5).call("ping")
@@ -69,6 +71,7 @@ final class DaemonNode {
             } catch {
                 lastError = "\(error)"
             }
+            guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("\(name) not ready after \(timeout): \(lastError)\n\(logTail())")
