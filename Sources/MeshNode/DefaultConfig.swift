@@ -24,6 +24,11 @@ enum DefaultConfig {
         # The most peer connections kept open at once (1-256). Links beyond it are not dialled;
         # a few more inbound ones are accepted so a newcomer can always reach a seed.
         # max_connections = 8
+        # Link rotation, every this many seconds on average (a random time in 50-150% of it; 0-86400,
+        # 0: off). A full node dials one more peer at random and, once that link is up, closes another
+        # at random ("rotating links"), so a mesh split by a long network partition joins up again after
+        # it heals; it also closes links beyond max_connections then. A failed dial closes nothing.
+        # rotate_interval_seconds = 300
 
         [trust]
         # Node ids (as `ideameshd init` prints them) allowed to connect to this node, and the only

@@ -18,6 +18,9 @@ public struct NodeConfig: Equatable, Sendable {
     public var seeds: [PeerAddress]
     /// The most peer connections kept open at once.
     public var maxConnections: Int
+    /// How often (on average, jittered) the node trims links beyond `maxConnections` and swaps
+    /// one link for a new one at random (PROTOCOL.md §7); 0: never.
+    public var rotateIntervalSeconds: Int
     /// Node ids allowed to connect (and to be connected to).
     public var trustedNodes: [NodeID]
     /// The control socket's path (absolute once loaded).
@@ -27,6 +30,7 @@ public struct NodeConfig: Equatable, Sendable {
     public var adminGroups: [String]
 
     public static let defaultPort = 7420
+    public static let defaultRotateIntervalSeconds = 300
 
     /// Loads and validates `path`; relative paths in it are relative to its directory.
     public static func load(path: String) throws(ConfigError) -> NodeConfig {
@@ -51,7 +55,7 @@ public struct NodeConfig: Equatable, Sendable {
         let trust = try reader.table("trust", required: false)
         let control = try reader.table("control", required: false)
         try reader.only(["department", "data_dir"], in: "node")
-        try reader.only(["listen", "network_key_file", "seeds", "max_connections"], in: "network")
+        try reader.only(["listen", "network_key_file", "seeds", "max_connections", "rotate_interval_seconds"], in: "network")
         try reader.only(["nodes"], in: "trust")
         try reader.only(["socket", "admin_users", "admin_groups"], in: "control")
 
@@ -72,6 +76,10 @@ public struct NodeConfig: Equatable, Sendable {
         }
         let maxConnections = try reader.int("max_connections", in: network, section: "network") ?? 8
         guard (1...256).contains(maxConnections) else { throw reader.error("network.max_connections", "must be 1-256") }
+        let rotateInterval = try reader.int("rotate_interval_seconds", in: network, section: "network") ?? defaultRotateIntervalSeconds
+        guard (0...86_400).contains(rotateInterval) else {
+            throw reader.error("network.rotate_interval_seconds", "must be 0-86400 (seconds; 0 turns rotation off)")
+        }
         let trusted = try reader.strings("nodes", in: trust, section: "trust").map { text throws(ConfigError) in
             guard let id = NodeID(base32: text) else { throw reader.error("trust.nodes", "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints)") }
             return id
@@ -83,6 +91,7 @@ public struct NodeConfig: Equatable, Sendable {
             networkKeyFile: absolute(try reader.string("network_key_file", in: network, section: "network") ?? "network.key"),
             seeds: seeds,
             maxConnections: maxConnections,
+            rotateIntervalSeconds: rotateInterval,
             trustedNodes: trusted,
             controlSocket: absolute(try reader.string("socket", in: control, section: "control") ?? "control.sock"),
             adminUsers: try reader.strings("admin_users", in: control, section: "control"),

@@ -31,6 +31,10 @@ struct SimNode {
     var links: [Int] = []
     var dial: [Int: DialState] = [:]
     var lastFullScanMillis: UInt64?
+    /// When this node next rotates its links (nil: rotation off), and the link a rotation dialled,
+    /// until its Hello arrives or it closes (`Mesh.rotatingTo`).
+    var nextRotationMillis: UInt64?
+    var rotatingLink: Int?
     var sent = Traffic(), received = Traffic()
 
     var id: NodeID { identity.nodeID }

@@ -11,7 +11,7 @@ import MeshWire
 ///
 /// **Events.** A priority queue by virtual time; events due at the same time run in the order
 /// they were scheduled. Every node's timer fires every `tickMillis` (each node at its own random
-/// phase): its sessions' periodic Haves, handshake and idle timeouts, and dialling.
+/// phase): its sessions' periodic Haves, handshake and idle timeouts, rotation, and dialling.
 ///
 /// **Network.** Each message (the three handshake messages too) is lost with probability `loss`;
 /// otherwise it arrives after a delay drawn uniformly from `delayMillis`, and never before an
@@ -37,7 +37,13 @@ import MeshWire
 /// - after a failed dial or a link that closed within 5 s of its handshake, the next dial of that
 ///   node waits a random time in [d/2, d], d = min(60 s, 0.5 s · 2^(failures−1)); a link that
 ///   lasted longer resets that to 1 failure; the peer's Hello resets it to 0;
-/// - handshake timeout 10 s, idle timeout 95 s.
+/// - handshake timeout 10 s, idle timeout 95 s;
+/// - rotation, every `rotateIntervalMillis` (0: off) jittered uniformly over [½, 1½] of it, on
+///   the node's tick: links past their Hello beyond `maxConnections` are closed at random (the
+///   trim); then a node still at or above `maxConnections` open links dials one node chosen
+///   uniformly among those it may dial, although full; when that link's Hello arrives and the
+///   node has more than `maxConnections` links past their Hello, it closes one other such link
+///   chosen uniformly ("rotating links"); a rotation dial that fails closes nothing.
 /// Peer exchange is not simulated: every node knows every other node's address, the state
 /// `Peers` messages lead to. Applying a batch takes no virtual time, and a link has no bandwidth
 /// limit (batches of a few ideas are small); delays are the network's.
@@ -75,6 +81,8 @@ public final class Simulation {
     private let originIndex: [NodeID: Int]
     private var network: SplitMix64
     private var choices: SplitMix64
+    /// Rotation's own stream: a run without rotation draws exactly what it drew before it existed.
+    private var rotation: SplitMix64
     private(set) var ideas: [IdeaProgress] = []
     /// (origin, seq) of each written idea → its index in `ideas`.
     private var ideaAt: [OpKey: Int] = [:]
@@ -96,6 +104,7 @@ public final class Simulation {
         network = SplitMix64(seed: seeds.next())
         choices = SplitMix64(seed: seeds.next())
         var workload = SplitMix64(seed: seeds.next())
+        rotation = SplitMix64(seed: seeds.next())
 
         var index = [NodeID: Int]()
         for i in 0..<config.nodes {
@@ -143,6 +152,9 @@ public final class Simulation {
     public func run() -> SimulationReport {
         precondition(queue.total == 0, "a simulation runs once")
         for i in nodes.indices { queue.schedule(.tick(node: i), at: UInt64(choices.below(Int(config.tickMillis)))) }
+        if config.rotateIntervalMillis > 0 {
+            for i in nodes.indices { nodes[i].nextRotationMillis = rotationDelay() }
+        }
         for k in ideas.indices { queue.schedule(.write(idea: k), at: ideas[k].writtenMillis) }
         var window: (start: SimulationStats, end: SimulationStats?)?
         var stopAt = config.maxVirtualMillis
@@ -245,6 +257,10 @@ public final class Simulation {
             }
             perform(links[id].sessions[side].tick(nowMillis: now), link: id, side: side, hops: nil)
             pump(id, side: side)
+        }
+        if let due = nodes[n].nextRotationMillis, now >= due {
+            nodes[n].nextRotationMillis = now + rotationDelay()
+            rotate(n)
         }
         maintain(n)
     }
@@ -371,6 +387,7 @@ public final class Simulation {
         perform(links[id].sessions[side].receive(message, nowMillis: now), link: id, side: side, hops: hops)
         if awaitingHello, side == 0, links[id].sessions[side].phase == .syncing {
             nodes[n].dial[links[id].ends[1], default: .init()].failures = 0  // `Mesh.helloReceived`
+            if nodes[n].rotatingLink == id { rotated(n, to: id) }
         }
         pump(id, side: side)
     }
@@ -381,11 +398,7 @@ public final class Simulation {
     private func maintain(_ n: Int) {
         var room = config.maxConnections - nodes[n].links.count
         guard room > 0 else { return }
-        var busy = Set<Int>()
-        for id in nodes[n].links {
-            let side = links[id].side(of: n)
-            if side == 0 || links[id].established[side] { busy.insert(links[id].ends[1 - side]) }
-        }
+        var busy = busyPeers(n)
         func eligible(_ j: Int) -> Bool {
             j != n && !busy.contains(j) && (nodes[n].dial[j]?.notBeforeMillis ?? 0) <= now
         }
@@ -407,13 +420,65 @@ public final class Simulation {
         for j in candidates.prefix(room) { dial(from: n, to: j) }
     }
 
-    private func dial(from n: Int, to j: Int) {
+    /// The nodes `n` may not dial because it is linked to them: those it dialled, and those whose
+    /// inbound link finished its handshake.
+    private func busyPeers(_ n: Int) -> Set<Int> {
+        var busy = Set<Int>()
+        for id in nodes[n].links {
+            let side = links[id].side(of: n)
+            if side == 0 || links[id].established[side] { busy.insert(links[id].ends[1 - side]) }
+        }
+        return busy
+    }
+
+    // MARK: Rotation
+
+    /// `Mesh.rotationDelay`: uniform in [½, 1½] of the interval.
+    private func rotationDelay() -> UInt64 {
+        let interval = config.rotateIntervalMillis
+        return interval / 2 + rotation.next() % (interval + 1)
+    }
+
+    /// Node `n`'s links past the peer's Hello, in the order they opened.
+    private func syncingLinks(_ n: Int) -> [Int] {
+        nodes[n].links.filter { id in links[id].phase != .closed && links[id].sessions[links[id].side(of: n)].phase == .syncing }
+    }
+
+    /// `Mesh.rotate`: trim links over the bound, then, when full, dial one more node at random.
+    private func rotate(_ n: Int) {
+        var syncing = syncingLinks(n)
+        if syncing.count > config.maxConnections {
+            let surplus = syncing.count - config.maxConnections
+            syncing.shuffle(using: &rotation)
+            for id in syncing.prefix(surplus) { close(id, reason: "trimming links over max_connections") }
+            stats.trimmed += surplus
+        }
+        guard nodes[n].rotatingLink == nil, nodes[n].links.count >= config.maxConnections else { return }
+        let busy = busyPeers(n)
+        let candidates = nodes.indices.filter { j in j != n && !busy.contains(j) && (nodes[n].dial[j]?.notBeforeMillis ?? 0) <= now }
+        guard let j = candidates.randomElement(using: &rotation) else { return }
+        stats.rotationDials += 1
+        nodes[n].rotatingLink = dial(from: n, to: j)
+    }
+
+    /// `Mesh.rotated`: the rotation's link is up; close one other link if over the bound.
+    private func rotated(_ n: Int, to id: Int) {
+        nodes[n].rotatingLink = nil
+        let others = syncingLinks(n).filter { $0 != id }
+        guard others.count + 1 > config.maxConnections, let old = others.randomElement(using: &rotation) else { return }
+        stats.rotations += 1
+        close(old, reason: "rotating links")
+    }
+
+    @discardableResult
+    private func dial(from n: Int, to j: Int) -> Int {
         let id = links.count
         links.append(SimLink(id: id, dialler: n, acceptor: j, now: now, session: .init(batchOps: config.batchOps, haveIntervalMillis: config.haveIntervalMillis)))
         nodes[n].links.append(id)
         stats.dials += 1
         stats.handshakeBytes += handshakeBytes[0]
         transmit(link: id, from: 0, wireBytes: handshakeBytes[0], event: .handshake(link: id, step: 1))
+        return id
     }
 
     private func handshake(_ id: Int, step: Int) {
@@ -476,6 +541,8 @@ public final class Simulation {
         stats.closes += 1
         for n in links[id].ends { nodes[n].links.removeAll { $0 == id } }
         let dialler = links[id].ends[0], acceptor = links[id].ends[1]
+        // A rotation whose link closed before its Hello: nothing else is closed (`Mesh.linkClosed`).
+        if nodes[dialler].rotatingLink == id { nodes[dialler].rotatingLink = nil }
         var state = nodes[dialler].dial[acceptor] ?? .init()
         if let established = links[id].establishedMillis, now - established > 5_000 {
             state.failures = 1

@@ -13,6 +13,9 @@ public struct SimulationConfig: Sendable, Equatable, Codable {
     public var maxConnections = 8
     /// The periodic Have of every sync session (`ideameshd` uses 30 s; the simulator 1 s).
     public var haveIntervalMillis: UInt64 = 1_000
+    /// Link rotation (`rotate_interval_seconds`; `ideameshd` default 300 s): how often, on
+    /// average, a node trims links over `maxConnections` and swaps one link for another. 0: off.
+    public var rotateIntervalMillis: UInt64 = 300_000
     /// Partitions: during each window, nodes of different groups cannot reach each other.
     public var partitions: [Partition] = []
     /// Seed of every random choice; a run is a function of its config.

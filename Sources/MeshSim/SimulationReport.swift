@@ -44,6 +44,11 @@ public struct SimulationReport: Codable, Equatable, Sendable {
         public var idleTimeouts: Int
         public var duplicateLinks: Int
         public var closes: Int
+        /// Link rotation: dials made by a full node, links it then closed ("rotating links"), and
+        /// links closed because a node had more than `maxConnections`.
+        public var rotationDials: Int
+        public var rotations: Int
+        public var trimmed: Int
     }
 
     public struct Network: Codable, Equatable, Sendable {
@@ -144,7 +149,8 @@ public struct SimulationReport: Codable, Equatable, Sendable {
         mesh = Mesh(
             links: stats.linksAtFirstWrite, degree: Summary(stats.degreeAtFirstWrite.map { Double($0) }), dials: stats.dials,
             refusedConnections: stats.refusedConnections, handshakeTimeouts: stats.handshakeTimeouts,
-            idleTimeouts: stats.idleTimeouts, duplicateLinks: stats.duplicateLinks, closes: stats.closes)
+            idleTimeouts: stats.idleTimeouts, duplicateLinks: stats.duplicateLinks, closes: stats.closes,
+            rotationDials: stats.rotationDials, rotations: stats.rotations, trimmed: stats.trimmed)
         network = Network(messagesSent: stats.messagesSent, lost: stats.lost, partitioned: stats.partitioned, handshakeBytes: stats.handshakeBytes)
         sync = Sync(
             batchesReceived: stats.batchesReceived, duplicateOps: stats.duplicateOps, gaps: stats.gaps, gapHaves: stats.gapHaves,

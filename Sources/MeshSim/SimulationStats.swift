@@ -46,6 +46,8 @@ struct SimulationStats {
     var gaps = 0, gapHaves = 0, refusedBatches = 0, forks = 0
     var messagesSent = 0, lost = 0, partitioned = 0
     var dials = 0, refusedConnections = 0, handshakeTimeouts = 0, idleTimeouts = 0, duplicateLinks = 0, closes = 0
+    /// Rotation: dials made although full, links closed for a rotation, links trimmed.
+    var rotationDials = 0, rotations = 0, trimmed = 0
     var handshakeBytes = 0
     var kindMessages = [Int](repeating: 0, count: Kind.allCases.count)
     var kindBytes = [Int](repeating: 0, count: Kind.allCases.count)

@@ -37,6 +37,9 @@ struct SimulateBench: ParsableCommand {
     @Option(name: .customLong("have-interval-ms"), help: "Interval of the periodic Have, in milliseconds (ideameshd: 30000).")
     var haveInterval: UInt64 = 1_000
 
+    @Option(name: .customLong("rotate-interval-ms"), help: "Link rotation interval, in milliseconds (jittered 50-150%; 0: off; ideameshd: 300000).")
+    var rotateInterval: UInt64 = 300_000
+
     @Option(help: ArgumentHelp(
         "A partition: from START to END ms, the first FRACTION of the nodes (default 0.5) cannot reach the others. Repeatable.",
         valueName: "start..end[:fraction]"))
@@ -82,6 +85,7 @@ struct SimulateBench: ParsableCommand {
             config.delayMillis = low...high
             config.maxConnections = maxConnections
             config.haveIntervalMillis = haveInterval
+            config.rotateIntervalMillis = rotateInterval
             config.partitions = try partition.map { text in
                 guard let p = Partition(parsing: Substring(text)) else {
                     throw ValidationError("--partition must be START..END[:FRACTION], e.g. 6000..20000:0.3 (got \(text))")

@@ -20,6 +20,7 @@ struct NodeConfigTests {
         let config = try NodeConfig.load(path: DataDirectory(path: dir).configPath)
         #expect(config.department == "Renal Ward")
         #expect(config.listen == nil && config.seeds.isEmpty && config.maxConnections == 8)
+        #expect(config.rotateIntervalSeconds == NodeConfig.defaultRotateIntervalSeconds)
         #expect(config.networkKeyFile == URL(fileURLWithPath: dir).appendingPathComponent("network.key").standardizedFileURL.path)
 
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/ideameshd.example.toml").path
@@ -52,6 +53,7 @@ struct NodeConfigTests {
             network_key_file = "keys/org.key"
             seeds = ["10.1.2.3:7420", "ward-b.example.org:7420"]
             max_connections = 4
+            rotate_interval_seconds = 120
             [trust]
             nodes = ["\(node.base32)"]
             [control]
@@ -63,7 +65,7 @@ struct NodeConfigTests {
         #expect(config.networkKeyFile == "/etc/ideamesh/keys/org.key")
         #expect(config.dataDirectory == "/etc/ideamesh/data")
         #expect(config.seeds.map(\.description) == ["10.1.2.3:7420", "ward-b.example.org:7420"])
-        #expect(config.maxConnections == 4 && config.trustedNodes == [node])
+        #expect(config.maxConnections == 4 && config.rotateIntervalSeconds == 120 && config.trustedNodes == [node])
         #expect(config.controlSocket == "/run/ideamesh/control.sock")
         #expect(config.adminUsers == ["alice"] && config.adminGroups == ["ideamesh-admin"])
     }
@@ -79,6 +81,21 @@ struct NodeConfigTests {
         #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nseeds = \"x:1\"") == "\(file): network.seeds: must be a list of strings")
         #expect(Self.problem("[node]\ndepartment = = \"A\"")?.hasPrefix("\(file): line 2") == true)
         #expect(Self.problem("[node]\ndepartment = \"  \"") == "\(file): node.department: must be 1-80 characters")
+    }
+
+    /// `[network] rotate_interval_seconds`: 300 when left out, 0 (off) to 86400, nothing else.
+    @Test func rotationInterval() throws {
+        let file = "/etc/ideamesh/ideameshd.toml"
+        func config(_ value: String) -> String { "[node]\ndepartment = \"A\"\n[network]\nrotate_interval_seconds = \(value)" }
+        #expect(try Self.parse("[node]\ndepartment = \"A\"").rotateIntervalSeconds == 300)
+        #expect(try Self.parse(config("0")).rotateIntervalSeconds == 0)
+        #expect(try Self.parse(config("1")).rotateIntervalSeconds == 1)
+        #expect(try Self.parse(config("86400")).rotateIntervalSeconds == 86_400)
+        let refused = "\(file): network.rotate_interval_seconds: must be 0-86400 (seconds; 0 turns rotation off)"
+        #expect(Self.problem(config("86401")) == refused)
+        #expect(Self.problem(config("-1")) == refused)
+        #expect(Self.problem(config("\"300\"")) == "\(file): network.rotate_interval_seconds: must be a whole number")
+        #expect(Self.problem(config("2.5")) == "\(file): network.rotate_interval_seconds: must be a whole number")
     }
 
     @Test func addresses() {

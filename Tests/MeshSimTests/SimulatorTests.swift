@@ -102,6 +102,47 @@ struct SimulatorTests {
         #expect(Simulation(config: config).run().convergedAfterMillis.map { $0 < 2_000 } == true)
     }
 
+    /// A partition longer than the idle timeout: the links across close, every node refills its
+    /// links inside its own half, and once every node is full nobody dials across when the
+    /// partition heals. Without rotation the halves stay split for good (every node full, no
+    /// link across, no idea anywhere but in its own half); with it they join within seconds.
+    @Test func rotationJoinsAMeshThatALongPartitionSplit() throws {
+        func run(rotateIntervalMillis: UInt64) -> (Simulation, SimulationReport) {
+            var config = Self.small(nodes: 40)
+            config.maxConnections = 3
+            config.haveIntervalMillis = 5_000  // fewer events; the idle timeout (95 s) is unchanged
+            config.partitions = [Partition(startMillis: 2_000, endMillis: 200_000)]
+            config.maxVirtualMillis = 400_000
+            config.rotateIntervalMillis = rotateIntervalMillis
+            let simulation = Simulation(config: config)
+            return (simulation, simulation.run())
+        }
+        func crossing(_ simulation: Simulation) -> Int {
+            simulation.links.filter { $0.phase == .established && ($0.ends[0] < 20) != ($0.ends[1] < 20) }.count
+        }
+
+        let (split, without) = run(rotateIntervalMillis: 0)
+        #expect(!without.converged && without.ideasConverged == 0)
+        #expect(without.mesh.idleTimeouts >= 20, "the links across closed during the partition")
+        #expect(crossing(split) == 0, "200 s after the heal, still no link across")
+        // Stable: every node has max_connections links or more, so none will ever dial again.
+        #expect(split.nodes.allSatisfy { $0.links.count >= 3 })
+        #expect(without.mesh.rotationDials == 0 && without.mesh.rotations == 0 && without.mesh.trimmed == 0)
+
+        let (joined, with) = run(rotateIntervalMillis: 10_000)
+        #expect(with.converged && with.ideasConverged == 10)
+        // Ideas were written from 3 s on, behind the partition: they converge after the heal at
+        // 200 s, within a rotation interval and a half of it.
+        let heal = 200_000 - 3_000
+        #expect(with.convergedAfterMillis.map { $0 >= heal && $0 <= heal + 15_000 } == true, "\(String(describing: with.convergedAfterMillis))")
+        #expect(crossing(joined) > 0)
+        #expect(with.mesh.rotationDials > 0 && with.mesh.rotations > 0 && with.mesh.trimmed > 0)
+        // Rotation dials across the partition failed (handshake timeouts) and closed nothing:
+        // every node still has its max_connections links.
+        #expect(joined.nodes.allSatisfy { $0.links.count >= 3 })
+        #expect(try Self.json(with) == Self.json(run(rotateIntervalMillis: 10_000).1), "deterministic")
+    }
+
     @Test func anInSyncRoundCostsTheSameWhateverTheNumberOfOrigins() throws {
         func inSync(historyOrigins: Int) throws -> SimulationReport {
             var config = Self.small(nodes: 30)

@@ -76,7 +76,8 @@ public final class Daemon: @unchecked Sendable {
         }
         let settings = Mesh.Settings(
             identity: identity, networkKey: networkKey.bytes, department: config.department,
-            listen: config.listen, seeds: config.seeds, maxConnections: config.maxConnections)
+            listen: config.listen, seeds: config.seeds, maxConnections: config.maxConnections,
+            rotateIntervalMillis: UInt64(config.rotateIntervalSeconds) * 1_000)
 
         do throws(NetError) { try loop.start() } catch { throw .network("cannot start the event loop: \(error)") }
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
@@ -156,7 +157,8 @@ public final class Daemon: @unchecked Sendable {
             "removed": "\(removed.count)",
         ])
         if config.listen != mesh.settings.listen || config.seeds != mesh.settings.seeds
-            || config.maxConnections != mesh.settings.maxConnections || config.department != mesh.settings.department {
+            || config.maxConnections != mesh.settings.maxConnections || config.department != mesh.settings.department
+            || UInt64(config.rotateIntervalSeconds) * 1_000 != mesh.settings.rotateIntervalMillis {
             logger.notice("SIGHUP reloads only [trust] and the admin users and groups; restart the daemon for other changes")
         }
     }

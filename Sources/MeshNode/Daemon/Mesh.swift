@@ -7,7 +7,21 @@ import MeshWire
 
 /// This node's place in the mesh (PROTOCOL.md §7): it listens for peers, dials seeds and the
 /// addresses trusted peers tell it about, keeps at most `maxConnections` links, redials with
-/// backoff and jitter, and streams the store's changes to every link. Loop thread only.
+/// backoff and jitter, rotates its links now and then (so that a mesh split by a long partition
+/// joins up again once it heals), and streams the store's changes to every link. Loop thread only.
+///
+/// **Rotation** (PROTOCOL.md §7), every `rotateIntervalMillis`, jittered to a random time in
+/// [½, 1½] of it, on the maintenance tick (no timer of its own):
+/// 1. Trim: links past their Hello beyond `maxConnections` (inbound headroom let them in) are
+///    closed, chosen at random, with a Goodbye ("trimming links over max_connections").
+/// 2. If the node is still at or above `maxConnections` (handshaking links and dials in flight
+///    count), it dials one target chosen at random among those `maintain` would dial (trusted,
+///    not connected, backoff expired), although it is full.
+/// 3. Only once that link's Hello arrives, and only if the node then has more than
+///    `maxConnections` links past their Hello, it closes one *other* such link, chosen uniformly
+///    at random (not the oldest: any link may be the one that keeps a region joined), with a
+///    Goodbye ("rotating links"). A dial that fails, or a link that closes before its Hello,
+///    closes nothing: a rotation never takes the node below `maxConnections`.
 final class Mesh: @unchecked Sendable {
     struct Settings: Sendable {
         var identity: NodeIdentity
@@ -24,8 +38,11 @@ final class Mesh: @unchecked Sendable {
         var idleTimeoutMillis: UInt64 = 95_000
         var peerExchangeIntervalMillis: UInt64 = 60_000
         /// Inbound connections accepted beyond `maxConnections`, so a newcomer can always reach a
-        /// seed and learn other addresses (it then leaves when the seed trims).
+        /// seed and learn other addresses (it may then be closed when the seed trims, at its next
+        /// rotation).
         var inboundHeadroom: Int { max(2, maxConnections / 2) }
+        /// How often (on average) the node trims surplus links and rotates one; 0: never.
+        var rotateIntervalMillis: UInt64 = 300_000
         /// Learned addresses kept at most.
         var maxLearnedAddresses = 1_024
     }
@@ -69,6 +86,10 @@ final class Mesh: @unchecked Sendable {
     private var timer: LoopTimer?
     private var nextLinkID = 1
     private var lastPeerExchangeMillis: UInt64 = 0
+    /// When the next rotation is due (nil: rotation is off).
+    private var nextRotationMillis: UInt64?
+    /// The address dialled by the rotation in progress, until its Hello arrives or it fails.
+    private var rotatingTo: PeerAddress?
     private var stopping = false
     private var random = SystemRandomNumberGenerator()
 
@@ -102,6 +123,7 @@ final class Mesh: @unchecked Sendable {
         timer = LoopTimer.schedule(
             on: loop, after: .milliseconds(settings.tickMillis), repeating: .milliseconds(settings.tickMillis)
         ) { [unowned self] in tick() }
+        if settings.rotateIntervalMillis > 0 { nextRotationMillis = nowMillis() + rotationDelay() }
         maintain()
     }
 
@@ -206,6 +228,7 @@ final class Mesh: @unchecked Sendable {
         if case .outbound(let address) = link.direction {
             targets[address]?.failures = 0
             targets[address]?.lastError = nil
+            if address == rotatingTo { rotated(to: link) }
         }
         if link.direction == .inbound, link.session.peerListenPort != 0,
            case .ip(let host, _)? = link.connection.remoteAddress {
@@ -225,7 +248,13 @@ final class Mesh: @unchecked Sendable {
             if !link.session.peer.origins.isEmpty { memory.vector = link.session.peer }
             remembered[peer] = memory
         }
-        guard case .outbound(let address) = link.direction, var target = targets[address] else { return }
+        guard case .outbound(let address) = link.direction else { return }
+        if address == rotatingTo {
+            // Still set: the rotation's link closed before its Hello (`rotated` clears it).
+            rotatingTo = nil
+            logger.debug("rotation: the new link closed before its Hello; nothing closed", metadata: ["address": "\(address)", "reason": "\(reason)"])
+        }
+        guard var target = targets[address] else { return }
         target.linkID = nil
         let now = nowMillis()
         if let established = link.stats.establishedMillis, now - established > 5_000 {
@@ -286,27 +315,81 @@ final class Mesh: @unchecked Sendable {
             lastPeerExchangeMillis = now
             for link in links.values where link.session.phase == .syncing { sendPeers(to: link) }
         }
+        if let due = nextRotationMillis, now >= due {
+            nextRotationMillis = now + rotationDelay()
+            rotate()
+        }
         maintain()
     }
 
     /// Dials targets, chosen at random, while there is room for more links.
     private func maintain() {
         guard !stopping else { return }
-        let dialing = targets.values.filter(\.dialing).count
-        var room = settings.maxConnections - links.count - dialing
+        var room = settings.maxConnections - links.count - dialingCount
         guard room > 0 else { return }
-        let now = nowMillis()
-        let connected = Set(links.values.compactMap(\.peer))
-        var candidates = targets.values.filter { target in
-            guard !target.dialing, target.linkID == nil, target.notBeforeMillis <= now else { return false }
-            guard let node = target.node else { return true }
-            return node != selfID && !connected.contains(node) && trust.contains(node)
-        }
+        var candidates = dialCandidates()
         candidates.shuffle(using: &random)
         for target in candidates where room > 0 {
             room -= 1
             dial(target.address)
         }
+    }
+
+    private var dialingCount: Int { targets.values.filter(\.dialing).count }
+
+    /// Targets this node may dial now: not being dialled or linked, backoff expired, and not a
+    /// node it is connected to, itself, or one it does not trust.
+    private func dialCandidates() -> [DialTarget] {
+        let now = nowMillis()
+        let connected = Set(links.values.compactMap(\.peer))
+        return targets.values.filter { target in
+            guard !target.dialing, target.linkID == nil, target.notBeforeMillis <= now else { return false }
+            guard let node = target.node else { return true }
+            return node != selfID && !connected.contains(node) && trust.contains(node)
+        }
+    }
+
+    // MARK: Rotation
+
+    /// A random time in [½, 1½] of the rotation interval.
+    private func rotationDelay() -> UInt64 {
+        let interval = settings.rotateIntervalMillis
+        return UInt64.random(in: (interval / 2)...(interval + interval / 2), using: &random)
+    }
+
+    /// Links whose peer's Hello has arrived, in link order.
+    private var syncingLinks: [PeerLink] {
+        links.values.filter { !$0.isClosed && $0.session.phase == .syncing }.sorted { $0.id < $1.id }
+    }
+
+    /// Trims links beyond `maxConnections`, then, when full, dials one more target at random
+    /// (`rotated` closes another link once it is up). See the type's comment.
+    private func rotate() {
+        guard !stopping else { return }
+        var syncing = syncingLinks
+        if syncing.count > settings.maxConnections {
+            let surplus = syncing.count - settings.maxConnections
+            logger.info("trimming links", metadata: ["links": "\(syncing.count)", "max_connections": "\(settings.maxConnections)"])
+            syncing.shuffle(using: &random)
+            for link in syncing.prefix(surplus) { link.close(reason: "trimming links over max_connections", sendGoodbye: true) }
+        }
+        guard rotatingTo == nil, links.count + dialingCount >= settings.maxConnections,
+              let target = dialCandidates().randomElement(using: &random) else { return }
+        logger.debug("rotation: dialling one more peer", metadata: ["address": "\(target.address)", "links": "\(links.count)"])
+        rotatingTo = target.address
+        dial(target.address)
+    }
+
+    /// The rotation's new link is up (its Hello arrived): close one other link at random if the
+    /// node now has more than `maxConnections`; otherwise (a link closed meanwhile) keep them all.
+    private func rotated(to new: PeerLink) {
+        rotatingTo = nil
+        let others = syncingLinks.filter { $0 !== new }
+        guard others.count + 1 > settings.maxConnections, let old = others.randomElement(using: &random) else { return }
+        logger.info("rotating links", metadata: [
+            "new": "\(new.peer?.short ?? "?")", "closing": "\(old.peer?.short ?? "?")", "links": "\(others.count + 1)",
+        ])
+        old.close(reason: "rotating links", sendGoodbye: true)
     }
 
     private func dial(_ address: PeerAddress) {
@@ -326,6 +409,8 @@ final class Mesh: @unchecked Sendable {
                         guard !stopping else { connection.close(); return }
                         if let link = addLink(connection, direction: .outbound(address), role: .initiator) {
                             targets[address]?.linkID = link.id
+                        } else if address == rotatingTo {
+                            rotatingTo = nil
                         }
                     }
                 }
@@ -334,6 +419,7 @@ final class Mesh: @unchecked Sendable {
     }
 
     private func dialFailed(_ address: PeerAddress, _ error: String) {
+        if address == rotatingTo { rotatingTo = nil }
         guard var target = targets[address] else { return }
         target.dialing = false
         target.failures += 1
