@@ -23,14 +23,33 @@ struct SimulatorTests {
         return config
     }
 
+    /// Runs a simulation on a thread of its own and hands it back with its report. A simulation is
+    /// seconds of CPU: on Swift's cooperative pool, which is only as wide as the cores, it would
+    /// hold back the end-to-end tests of other suites (their daemons answer, but the tests cannot
+    /// run to see it). The thread never touches the simulation after handing it back.
+    static func run(_ config: SimulationConfig) async -> (simulation: Simulation, report: SimulationReport) {
+        final class Handoff: @unchecked Sendable {
+            let simulation: Simulation, report: SimulationReport
+            init(_ simulation: Simulation, _ report: SimulationReport) { (self.simulation, self.report) = (simulation, report) }
+        }
+        let handoff = await withCheckedContinuation { (continuation: CheckedContinuation<Handoff, Never>) in
+            Thread {
+                let simulation = Simulation(config: config)
+                let report = simulation.run()
+                continuation.resume(returning: Handoff(simulation, report))
+            }.start()
+        }
+        return (handoff.simulation, handoff.report)
+    }
+
     static func json(_ report: SimulationReport) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 
-    @Test func aSmallMeshConvergesWithinTheRoundsLimit() throws {
-        let report = Simulation(config: Self.small()).run()
+    @Test func aSmallMeshConvergesWithinTheRoundsLimit() async throws {
+        let report = await Self.run(Self.small()).report
         #expect(report.converged)
         #expect(report.ideasConverged == 10)
         #expect(report.met)
@@ -46,21 +65,21 @@ struct SimulatorTests {
         #expect(report.convergenceMillis.max < 1_000)
     }
 
-    @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnother() throws {
+    @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnother() async throws {
         var config = Self.small(nodes: 40)
         config.loss = 0.05
-        let a = try Self.json(Simulation(config: config).run())
-        let b = try Self.json(Simulation(config: config).run())
+        let a = try Self.json(await Self.run(config).report)
+        let b = try Self.json(await Self.run(config).report)
         #expect(a == b)
         config.seed = 8
-        let c = try Self.json(Simulation(config: config).run())
+        let c = try Self.json(await Self.run(config).report)
         #expect(a != c)
     }
 
-    @Test func fivePercentLossStillConvergesRepairedByHaves() {
+    @Test func fivePercentLossStillConvergesRepairedByHaves() async {
         var config = Self.small()
         config.loss = 0.05
-        let report = Simulation(config: config).run()
+        let report = await Self.run(config).report
         #expect(report.converged)
         #expect(report.network.lost > 0)
         // Lost batches were repaired: by a gap reply or by the periodic Have exchange.
@@ -68,7 +87,7 @@ struct SimulatorTests {
         #expect(report.sync.refusedBatches == 0)
     }
 
-    @Test func lossIsRepairedByThePeriodicHaveAlone() {
+    @Test func lossIsRepairedByThePeriodicHaveAlone() async {
         // One link, one idea, every message lost for a while: nothing reaches the peer, no later
         // batch shows a gap; only the periodic Have can bring the idea across.
         var config = Self.small(nodes: 2)
@@ -76,7 +95,7 @@ struct SimulatorTests {
         config.ideas = 1
         config.maxConnections = 1
         config.partitions = [Partition(startMillis: 2_900, endMillis: 3_300)]
-        let report = Simulation(config: config).run()
+        let report = await Self.run(config).report
         #expect(report.converged)
         #expect(report.sync.gaps == 0)
         #expect(report.network.partitioned > 0)
@@ -86,10 +105,10 @@ struct SimulatorTests {
         #expect(report.convergenceMillis.max <= bound)
     }
 
-    @Test func aPartitionDelaysConvergenceUntilItHeals() {
+    @Test func aPartitionDelaysConvergenceUntilItHeals() async {
         var config = Self.small()
         config.partitions = [Partition(startMillis: 2_000, endMillis: 12_000, fraction: 0.4)]
-        let report = Simulation(config: config).run()
+        let report = await Self.run(config).report
         #expect(report.converged)
         #expect(report.network.partitioned > 0)
         // Ideas written from 3 s on reach the other side only after 12 s: the last at 3.9 s, so
@@ -99,29 +118,28 @@ struct SimulatorTests {
         #expect(report.convergedAfterMillis.map { $0 >= 9_000 && $0 <= 9_000 + 5_000 } == true)
         // Without the partition the same mesh converges in well under a second.
         config.partitions = []
-        #expect(Simulation(config: config).run().convergedAfterMillis.map { $0 < 2_000 } == true)
+        #expect(await Self.run(config).report.convergedAfterMillis.map { $0 < 2_000 } == true)
     }
 
     /// A partition longer than the idle timeout: the links across close, every node refills its
     /// links inside its own half, and once every node is full nobody dials across when the
     /// partition heals. Without rotation the halves stay split for good (every node full, no
     /// link across, no idea anywhere but in its own half); with it they join within seconds.
-    @Test func rotationJoinsAMeshThatALongPartitionSplit() throws {
-        func run(rotateIntervalMillis: UInt64) -> (Simulation, SimulationReport) {
+    @Test func rotationJoinsAMeshThatALongPartitionSplit() async throws {
+        func run(rotateIntervalMillis: UInt64) async -> (Simulation, SimulationReport) {
             var config = Self.small(nodes: 40)
             config.maxConnections = 3
             config.haveIntervalMillis = 5_000  // fewer events; the idle timeout (95 s) is unchanged
             config.partitions = [Partition(startMillis: 2_000, endMillis: 200_000)]
             config.maxVirtualMillis = 400_000
             config.rotateIntervalMillis = rotateIntervalMillis
-            let simulation = Simulation(config: config)
-            return (simulation, simulation.run())
+            return await Self.run(config)
         }
         func crossing(_ simulation: Simulation) -> Int {
             simulation.links.filter { $0.phase == .established && ($0.ends[0] < 20) != ($0.ends[1] < 20) }.count
         }
 
-        let (split, without) = run(rotateIntervalMillis: 0)
+        let (split, without) = await run(rotateIntervalMillis: 0)
         #expect(!without.converged && without.ideasConverged == 0)
         #expect(without.mesh.idleTimeouts >= 20, "the links across closed during the partition")
         #expect(crossing(split) == 0, "200 s after the heal, still no link across")
@@ -129,7 +147,7 @@ struct SimulatorTests {
         #expect(split.nodes.allSatisfy { $0.links.count >= 3 })
         #expect(without.mesh.rotationDials == 0 && without.mesh.rotations == 0 && without.mesh.trimmed == 0)
 
-        let (joined, with) = run(rotateIntervalMillis: 10_000)
+        let (joined, with) = await run(rotateIntervalMillis: 10_000)
         #expect(with.converged && with.ideasConverged == 10)
         // Ideas were written from 3 s on, behind the partition: they converge after the heal at
         // 200 s, within a rotation interval and a half of it.
@@ -140,16 +158,17 @@ struct SimulatorTests {
         // Rotation dials across the partition failed (handshake timeouts) and closed nothing:
         // every node still has its max_connections links.
         #expect(joined.nodes.allSatisfy { $0.links.count >= 3 })
-        #expect(try Self.json(with) == Self.json(run(rotateIntervalMillis: 10_000).1), "deterministic")
+        let again = await run(rotateIntervalMillis: 10_000).1
+        #expect(try Self.json(with) == Self.json(again), "deterministic")
     }
 
-    @Test func anInSyncRoundCostsTheSameWhateverTheNumberOfOrigins() throws {
-        func inSync(historyOrigins: Int) throws -> SimulationReport {
+    @Test func anInSyncRoundCostsTheSameWhateverTheNumberOfOrigins() async throws {
+        func inSync(historyOrigins: Int) async -> SimulationReport {
             var config = Self.small(nodes: 30)
             config.historyOrigins = historyOrigins
-            return Simulation(config: config).run()
+            return await Self.run(config).report
         }
-        let few = try inSync(historyOrigins: 2), many = try inSync(historyOrigins: 30)
+        let few = await inSync(historyOrigins: 2), many = await inSync(historyOrigins: 30)
         let a = try #require(few.inSync), b = try #require(many.inSync)
         // Two digest Haves per link per interval: 58 bytes each on the wire, nothing else.
         #expect(a.bytesPerLinkPerInterval == 116)
