@@ -36,6 +36,14 @@ struct MeshEndToEndTests {
             #expect(try node.digest().heads == [a.nodeID: 1, b.nodeID: 1, c.nodeID: 1], "\(node.name)")
         }
 
+        // Department names travel with peer exchange: A and C never talk, yet each shows the
+        // other's department on its ideas (B told them; before, they showed a node id).
+        for (node, other, title) in [(c, a, titles[0]), (a, c, titles[2])] {
+            let ideas = try node.call("idea.list", ["limit": 100])["ideas"] as? [[String: Any]] ?? []
+            let theirs = ideas.first { $0["title"] as? String == title }
+            #expect(theirs?["department"] as? String == other.department, "\(node.name) names \(other.name)'s department: \(theirs ?? [:])")
+        }
+
         // B learned both addresses and told C about A; A and C still only ever see B.
         #expect(b.log.contains("learned a peer address"), "\(cluster.logs([b]))")
         for (node, other) in [(a, c), (c, a)] {

@@ -311,4 +311,24 @@ struct SyncMessageTests {
         let tooMany = try Self.wirePeers(Array(repeating: (id, "a:1"), count: SyncMessage.maxPeers + 1))
         #expect(Self.refusal(tooMany) == "1001 peers exceed 1000")
     }
+
+    @Test func peersCarryTheirDepartmentUpToItsLimit() throws {
+        let node = NodeID(bytes: [UInt8](repeating: 9, count: 32))!
+        let named = [
+            PeerInfo(nodeID: node, address: "renal:7400", department: "Renal Ward"),
+            PeerInfo(nodeID: node, address: "icu:7400", department: String(repeating: "病", count: 106)),  // 318 bytes
+            PeerInfo(nodeID: node, address: "ed:7400"),  // not known to the sender
+        ]
+        #expect(named.allSatisfy { $0.isValid })
+        #expect(try SyncMessage.decode(SyncMessage.peers(named).encode()) == .peers(named))
+
+        var wire = WirePeers()
+        var info = WirePeerInfo()
+        info.nodeID = Data(node.bytes)
+        info.address = "a:1"
+        info.department = String(repeating: "é", count: 161)  // 322 bytes
+        wire.peers = [info]
+        #expect(Self.refusal(try Self.encode(.peers(wire)))?.hasSuffix("department of 322 bytes exceeds 320") == true)
+        #expect(!PeerInfo(nodeID: node, address: "a:1", department: info.department).isValid)
+    }
 }

@@ -5,10 +5,11 @@ import MeshStore
 /// Helpers of the staff and admin methods: names of departments, resolving node ids and
 /// department names, leader checks, and store work that continues on the loop.
 extension ControlHandler {
-    /// Department names known here: this node's, and those peers gave in their handshakes since
-    /// the daemon started. Loop thread.
+    /// Department names known here: this node's, those peers gave in their handshakes since the
+    /// daemon started, and (for nodes it has not linked to) those trusted peers told of in peer
+    /// exchange. Loop thread.
     func departments() -> Departments {
-        var names = Departments()
+        var names = mesh.toldDepartments
         for (node, memory) in mesh.remembered where !memory.department.isEmpty { names[node] = memory.department }
         for link in mesh.links.values {
             if let peer = link.peer, !link.peerDepartment.isEmpty { names[peer] = link.peerDepartment }

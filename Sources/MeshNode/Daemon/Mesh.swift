@@ -82,6 +82,11 @@ final class Mesh: @unchecked Sendable {
     private(set) var targets: [PeerAddress: DialTarget] = [:]
     private(set) var listenPort: UInt16 = 0
     private(set) var remembered: [NodeID: PeerMemory] = [:]
+    /// Department names trusted peers told (peer exchange), of nodes this node may have no link
+    /// to: labels for people, which a node's own handshake (`remembered`) overrides. At most
+    /// `maxToldDepartments`.
+    private(set) var toldDepartments: [NodeID: String] = [:]
+    static let maxToldDepartments = 10_000
     private var listener: StreamListener?
     private var timer: LoopTimer?
     private var nextLinkID = 1
@@ -235,6 +240,9 @@ final class Mesh: @unchecked Sendable {
             remember(PeerAddress(host: host, port: Int(link.session.peerListenPort)), node: peer, isSeed: false)
         }
         sendPeers(to: link)
+        // The others learn of the newcomer (its address and department) now, not at the next
+        // peer-exchange interval.
+        for other in links.values where other !== link && other.session.phase == .syncing { sendPeers(to: other) }
     }
 
     func linkClosed(_ link: PeerLink, reason: String) {
@@ -282,15 +290,22 @@ final class Mesh: @unchecked Sendable {
         for target in targets.values.sorted(by: { $0.address.description < $1.address.description }) {
             guard let node = target.node, node != selfID, trust.contains(node), !seen.contains(node) else { continue }
             seen.insert(node)
-            out.append(PeerInfo(nodeID: node, address: target.address.description))
+            let department = remembered[node]?.department ?? toldDepartments[node] ?? ""
+            let info = PeerInfo(nodeID: node, address: target.address.description, department: department)
+            // A name too long for the wire is left out, not the entry.
+            out.append(info.isValid ? info : PeerInfo(nodeID: node, address: target.address.description))
         }
         return out
     }
 
-    /// A trusted peer told us where other nodes listen: keep those of nodes we trust.
+    /// A trusted peer told us where other nodes listen, and their departments' names: keep the
+    /// addresses of nodes we trust, and the names of any (their ops may reach us through others).
     func learn(_ peers: [PeerInfo], from link: PeerLink) {
-        for info in peers where info.nodeID != selfID && trust.contains(info.nodeID) {
-            guard let address = PeerAddress(info.address) else { continue }
+        for info in peers where info.nodeID != selfID {
+            if !info.department.isEmpty, toldDepartments.count < Self.maxToldDepartments || toldDepartments[info.nodeID] != nil {
+                toldDepartments[info.nodeID] = info.department
+            }
+            guard trust.contains(info.nodeID), let address = PeerAddress(info.address) else { continue }
             remember(address, node: info.nodeID, isSeed: false)
         }
     }

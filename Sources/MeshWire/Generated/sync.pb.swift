@@ -263,6 +263,10 @@ public nonisolated struct WirePeerInfo: Sendable {
   /// "host:port", an IPv6 host in brackets ("[::1]:7400"); 1 to 300 UTF-8 bytes
   public var address: String = String()
 
+  /// The node's department name as its handshake gave it to the sender; empty when the sender
+  /// does not know it. At most 320 UTF-8 bytes. A label for people, never an identity.
+  public var department: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -752,7 +756,7 @@ nonisolated extension WirePeers: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WirePeerInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PeerInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}address\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}node_id\0\u{1}address\0\u{1}department\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -762,6 +766,7 @@ nonisolated extension WirePeerInfo: SwiftProtobuf.Message, SwiftProtobuf._Messag
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.nodeID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.address) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.department) }()
       default: break
       }
     }
@@ -774,12 +779,16 @@ nonisolated extension WirePeerInfo: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if !self.address.isEmpty {
       try visitor.visitSingularStringField(value: self.address, fieldNumber: 2)
     }
+    if !self.department.isEmpty {
+      try visitor.visitSingularStringField(value: self.department, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WirePeerInfo, rhs: WirePeerInfo) -> Bool {
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.address != rhs.address {return false}
+    if lhs.department != rhs.department {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
