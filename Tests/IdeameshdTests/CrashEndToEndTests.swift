@@ -100,9 +100,11 @@ struct CrashEndToEndTests {
 
     /// A holds 3,000 ideas (1 KiB of random text each); B, empty, catches up through a proxy
     /// throttled to 512 KiB/s (so that the catch-up lasts seconds) while it also writes locally.
-    /// B is SIGKILLed three times, each time once it holds a larger part of A's history but not
-    /// all of it. After each kill: integrity "ok", every op B reported holding is still there,
-    /// every acknowledged local write is there. Then B catches up completely.
+    /// B is SIGKILLed three times, each time once it holds a larger part of A's history (over a
+    /// sixth, a third, a half: the last kill leaves half the catch-up as margin for a test whose
+    /// polling lags on a loaded machine) but not all of it. After each kill: integrity "ok",
+    /// every op B reported holding is still there, every acknowledged local write is there. Then
+    /// B catches up completely.
     @Test func killedDuringCatchUpKeepsWhatItHeldAndConverges() async throws {
         let cluster = try DaemonCluster("kcatch")
         defer { cluster.shutdown() }
@@ -120,7 +122,7 @@ struct CrashEndToEndTests {
         for cycle in 1...3 {
             try await b.start()
             let writer = BackgroundWriter(socket: b.controlSocket, prefix: "Catch-up: B's idea \(cycle).", scratch: cluster.root)
-            let threshold = history * cycle / 4
+            let threshold = history * cycle / 6
             try await cluster.eventually("B holds over \(threshold) of A's ops", timeout: .seconds(40)) {
                 heldBeforeKill = try b.opCount()
                 return heldBeforeKill - acknowledged.count - writer.acknowledgedCount > threshold
