@@ -180,7 +180,3 @@ struct MeshBench: ParsableCommand {
         }
     }
 }
-
-extension Array where Element == Double {
-    var mean: Double { isEmpty ? 0 : reduce(0, +) / Double(count) }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MeshNode
 
 /// Memory figures of this process, from /proc (Linux).
 enum ProcessStats {
@@ -13,11 +14,8 @@ enum ProcessStats {
     }
 
     /// Returns freed heap memory to the system (glibc keeps it otherwise).
-    /// (malloc_trim lives in <malloc.h>, which Swift's Glibc module does not import.)
     static func releaseFreeMemory() {
-        typealias Trim = @convention(c) (Int) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
-        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        MemoryTrim.trim()
     }
 
     /// Resets the peak RSS to the current RSS, so the next phase's peak is its own.
@@ -42,6 +40,7 @@ struct Stopwatch {
 }
 
 extension Array where Element == Double {
+    var mean: Double { isEmpty ? 0 : reduce(0, +) / Double(count) }
     var median: Double { percentile(0.5) }
 
     func percentile(_ p: Double) -> Double {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -161,15 +162,15 @@ struct Demo: ParsableCommand {
         guard let measure = defined["short_id"] as? String else { throw DemoError("\(department.name): measure.define gave no id: \(defined)") }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .current
-        func day(weeksAgo: Int) -> String {
+        func day(weeksAgo: Int) throws -> String {
             let date = calendar.date(byAdding: .day, value: -7 * weeksAgo, to: Date()) ?? Date()
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+            guard let day = Day(date, timeZone: calendar.timeZone) else { throw DemoError("no calendar day for \(date)") }
+            return day.description
         }
         for (week, value) in M.weekly.enumerated() {
-            try department.call("measure.record", ["measure": measure, "value": value, "date": day(weeksAgo: M.weekly.count - week)])
+            try department.call("measure.record", ["measure": measure, "value": value, "date": try day(weeksAgo: M.weekly.count - week)])
         }
-        return Measured(measure: measure, changeDate: day(weeksAgo: M.weekly.count - M.changeWeek), ops: 4 + M.weekly.count)
+        return Measured(measure: measure, changeDate: try day(weeksAgo: M.weekly.count - M.changeWeek), ops: 4 + M.weekly.count)
     }
 
     private func printCommands(_ mesh: DemoMesh, idea: String, seeded: (ids: [String], measured: Measured), style: DemoStyle) {

@@ -14,6 +14,7 @@ struct MeasureAnalysisTests {
         let shuffled = [ordered[3], ordered[0], ordered[4], ordered[2], ordered[1]]
         let analysis = try MeasureAnalysis(observations: shuffled, better: .higher, target: nil)
         #expect(analysis.observations == ordered)
+        #expect(analysis.order == [1, 4, 3, 0, 2], "each point's index in the input")
         #expect(analysis.xmr?.values == [5, 7, 6, 8, 9])
         #expect(analysis.run?.median == 7)
     }

@@ -34,6 +34,9 @@ public struct MeasureAnalysis: Hashable, Sendable {
     }
 
     public let observations: [Observation]
+    /// For each charted point, the index of its observation in the input: callers pair points
+    /// with what they passed in without sorting again.
+    public let order: [Int]
     /// nil with no observations.
     public let run: RunChart?
     /// nil with fewer than 2 observations.
@@ -48,7 +51,9 @@ public struct MeasureAnalysis: Hashable, Sendable {
     public init(
         observations: [Observation], better: Direction?, target: Double?, options: Options = Options()
     ) throws(OptionError) {
-        let sorted = observations.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+        let order = observations.indices.sorted { (observations[$0].date, $0) < (observations[$1].date, $1) }
+        let sorted = order.map { observations[$0] }
+        self.order = order
         self.observations = sorted
         let values = sorted.map(\.value)
         var warnings = [String]()

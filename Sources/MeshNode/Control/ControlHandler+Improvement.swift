@@ -129,7 +129,9 @@ extension ControlHandler {
         guard let root = try root(of: measure.idea, store: store) else {
             throw ControlError(.notFound, "the idea of measure \(id.short) is not here (yet)")
         }
-        let name = measure.definition.name.trimmingCharacters(in: .whitespaces).lowercased()
+        // Measures of the same name: case and surrounding blanks ignored (CONTROL.md §5.6).
+        func key(_ record: MeasureRecord) -> String { record.definition.name.trimmingCharacters(in: .whitespaces).lowercased() }
+        let name = key(measure)
         var series = [MeasureChartJSON]()
         var queue = [root], seen: Set<OpID> = [root.id]
         while !queue.isEmpty, seen.count <= spreadLimit {
@@ -140,7 +142,7 @@ extension ControlHandler {
             // The measure asked for stands for its own idea; elsewhere, the oldest of that name.
             let measures = try store.measures(.idea(view.id))
             guard let record = measures.first(where: { $0.id == id })
-                ?? measures.first(where: { $0.definition.name.trimmingCharacters(in: .whitespaces).lowercased() == name })
+                ?? measures.first(where: { key($0) == name })
             else { continue }
             let split = today(atMillis: view.hlc.millis)
             var splitOptions = options

@@ -110,9 +110,8 @@ struct MeasureChartJSON: Encodable, Sendable {
         split_date = splitDate?.description
         warnings = extraWarnings + analysis.warnings
 
-        // The analysis sorts by date keeping the store's order (date, then time recorded), so
-        // sorting the records the same way pairs each point with its observation.
-        let observations = record.observations.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+        // The records in chart order, as the analysis sorted them.
+        let observations = analysis.order.map { record.observations[$0] }
         var runSignals = [[String]](repeating: [], count: observations.count)
         if let chart = analysis.run {
             for shift in chart.shifts { for i in shift.range { runSignals[i].append("shift") } }

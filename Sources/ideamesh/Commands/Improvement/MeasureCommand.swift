@@ -141,15 +141,9 @@ struct MeasureCommand: ParsableCommand {
 /// A day typed on the command line: YYYY-MM-DD, `today` or `yesterday` (in the local time zone).
 enum DayArgument {
     static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        func day(_ date: Date) -> Day? {
-            let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            return Day(year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0)
-        }
         switch text.lowercased() {
-        case "today": if let today = day(now) { return today }
-        case "yesterday": if let yesterday = day(now.addingTimeInterval(-86_400)) { return yesterday }
+        case "today": if let today = Day(now, timeZone: timeZone) { return today }
+        case "yesterday": if let yesterday = Day(now.addingTimeInterval(-86_400), timeZone: timeZone) { return yesterday }
         default: if let parsed = Day(text) { return parsed }
         }
         throw ValidationError("\"\(text)\" is not a date: give YYYY-MM-DD, today or yesterday")
