@@ -10,10 +10,14 @@ extension ApplySession {
     mutating func prepareLocal(_ body: OpBody, author: String, origin: NodeID, requireTargets: Bool) throws -> OpBody {
         self.requireTargets = requireTargets
         switch body {
-        case .ideaCreate, .themeDefine, .unknown:
+        case .ideaCreate(let content):
+            try requireTheme(content.theme)
+            return body
+        case .themeDefine, .unknown:
             return body
         case .ideaEdit(let idea, let edits):
             let target = try requireIdea(idea)
+            for edit in edits where edit.field == .theme { try requireTheme(edit.value) }
             return .ideaEdit(idea: idea, edits: try edits.map { edit in
                 FieldEdit(field: edit.field, value: edit.value, seen: try heads(target: target, register: Register(edit.field)))
             })
@@ -23,13 +27,13 @@ extension ApplySession {
         case .support(let idea):
             let target = try requireIdea(idea)
             if try !ownSupports(idea: target, origin: origin, author: author).isEmpty {
-                throw StoreError.notAllowed("\(author) already supports \(idea.short)")
+                throw StoreError.notAllowed("\(author) already supports \(idea.short): a person's support counts once")
             }
             return body
         case .unsupport(let idea, _):
             let target = try requireIdea(idea)
             let supports = try ownSupports(idea: target, origin: origin, author: author)
-            if supports.isEmpty { throw StoreError.notAllowed("\(author) does not support \(idea.short)") }
+            if supports.isEmpty { throw StoreError.notAllowed("\(author) does not support \(idea.short), so there is no support to take back") }
             return .unsupport(idea: idea, supports: supports)
         case .commentAdd(let idea, _), .pdsaStart(let idea, _, _), .measureDefine(let idea, _):
             _ = try requireIdea(idea)
@@ -39,8 +43,8 @@ extension ApplySession {
                   let row = try Row.fetchOne(
                     db, sql: "SELECT author, retracted FROM comments WHERE id = ?", arguments: [try rid(comment)])
             else { throw StoreError.notFound(what: "comment of this department", id: comment) }
-            guard row["author"] as String == author else { throw StoreError.notAllowed("only its author may change comment \(comment.short)") }
-            guard !(row["retracted"] as Bool) else { throw StoreError.notAllowed("comment \(comment.short) was retracted") }
+            guard row["author"] as String == author else { throw StoreError.notAllowed("comment \(comment.short) is \(row["author"] as String)'s: only its author may change it") }
+            guard !(row["retracted"] as Bool) else { throw StoreError.notAllowed("comment \(comment.short) was retracted and cannot change any more") }
             return body
         case .pdsaDo(let cycle, _), .pdsaStudy(let cycle, _), .pdsaAct(let cycle, _, _):
             try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle of this department")
@@ -86,6 +90,20 @@ extension ApplySession {
             throw StoreError.notFound(what: "idea", id: idea)
         }
         return target
+    }
+
+    /// A new idea's theme, or a theme an edit sets, is one the leaders defined and have not
+    /// archived (or none). An adoption keeps its source's theme, whatever became of it since.
+    func requireTheme(_ code: String) throws {
+        guard requireTargets, !code.isEmpty else { return }
+        let archived = try Bool.fetchOne(db, sql: "SELECT archived FROM themes WHERE code = ?", arguments: [code])
+        if archived == false { return }
+        let current = try String.fetchAll(db, sql: "SELECT code FROM themes WHERE archived = 0 ORDER BY code")
+        let known = current.isEmpty
+            ? "no themes are defined yet (leaders define them); leave the theme out"
+            : "the themes are: \(current.joined(separator: ", "))"
+        let what = archived == true ? "\"\(code)\" was archived" : "no theme \"\(code)\" is defined"
+        throw StoreError.invalid(ValidationError(field: "theme", problem: "\(what); \(known)"))
     }
 
     mutating func requireOwn(_ id: OpID, origin: NodeID, table: String, what: String) throws {

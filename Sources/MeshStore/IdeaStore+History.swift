@@ -143,8 +143,10 @@ extension IdeaStore {
         }
     }
 
-    /// One line saying what `op` did, seen from `idea`. `hideText`: the comment it adds or edits
-    /// was retracted since, so its text is not repeated.
+    /// One line saying what `op` did, seen from `idea`, in the words of the people who use it
+    /// ("moved to testing", "recorded 4 on 12 May 2026"); the op's exact kind goes beside it in
+    /// `HistoryEntry.kind`. `hideText`: the comment it adds or edits was retracted since, so its
+    /// text is not repeated.
     static func describe(_ op: Op, in idea: OpID, hideText: Bool) -> String {
         func quote(_ text: String) -> String { "\"\(oneLine(text))\"" }
         switch op.body {
@@ -153,13 +155,15 @@ extension IdeaStore {
         case .adopt(let source, let content):
             return op.id == idea ? "adopted from \(source.short): \(quote(content.title))" : "adopted by \(op.origin.short) as \(op.id.short)"
         case .ideaEdit(_, let edits):
-            return "edited " + edits.map { "\($0.field.rawValue) to \(quote($0.value))" }.joined(separator: ", ")
+            return "changed " + edits.map { edit in
+                edit.value.isEmpty ? "cleared the \(edit.field.rawValue)" : "the \(edit.field.rawValue) to \(quote(edit.value))"
+            }.joined(separator: ", ").replacingOccurrences(of: "changed cleared", with: "cleared")
         case .statusSet(_, let status, let reason, _):
-            return "status set to \(status.rawValue)" + (reason.isEmpty ? "" : ": \(oneLine(reason))")
+            return "moved to \(status.rawValue)" + (reason.isEmpty ? "" : ": \(oneLine(reason))")
         case .support:
-            return "supported"
+            return "supported it"
         case .unsupport:
-            return "withdrew support"
+            return "withdrew their support"
         case .commentAdd(_, let text):
             return hideText ? "commented (since retracted)" : "commented: \(quote(text))"
         case .commentEdit(let comment, let text):
@@ -169,24 +173,35 @@ extension IdeaStore {
         case .link(let from, let to, let kind):
             return from == idea ? "linked: \(kind.rawValue) \(to.short)" : "linked from \(from.short): \(kind.rawValue) this idea"
         case .pdsaStart(_, let plan, _):
-            return "PDSA cycle \(op.id.short) started: \(quote(plan))"
+            return "started PDSA cycle \(op.id.short), planning \(quote(plan))"
         case .pdsaDo(let cycle, let notes):
-            return "PDSA cycle \(cycle.short) do" + (notes.isEmpty ? "" : ": \(quote(notes))")
+            return "carried out PDSA cycle \(cycle.short) (Do)" + (notes.isEmpty ? "" : ": \(quote(notes))")
         case .pdsaStudy(let cycle, let notes):
-            return "PDSA cycle \(cycle.short) study" + (notes.isEmpty ? "" : ": \(quote(notes))")
+            return "studied the results of PDSA cycle \(cycle.short)" + (notes.isEmpty ? "" : ": \(quote(notes))")
         case .pdsaAct(let cycle, let decision, let notes):
-            return "PDSA cycle \(cycle.short) act: \(decision.rawValue)" + (notes.isEmpty ? "" : ", \(quote(notes))")
+            return "decided to \(decision.rawValue) after PDSA cycle \(cycle.short), closing it" + (notes.isEmpty ? "" : ": \(quote(notes))")
         case .measureDefine(_, let measure):
-            return "measure \(measure.name) defined (\(measure.unit), \(measure.better.rawValue) is better)"
-        case .observationRecord(_, let date, let value, _):
-            return "observation on \(date): \(value)"
-        case .observationRetract(let observation, let reason):
-            return "retracted observation \(observation.short)" + (reason.isEmpty ? "" : ": \(oneLine(reason))")
+            return "began measuring \(quote(measure.name)) (\(measure.unit), \(measure.better.rawValue) is better)"
+        case .observationRecord(_, let date, let value, let note):
+            return "recorded \(number(value)) on \(longDate(date))" + (note.isEmpty ? "" : ": \(quote(note))")
+        case .observationRetract(_, let reason):
+            return "retracted an observation" + (reason.isEmpty ? "" : ": \(oneLine(reason))")
         case .themeDefine(let theme):
-            return "theme \(theme.code) defined"
+            return "defined the theme \(theme.code)"
         case .unknown:
             return "an operation this version cannot read"
         }
+    }
+
+    /// A value as people write it: 4, not 4.0; 2.5 as it is.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+
+    /// 12 May 2026.
+    static func longDate(_ day: Day) -> String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(day.day) \(months[day.month - 1]) \(day.year)"
     }
 
     /// `text` on one line (whitespace runs become one space), cut to `limit` characters.

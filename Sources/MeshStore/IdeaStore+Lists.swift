@@ -169,6 +169,18 @@ extension IdeaStore {
         }
     }
 
+    /// How many ideas carry each theme code (defined or not: an idea from an older node, or one
+    /// whose theme's definition has not arrived yet, may carry a code no leader defined here).
+    public func themeUse() throws -> [String: Int] {
+        try pool.read { db in
+            var use = [String: Int]()
+            for row in try Row.fetchAll(db, sql: "SELECT theme, COUNT(*) AS n FROM ideas WHERE theme != '' GROUP BY theme") {
+                use[row["theme"]] = row["n"]
+            }
+            return use
+        }
+    }
+
     /// The theme with `code`, archived or not, or nil when none is defined.
     public func theme(code: String) throws -> Theme? {
         try pool.read { db in

@@ -18,7 +18,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .readOnlyIdentity: "this store was opened without a node identity and cannot write"
         case .invalid(let error): "invalid: \(error)"
         case .notFound(let what, let id): "no \(what) \(id.short) here (yet)"
-        case .notAllowed(let why): "not allowed: \(why)"
+        case .notAllowed(let why): why
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"
         case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"

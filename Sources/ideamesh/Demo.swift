@@ -112,12 +112,19 @@ struct Demo: ParsableCommand {
         try waitForStop(mesh, style: style)
     }
 
-    /// Submits the sample ideas, then (once every department holds them) the supports and
+    /// Defines the leaders' themes, submits the sample ideas, then (once every department holds them) the supports and
     /// comments from other departments; waits until the three agree.
     private func seed(_ mesh: DemoMesh, style: DemoStyle) throws -> (ids: [String], measured: Measured) {
         let started = ContinuousClock.now
         let at = mesh.department(at:)
         var ops = try mesh.opsHeld()
+        // Themes travel like ideas: defined once, in the middle department, held by all before
+        // anyone files an idea under one.
+        for theme in DemoSamples.themes {
+            try mesh.cardiology.call("theme.define", ["code": theme.code, "name": theme.name])
+            ops += 1
+        }
+        try mesh.waitConverged(ops: ops)
         var ids = [String]()
         for idea in DemoSamples.ideas {
             let result = try at(idea.place).call("idea.submit", idea.params)

@@ -81,7 +81,13 @@ struct FormattingTests {
         let paris = TimeZone(identifier: "Europe/Paris")!
         #expect(TimeSpec.parse("2026-11-01")?.resolve(nowMs: now, timeZone: paris) == 1_793_491_200_000 - 3_600_000, "a date is local midnight")
         #expect(TimeSpec.parse("2026-11-01T08:30")?.resolve(nowMs: now, timeZone: utc) == 1_793_491_200_000 + 30_600_000)
-        for bad in ["", "7", "d", "7y", "-3d", "2026-02-30", "2026-13-01", "yesterday", "2026-11-01T25:00"] {
+        // One parser of days for --since and --date: today and yesterday are local midnights.
+        #expect(TimeSpec.parse("today")?.resolve(nowMs: now, timeZone: utc) == 1_799_971_200_000)
+        #expect(TimeSpec.parse("Yesterday")?.resolve(nowMs: now, timeZone: utc) == 1_799_884_800_000)
+        let nowDate = Date(timeIntervalSince1970: Double(now) / 1000)
+        #expect(try DayArgument.parse("yesterday", now: nowDate, timeZone: utc).description == "2027-01-14")
+        #expect(try DayArgument.parse("today", now: nowDate, timeZone: utc).description == "2027-01-15")
+        for bad in ["", "7", "d", "7y", "-3d", "2026-02-30", "2026-13-01", "tomorrow", "todayT08:00", "2026-11-01T25:00"] {
             #expect(TimeSpec.parse(bad) == nil, "\(bad)")
         }
         #expect(throws: (any Error).self) { try TimeSpec.argument("soon") }

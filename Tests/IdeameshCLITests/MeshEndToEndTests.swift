@@ -76,6 +76,11 @@ struct MeshEndToEndTests {
         #expect(run.succeeded && run.stdout.contains("same state"), "\(run)")
         let json = try await CLI.run(["admin", "verify", b.nodeID, "--json"], socket: a.controlSocket)
         #expect(try json.json()["equal"] as? Bool == true, "\(json)")
+        // Wherever a node is named, its department's name works too (any case).
+        let byName = try await CLI.run(["admin", "verify", "cardiology"], socket: a.controlSocket)
+        #expect(byName.succeeded && byName.stdout.contains("same state"), "\(byName)")
+        let back = try await CLI.run(["admin", "verify", "Renal Ward", "--json"], socket: b.controlSocket)
+        #expect(try back.json()["peer"] as? String == a.nodeID, "\(back)")
         let stranger = try await CLI.run(["admin", "verify", "zzzz"], socket: a.controlSocket)
         #expect(stranger.status == 1 && stranger.stderr.contains("admin peers"), "a peer that is not connected: \(stranger)")
     }
@@ -90,24 +95,31 @@ struct MeshEndToEndTests {
 
         b.forceStop()
         _ = try a.call("idea.status", ["id": idea, "status": "testing", "reason": "pilot on ward 3"])
+        _ = try a.call("idea.edit", ["id": idea, "title": "Insulin double-check at handover"])
         a.forceStop()
         try await cluster.start(b)
         _ = try b.call("idea.status", ["id": idea, "status": "declined", "reason": "no staff for it"])
+        _ = try b.call("idea.edit", ["id": idea, "title": "Insulin checks by two nurses"])
         try await cluster.start(a)
         try await cluster.eventually("a and b converge") { try Self.sameState(a, b) && ((try a.show(idea)["conflicts"] as? [String]) ?? []).contains("status") }
 
         let conflicts = try await CLI.run(["admin", "conflicts"], socket: a.controlSocket)
         #expect(conflicts.succeeded, "\(conflicts)")
-        for text in ["\(a.short)-1", "Insulin double-check", "status: 2 concurrent values", "testing", "declined"] {
+        for text in ["\(a.short)-1", "Insulin", "status: 2 concurrent values", "testing", "declined", "title: 2 concurrent values"] {
             #expect(conflicts.stdout.contains(text), "conflicts has \(text): \(conflicts)")
         }
+        // Each conflict names the command that settles it.
+        let flat = conflicts.stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(flat.contains("`ideamesh status \(a.short)-1 STATUS --reason TEXT`"), "\(conflicts)")
+        #expect(flat.contains("`ideamesh edit \(a.short)-1 --title TEXT`"), "\(conflicts)")
         let list = try await CLI.run(["list"], socket: a.controlSocket)
         #expect(list.stdout.contains("* concurrent status changes"), "\(list)")
         let show = try await CLI.run(["show", "\(a.short)-1"], socket: a.controlSocket)
-        #expect(show.stdout.contains("Conflicts") && show.stdout.contains("Concurrent changes to: status"), "\(show)")
+        #expect(show.stdout.contains("Conflicts") && show.stdout.contains("Concurrent changes to: title, status"), "\(show)")
 
         // Setting the status again ends it.
         try await CLI.run(["status", "\(a.short)-1", "testing", "--reason", "agreed: pilot first"], socket: a.controlSocket).expectSuccess()
+        try await CLI.run(["edit", "\(a.short)-1", "--title", "Insulin double-check at handover"], socket: a.controlSocket).expectSuccess()
         let after = try await CLI.run(["admin", "conflicts"], socket: a.controlSocket)
         #expect(after.stdout.hasPrefix("No conflicts"), "\(after)")
     }

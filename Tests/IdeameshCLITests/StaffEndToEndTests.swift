@@ -9,6 +9,7 @@ struct StaffEndToEndTests {
     @Test func submitWithFlagsThenListAndShow() async throws {
         let (cluster, a) = try await DaemonCluster.single("submit")
         defer { cluster.shutdown() }
+        try a.defineThemes("meds")
 
         let submitted = try await CLI.run(
             ["submit", "--title", "Double-check insulin at handover", "--problem", "Doses are missed when shifts change",
@@ -24,20 +25,20 @@ struct StaffEndToEndTests {
 
         let human = try await CLI.run(["submit", "--title", "Quiet hours", "--problem", "Noise at night", "--solution", "Dim lights at 22:00"], socket: a.controlSocket)
         #expect(human.succeeded, "\(human)")
-        #expect(human.stdout.hasPrefix("Submitted \(a.short)-2: Quiet hours"), "\(human)")
+        #expect(human.stdout.hasPrefix("Submitted \(a.short)-3: Quiet hours"), "\(human)")  // seq 1 is the theme
 
         let list = try await CLI.run(["list"], socket: a.controlSocket)
         #expect(list.succeeded, "\(list)")
         let lines = list.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("TITLE") == true, "\(list)")
-        #expect(lines.count == 3 && lines[1].hasPrefix("\(a.short)-2") && lines[2].hasPrefix("\(a.short)-1"), "newest first: \(list)")
+        #expect(lines.count == 3 && lines[1].hasPrefix("\(a.short)-3") && lines[2].hasPrefix("\(a.short)-2"), "newest first: \(list)")
         #expect(lines[2].contains("Renal Ward") && lines[2].contains("proposed"), "\(list)")
         #expect(!list.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
 
-        let show = try await CLI.run(["show", "\(a.short)-1"], socket: a.controlSocket)
+        let show = try await CLI.run(["show", "\(a.short)-2"], socket: a.controlSocket)
         #expect(show.succeeded, "\(show)")
         for text in ["Double-check insulin at handover", "Doses are missed when shifts change", "Two nurses read the chart together",
-                     "Theme:", "meds", "handover, insulin, safety", "Supporters:  0", "History", "idea-create", "Renal Ward (\(a.short))"] {
+                     "Theme:", "meds", "handover, insulin, safety", "Supporters:  0", "History", "submitted \"Double-check", "Renal Ward (\(a.short))"] {
             #expect(show.stdout.contains(text), "show has \(text): \(show)")
         }
         let json = try await CLI.run(["show", id, "--json"], socket: a.controlSocket)
@@ -84,15 +85,16 @@ struct StaffEndToEndTests {
     func submitAsksForMissingFieldsOnATerminal() async throws {
         let (cluster, a) = try await DaemonCluster.single("prompt")
         defer { cluster.shutdown() }
+        try a.defineThemes("flow")
         let run = try await CLI.runOnTerminal(
             ["submit", "--theme", "flow"], socket: a.controlSocket,
             input: "Fewer handover forms\n\nBeds wait for paperwork\nOne form instead of three\nforms, flow\n")
         #expect(run.succeeded, "\(run)")
-        for prompt in ["Title: ", "(this one is required)", "Problem (what goes wrong today): ", "Proposed solution: ", "Tags, comma-separated", "Submitted \(a.short)-1"] {
+        for prompt in ["Title: ", "(this one is required)", "Problem (what goes wrong today): ", "Proposed solution: ", "Tags, comma-separated", "Submitted \(a.short)-2"] {
             #expect(run.stdout.contains(prompt), "the terminal shows \(prompt): \(run)")
         }
         #expect(!run.stdout.contains("Theme code"), "a field given as a flag is not asked for")
-        let shown = try a.show("\(a.short)-1")
+        let shown = try a.show("\(a.short)-2")
         #expect(shown["title"] as? String == "Fewer handover forms")
         #expect(shown["problem"] as? String == "Beds wait for paperwork")
         #expect(shown["solution"] as? String == "One form instead of three")
@@ -120,6 +122,7 @@ struct StaffEndToEndTests {
     @Test func listFiltersAndSorts() async throws {
         let (cluster, a) = try await DaemonCluster.single("list")
         defer { cluster.shutdown() }
+        try a.defineThemes("meds", "flow")
         let meds = try a.submit("Insulin double-check", theme: "meds")
         let flow = try a.submit("Discharge before noon", theme: "flow")
         let quiet = try a.submit("Quiet hours", theme: "flow")
@@ -209,7 +212,7 @@ struct StaffEndToEndTests {
         #expect(try a.show(second)["title"] as? String == "Insulin chart, redesigned")
 
         let show = try await CLI.run(["show", s1], socket: a.controlSocket)
-        for text in ["Comments (2)", "(retracted)", "A second comment", "status-set", "pilot on ward 3", "Links", "builds-on this"] {
+        for text in ["Comments (2)", "(retracted)", "A second comment", "moved to testing", "pilot on ward 3", "Links", "builds-on this"] {
             #expect(show.stdout.contains(text), "show has \(text): \(show)")
         }
         let ops = try a.opCount()

@@ -40,6 +40,7 @@ struct ControlApiTests {
         try a.configure(trust: [])
         try await cluster.start(a)
 
+        _ = try a.call("theme.define", ["code": "safety", "name": "Safety"])
         let falls = try #require(try a.call("idea.submit", ["title": "Falls", "problem": "p", "solution": "s", "theme": "safety"])["id"] as? String)
         let flow = try a.submit("Flow")
         let quiet = try a.submit("Quiet one")
@@ -76,13 +77,16 @@ struct ControlApiTests {
         try refused(a, "comment.edit", ["id": comment], "bad_request")
         try refused(a, "idea.link", ["from": falls, "to": flow, "kind": "likes"], "invalid")
         try refused(a, "idea.link", ["from": falls, "to": falls, "kind": "affects"], "invalid")
-        try refused(a, "idea.adopt", ["id": falls], "invalid")
+        try refused(a, "idea.adopt", ["id": falls], "not_allowed")
+        // A theme no leader defined is refused, naming the ones there are.
+        #expect(try refused(a, "idea.submit", ["title": "t", "problem": "p", "solution": "s", "theme": "saftey"], "invalid")
+            == "theme: no theme \"saftey\" is defined; the themes are: safety")
         #expect(try a.digest() == before, "refusals wrote nothing")
         let edit = try a.call("idea.edit", ["id": falls, "title": "Falls at night", "tags": ["Night", "falls"]])
         #expect((edit["id"] as? String)?.hasPrefix(a.nodeID) == true && edit["short_id"] != nil)
         _ = try a.call("comment.edit", ["id": comment, "text": "first, edited"])
         _ = try a.call("comment.retract", ["id": gone, "reason": "wrong idea"])
-        try refused(a, "comment.retract", ["id": gone, "reason": "again"], "invalid")
+        try refused(a, "comment.retract", ["id": gone, "reason": "again"], "not_allowed")
         _ = try a.call("idea.link", ["from": flow, "to": falls, "kind": "builds-on"])
 
         // idea.show: the additions.
@@ -105,13 +109,14 @@ struct ControlApiTests {
         #expect(shown["department"] as? String == a.department && jsonInt(shown["comment_count"]) == 1)
 
         // Themes (root is an admin, so a leader).
-        #expect(try (a.call("themes.list")["themes"] as? [Any])?.isEmpty == true)
+        let themesBefore = try #require(try a.call("themes.list")["themes"] as? [[String: Any]])
+        #expect(themesBefore.map { $0["code"] as? String } == ["safety"] && themesBefore.map { jsonInt($0["ideas"]) } == [1], "\(themesBefore)")
         _ = try a.call("theme.define", ["code": "safety", "name": "Patient safety", "description": "falls, errors"])
         _ = try a.call("theme.define", ["code": "flow", "name": "Flow"])
         try refused(a, "theme.define", ["code": "bad code", "name": "x"], "invalid")
         try refused(a, "theme.define", ["code": "x"], "bad_request")
         _ = try a.call("theme.archive", ["code": "flow"])
-        try refused(a, "theme.archive", ["code": "flow"], "invalid")
+        try refused(a, "theme.archive", ["code": "flow"], "not_allowed")
         try refused(a, "theme.archive", ["code": "nope"], "not_found")
         let themes = try #require(try a.call("themes.list")["themes"] as? [[String: Any]])
         #expect(themes.map { $0["code"] as? String } == ["safety"])
@@ -209,7 +214,7 @@ struct ControlApiTests {
         // admin.trust.*: add A at B.
         #expect(try (b.call("admin.trust.list")["nodes"] as? [Any])?.isEmpty == true)
         try refused(b, "admin.trust.add", ["node_id": "not-a-node"], "invalid")
-        try refused(b, "admin.trust.add", ["node_id": b.nodeID], "invalid")
+        try refused(b, "admin.trust.add", ["node_id": b.nodeID], "not_allowed")
         try refused(b, "admin.trust.remove", ["node_id": a.nodeID], "not_found")
         let added = try b.call("admin.trust.add", ["node_id": a.nodeID])
         #expect(added["source"] as? String == "admin" && added["changed"] as? Bool == true)
@@ -220,7 +225,7 @@ struct ControlApiTests {
         #expect(trusted.count == 1 && trusted[0]["node_id"] as? String == a.nodeID && trusted[0]["source"] as? String == "admin")
         try await cluster.waitConverged([a, b], ops: 1)
         #expect(try a.call("admin.trust.list")["nodes"].map { ($0 as? [[String: Any]])?.first?["source"] as? String } == "config")
-        try refused(a, "admin.trust.remove", ["node_id": b.short], "invalid")
+        try refused(a, "admin.trust.remove", ["node_id": b.short], "not_allowed")
 
         // Department names and idea.list's origin filter; replication; where.
         try await cluster.eventually("B knows A's department") { try b.call("idea.show", ["id": idea])["department"] as? String == "Renal Ward" }
@@ -244,7 +249,7 @@ struct ControlApiTests {
         // Adoption across departments, and A's digest of it.
         let adoption = try #require(try b.call("idea.adopt", ["id": idea])["id"] as? String)
         #expect(adoption.hasPrefix(b.nodeID))
-        try refused(b, "idea.adopt", ["id": idea], "invalid")
+        try refused(b, "idea.adopt", ["id": idea], "not_allowed")
         try refused(b, "idea.adopt", ["id": "\(a.nodeID)-50"], "not_found")
         try await cluster.waitConverged([a, b], ops: 2)
         let adoptions = try #require(try a.call("idea.show", ["id": idea])["adoptions"] as? [[String: Any]])
@@ -355,7 +360,7 @@ struct ControlApiTests {
         let verified = try b.call("admin.verify", ["peer": a.nodeID])
         #expect(verified["equal"] as? Bool == false && verified["first_differing_origin"] as? String == a.nodeID, "\(verified)")
         try refused(b, "admin.fork.resolve", ["origin": b.nodeID], "not_found")
-        try refused(b, "admin.fork.resolve", ["origin": "ab"], "invalid")
+        try refused(b, "admin.fork.resolve", ["origin": "ab"], "not_found")  // nor a department called "ab"
         try refused(b, "admin.fork.resolve", nil, "bad_request")
 
         let resolved = try b.call("admin.fork.resolve", ["origin": a.short])

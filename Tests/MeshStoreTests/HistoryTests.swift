@@ -49,11 +49,22 @@ struct HistoryTests {
         ])
         #expect(history.map(\.hlc.millis) == (1_000...1_019).filter { ![1_001, 1_018].contains($0) })
         #expect(history[0].summary == "submitted \"Night falls\"" && history[0].author == "ann")
-        #expect(history[2].summary == "status set to testing: PDSA 1")
+        #expect(history[2].summary == "moved to testing: PDSA 1")
         #expect(history[6].summary.contains("Very good idea"))
         #expect(!history.contains { $0.summary.contains("secret") }, "a retracted comment's text is not repeated: \(history.map(\.summary))")
         #expect(history[9].summary == "retracted comment \(gone.short): wrong idea")
         #expect(history[11].summary == "linked from \(other.short): duplicate-of this idea")
+        // In the users' words, not op kinds.
+        #expect(history[1].summary == "changed the title to \"Night falls, again\"")
+        #expect(history[3].summary == "supported it" && history[4].summary == "withdrew their support")
+        #expect(history[12].summary == "started PDSA cycle \(cycle.short), planning \"round hourly\"")
+        #expect(history[13].summary == "carried out PDSA cycle \(cycle.short) (Do): \"done\"")
+        #expect(history[14].summary == "began measuring \"falls\" (count, lower is better)")
+        #expect(history[15].summary == "recorded 3 on 1 January 2025")
+        #expect(history[16].summary == "retracted an observation: typo")
+        for entry in history where entry.kind.contains("-") {
+            #expect(!entry.summary.contains(entry.kind), "\(entry.summary) speaks in op kinds")
+        }
         #expect(history.last?.id == adoption && history.last?.author == "dan")
         #expect(try b.history(of: idea) == history, "the same at every node holding the same ops")
     }

@@ -21,7 +21,15 @@ struct ListQueryTests {
             .decode().id
     }
 
+    func defineThemes(_ store: IdeaStore, _ codes: [String], archived: Bool = false) throws {
+        for code in codes {
+            try store.write(.themeDefine(Theme(code: code, name: code.capitalized, archived: archived)), author: "lead", wallMillis: 500)
+        }
+    }
+
     @Test func filtersCombineAndTotalCountsBeforeTheLimit() throws {
+        try defineThemes(a, ["safety", "flow"])
+        try defineThemes(b, ["safety"])
         let a1 = try idea(a, "a1", by: "ann", theme: "safety", at: 1_000)
         let a2 = try idea(a, "a2", by: "bob", theme: "flow", at: 2_000)
         let b1 = try idea(b, "b1", by: "ann", theme: "safety", at: 3_000)
@@ -44,6 +52,41 @@ struct ListQueryTests {
         #expect(try a.ideas(matching: IdeaQuery(theme: "flow", limit: 1)).total == 1)
         #expect(try a.summary(of: a1)?.view.content.title == "a1")
         #expect(try a.summary(of: OpID(origin: bID.nodeID, seq: 99)) == nil)
+    }
+
+    /// A local write may only file an idea under a theme a leader defined and has not archived;
+    /// the refusal names the themes there are, and writes nothing.
+    @Test func aThemeMustBeDefinedAndCurrent() throws {
+        func refusal(_ body: OpBody) throws -> String {
+            let before = try a.opCount()
+            do {
+                _ = try a.write(body, author: "ann", wallMillis: 9_000)
+            } catch StoreError.invalid(let error) {
+                #expect(try a.opCount() == before)
+                return error.description
+            }
+            Issue.record("\(body) was accepted")
+            return ""
+        }
+        #expect(try refusal(.ideaCreate(IdeaContent(title: "t", problem: "p", solution: "s", theme: "safety")))
+            == "theme: no theme \"safety\" is defined; no themes are defined yet (leaders define them); leave the theme out")
+        try defineThemes(a, ["patient-safety", "flow"])
+        try defineThemes(a, ["paper"], archived: true)
+        #expect(try refusal(.ideaCreate(IdeaContent(title: "t", problem: "p", solution: "s", theme: "patient-saftey")))
+            == "theme: no theme \"patient-saftey\" is defined; the themes are: flow, patient-safety")
+        #expect(try refusal(.ideaCreate(IdeaContent(title: "t", problem: "p", solution: "s", theme: "paper")))
+            == "theme: \"paper\" was archived; the themes are: flow, patient-safety")
+        let filed = try idea(a, "filed", by: "ann", theme: "patient-safety", at: 9_001)
+        _ = try idea(a, "unfiled", by: "ann", at: 9_002)
+        #expect(try refusal(.ideaEdit(idea: filed, edits: [FieldEdit(field: .theme, value: "paper", seen: [])])).hasPrefix("theme: \"paper\" was archived"))
+        try a.write(.ideaEdit(idea: filed, edits: [FieldEdit(field: .theme, value: "flow", seen: [])]), author: "ann", wallMillis: 9_003)
+        #expect(try a.themeUse() == ["flow": 1])
+        // An idea made elsewhere (an older node that did not check) may carry any code: it is counted.
+        _ = try idea(b, "from b", by: "cat", theme: "", at: 9_004)
+        try b.write(.themeDefine(Theme(code: "b-only", name: "B")), author: "lead", wallMillis: 9_005)
+        _ = try idea(b, "b filed", by: "cat", theme: "b-only", at: 9_006)
+        try sync(from: b, to: a)
+        #expect(try a.themeUse() == ["flow": 1, "b-only": 1])
     }
 
     @Test func supportAndQuietOrders() throws {

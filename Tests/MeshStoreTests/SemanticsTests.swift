@@ -115,7 +115,7 @@ struct SemanticsTests {
     @Test func commentsEditAndRetractOnlyByTheirAuthor() throws {
         let idea = try sharedIdea()
         let comment = try b.write(.commentAdd(idea: idea, text: "we saw fewer falls"), author: "bob").decode().id
-        #expect(throws: StoreError.notAllowed("only its author may change comment \(comment.short)")) {
+        #expect(throws: StoreError.notAllowed("comment \(comment.short) is bob's: only its author may change it")) {
             try b.write(.commentEdit(comment: comment, text: "hijack"), author: "eve")
         }
         try b.write(.commentEdit(comment: comment, text: "we saw far fewer falls"), author: "bob")

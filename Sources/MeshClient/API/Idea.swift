@@ -175,12 +175,21 @@ public struct SearchResults: Decodable, Sendable {
 /// `themes.list`.
 public struct ThemeList: Decodable, Sendable {
     public let themes: [Theme]
+    /// Theme codes that ideas carry but no leader defined here (older nodes did not check).
+    public let undefined: [Use]?
 
     public struct Theme: Decodable, Sendable {
         public let code: String
         public let name: String
         public let description: String?
         public let archived: Bool?
+        /// How many ideas carry it.
+        public let ideas: Int?
+    }
+
+    public struct Use: Decodable, Sendable {
+        public let code: String
+        public let ideas: Int
     }
 }
 

@@ -162,9 +162,10 @@ extension ControlHandler {
             }
             resolved.value(result)
         }
+        let names = departments()
         exclusive(resync) { store throws(ControlError) in
             let forked = try Self.store { try store.quarantine() }.map(\.origin)
-            let origin = try Self.resolveForkedOrigin(text, among: forked)
+            let origin = try Self.resolveNode(text, among: forked, names: names, what: "fork of an origin")
             let dropped = try Self.store { try store.resolveFork(origin: origin) }
             guard dropped > 0 else { throw ControlError(.notFound, "origin \(origin.short) has no fork here") }
             logger.notice("fork resolved by an admin: kept the held chain", metadata: [
@@ -174,27 +175,17 @@ extension ControlHandler {
         }
     }
 
-    /// Like `resolveNode`, but off the loop (the candidates are the store's forked origins).
-    private static func resolveForkedOrigin(_ text: String, among forked: [NodeID]) throws(ControlError) -> NodeID {
-        let prefix = text.lowercased()
-        if let node = NodeID(base32: prefix) { return node }
-        guard prefix.count >= 4 else { throw ControlError(.invalid, "\"\(text)\": give a node id or at least 4 of its first characters") }
-        let matches = Set(forked.filter { $0.base32.hasPrefix(prefix) })
-        guard matches.count == 1 else {
-            throw matches.isEmpty
-                ? ControlError(.notFound, "no fork of an origin \"\(text)\" here")
-                : ControlError(.invalid, "\"\(text)\" matches \(matches.count) forked origins; give more characters")
-        }
-        return matches.first!
-    }
-
     // MARK: Trust
 
     private func trustAdd(_ text: String, user: LocalUser) throws(ControlError) -> TrustChangeJSON {
-        guard let node = NodeID(base32: text.lowercased()) else {
-            throw ControlError(.invalid, "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints)")
+        // A full id, or the name of a department this node has heard of (through a trusted peer).
+        let known = departments().filter { $0.value.caseInsensitiveCompare(text) == .orderedSame }.map(\.key)
+        guard let node = NodeID(base32: text.lowercased()) ?? (known.count == 1 ? known[0] : nil) else {
+            throw ControlError(.invalid, known.count > 1
+                ? "\(known.count) nodes are called \"\(text)\"; give the node id (52 base32 characters, as `ideameshd init` prints)"
+                : "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints) nor a department heard of here")
         }
-        guard node != mesh.selfID else { throw ControlError(.invalid, "\(node.short) is this node") }
+        guard node != mesh.selfID else { throw ControlError(.notAllowed, "\(node.short) is this node; a node needs no trust in itself") }
         if let source = mesh.trust.source(of: node) {
             return TrustChangeJSON(node_id: node.base32, source: source.rawValue, changed: false)
         }
@@ -212,7 +203,7 @@ extension ControlHandler {
         case nil:
             throw ControlError(.notFound, "\(node.short) is not on the trust list")
         case .config?:
-            throw ControlError(.invalid, "\(node.short) is trusted by the config's [trust] nodes: edit the config, then send the daemon SIGHUP")
+            throw ControlError(.notAllowed, "\(node.short) is trusted by the config's [trust] nodes: edit the config, then send the daemon SIGHUP")
         case .admin?:
             var nodes = mesh.trust.adminNodes
             nodes.remove(node)

@@ -49,7 +49,12 @@ extension ControlHandler {
         case "themes.list":
             let p = try request.decode(ThemesParams.self)
             read(reply) { store throws(ControlError) in
-                ThemesJSON(themes: try Self.store { try store.themes(includeArchived: p.archived ?? false) }.map(ThemeJSON.init))
+                let (themes, use, all) = try Self.store {
+                    (try store.themes(includeArchived: p.archived ?? false), try store.themeUse(), Set(try store.themes(includeArchived: true).map(\.code)))
+                }
+                return ThemesJSON(
+                    themes: themes.map { ThemeJSON($0, ideas: use[$0.code] ?? 0) },
+                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeUseJSON(code: $0.key, ideas: $0.value) })
             }
         case "theme.define":
             try requireLeader(request, user)
@@ -60,7 +65,7 @@ extension ControlHandler {
             let p = try request.decode(ThemeCode.self)
             read(reply, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
                 guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
-                guard !theme.archived else { throw ControlError(.invalid, "theme \"\(p.code)\" is already archived") }
+                guard !theme.archived else { throw ControlError(.notAllowed, "theme \"\(p.code)\" is already archived") }
                 theme.archived = true
                 write(.themeDefine(theme), author: user.name, reply)
             }
@@ -122,11 +127,11 @@ extension ControlHandler {
     /// A copy of another department's idea, made here, with an adopted-from edge to it.
     private func adopt(_ source: OpID, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
         let home = mesh.selfID
-        guard source.origin != home else { throw ControlError(.invalid, "\(source.short) is this department's own idea") }
+        guard source.origin != home else { throw ControlError(.notAllowed, "\(source.short) is this department's own idea: there is nothing to adopt") }
         read(reply, { store throws(ControlError) in
             try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
         }) { [self] existing throws(ControlError) in
-            if let existing { throw ControlError(.invalid, "\(source.short) is already adopted here as \(existing.idea.short)") }
+            if let existing { throw ControlError(.notAllowed, "\(source.short) is already adopted here, as \(existing.idea.short)") }
             let empty = IdeaContent(title: "", problem: "", solution: "")
             write(.adopt(source: source, content: empty), author: user.name, reply)
         }
@@ -257,17 +262,24 @@ private struct IdeaList: Encodable, Sendable {
 }
 
 private struct ThemeJSON: Encodable, Sendable {
-    let code: String, name: String, description: String, archived: Bool
-    init(_ theme: Theme) {
+    let code: String, name: String, description: String, archived: Bool, ideas: Int
+    init(_ theme: Theme, ideas: Int) {
         code = theme.code
         name = theme.name
         description = theme.description
         archived = theme.archived
+        self.ideas = ideas
     }
+}
+
+private struct ThemeUseJSON: Encodable, Sendable {
+    let code: String, ideas: Int
 }
 
 private struct ThemesJSON: Encodable, Sendable {
     let themes: [ThemeJSON]
+    /// Codes ideas carry that no leader defined here.
+    let undefined: [ThemeUseJSON]
 }
 
 private struct AdoptedElsewhereJSON: Encodable, Sendable {

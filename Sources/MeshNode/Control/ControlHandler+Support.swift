@@ -18,11 +18,25 @@ extension ControlHandler {
         return names
     }
 
-    /// A node: its full id, or a prefix of at least 4 characters of one of `candidates`.
+    /// A node: its department's name (any case), its full id, or a prefix of at least 4
+    /// characters of one of `candidates`. Loop thread (it reads the names known here).
     func resolveNode(_ text: String, among candidates: [NodeID], what: String) throws(ControlError) -> NodeID {
+        try Self.resolveNode(text, among: candidates, names: departments(), what: what)
+    }
+
+    /// `resolveNode` with the department names given, for work off the loop.
+    static func resolveNode(_ text: String, among candidates: [NodeID], names: Departments, what: String) throws(ControlError) -> NodeID {
+        let named = Set(candidates.filter { names[$0]?.caseInsensitiveCompare(text) == .orderedSame })
+        if named.count == 1 { return named.first! }
+        if named.count > 1 {
+            let ids = named.map(\.short).sorted().joined(separator: ", ")
+            throw ControlError(.invalid, "\(named.count) nodes are called \"\(text)\" (\(ids)); give the node id instead")
+        }
         let prefix = text.lowercased()
         if let node = NodeID(base32: prefix) { return node }
-        guard prefix.count >= 4 else { throw ControlError(.invalid, "\"\(text)\": give a node id or at least 4 of its first characters") }
+        guard prefix.count >= 4 else {
+            throw ControlError(.notFound, "no \(what) \"\(text)\" here: give a department's name, a node id or at least 4 of its first characters")
+        }
         let matches = Set(candidates.filter { $0.base32.hasPrefix(prefix) })
         guard matches.count == 1 else {
             throw matches.isEmpty

@@ -168,7 +168,7 @@ final class ControlHandler: @unchecked Sendable {
         switch error as? StoreError {
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
         case .notFound?: ControlError(.notFound, "\(error)")
-        case .notAllowed?: ControlError(.invalid, "\(error)")
+        case .notAllowed(let why)?: ControlError(.notAllowed, why)
         default: ControlError(.unavailable, "store: \(error)")
         }
     }

@@ -90,6 +90,9 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
         case unknownMethod = "unknown_method"
         case invalid
         case notFound = "not_found"
+        /// Well formed, but what it asks cannot be done in the current state (already supported,
+        /// one's own idea, a closed cycle): nothing in the request is wrong to fix.
+        case notAllowed = "not_allowed"
         case forbidden
         case tooLarge = "too_large"
         case unavailable

@@ -29,6 +29,12 @@ enum DemoSamples {
         let text: String
     }
 
+    /// The themes the leaders set (code, name): an idea may only be filed under one of these.
+    static let themes: [(code: String, name: String)] = [
+        ("patient-safety", "Patient safety"), ("patient-flow", "Patient flow"),
+        ("infection-prevention", "Infection prevention"), ("medication-safety", "Medication safety"),
+    ]
+
     static let ideas: [Idea] = [
         Idea(
             place: .renal, title: "Bed-exit sensor mats for patients at high risk of falls at night",

@@ -70,6 +70,33 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What to do instead when the request was right but the state forbids it (`not_allowed`:
+    /// nothing in it is wrong to fix).
+    static func notAllowedHint(method: String) -> String? {
+        switch method {
+        case "idea.support":
+            return "Nothing to do: your support is counted. `ideamesh unsupport ID` takes it back."
+        case "idea.unsupport":
+            return "Nothing to do. `ideamesh support ID` supports the idea."
+        case "idea.adopt":
+            return "Nothing to do: work on your department's own idea or copy (`ideamesh show ID`, then `ideamesh pdsa start ID`)."
+        case "comment.edit", "comment.retract":
+            return "Add a comment of your own instead: `ideamesh comment add ID TEXT`."
+        case "pdsa.do", "pdsa.study", "pdsa.act":
+            return "Start a new cycle on the idea for the next test of change: `ideamesh pdsa start IDEA --plan ... --prediction ...`."
+        case "measure.retract":
+            return "Nothing to do: a retracted observation already counts in no chart."
+        case "theme.archive":
+            return "Nothing to do. `ideamesh themes --archived` lists archived themes."
+        case "admin.trust.add":
+            return "Nothing to do: list the other departments' node ids, as `ideameshd init` printed them."
+        case "admin.trust.remove":
+            return "Edit [trust] nodes in the daemon's config file, then reload it with `systemctl reload ideameshd` (or SIGHUP)."
+        default:
+            return nil
+        }
+    }
+
     /// A daemon's refusal (CONTROL.md §3): the daemon's message, and what to do.
     static func refusal(method: String, code: String, message: String, command: String) -> CLIError {
         switch code {
@@ -82,6 +109,8 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return CLIError(message, hint: notFoundHint(method: method))
         case "invalid":
             return CLIError(message, hint: "Fix the value and try again; see `\(command) --help`.")
+        case "not_allowed":
+            return CLIError(message, hint: notAllowedHint(method: method))
         case "bad_request":
             return CLIError(message, hint: "ideamesh sent a request this ideameshd does not accept: they may be different versions; see `\(command) --help`.")
         case "unknown_method":

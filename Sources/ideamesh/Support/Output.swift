@@ -10,7 +10,8 @@ struct Output {
     init(json: Bool, terminal: Terminal = .current(), nowMs: Int = Int(Date().timeIntervalSince1970 * 1000), timeZone: TimeZone = .current) {
         self.terminal = terminal
         self.json = json
-        self.context = RenderContext(width: terminal.width, style: terminal.style, nowMs: nowMs, timeZone: timeZone)
+        self.context = RenderContext(
+            width: terminal.width, style: terminal.style, nowMs: nowMs, timeZone: timeZone, cuts: terminal.cutsToWidth)
     }
 
     /// Prints `raw` as JSON, or `human()` as text.

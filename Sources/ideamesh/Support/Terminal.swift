@@ -14,6 +14,8 @@ struct Terminal: Sendable {
     var stdinIsTTY: Bool
     /// COLUMNS when set, else the terminal's width (TIOCGWINSZ), else 80.
     var width: Int
+    /// Cut lines to `width`: stdout is a terminal, or COLUMNS sets a width.
+    var cutsToWidth: Bool
     /// ANSI colour: stdout is a terminal and NO_COLOR is unset (or empty), and TERM is not "dumb".
     var color: Bool
 
@@ -24,6 +26,7 @@ struct Terminal: Sendable {
         return Terminal(
             stdoutIsTTY: out, stderrIsTTY: isatty(STDERR_FILENO) == 1, stdinIsTTY: isatty(STDIN_FILENO) == 1,
             width: width(environment: environment, ioctlWidth: out ? windowWidth(STDOUT_FILENO) : nil),
+            cutsToWidth: out || Int(environment["COLUMNS"] ?? "").map { $0 > 0 } == true,
             color: colorAllowed(stdoutIsTTY: out, environment: environment))
     }
 

@@ -35,7 +35,7 @@ enum AdminViews {
                     Table.Cell(String(peer.batchesRefused ?? 0), (peer.batchesRefused ?? 0) > 0 ? .red : nil),
                 ])
             }
-            out += table.render(width: context.width, style: style)
+            out += context.render(table)
         }
         out += "\n" + context.heading("Addresses dialled (\(report.addresses.count))") + "\n"
         if report.addresses.isEmpty {
@@ -54,7 +54,7 @@ enum AdminViews {
                     Table.Cell(address.lastError ?? ""),
                 ])
             }
-            out += table.render(width: context.width, style: style)
+            out += context.render(table)
         }
         return out
     }
@@ -64,7 +64,7 @@ enum AdminViews {
         guard !report.origins.isEmpty else { return "This node holds no ops yet.\n" }
         var columns: [Table.Column] = [.flexible("ORIGIN", min: 10), .fixed("HELD", .right)]
         for peer in report.peers {
-            columns.append(.fixed(peer.department.map { TextWidth.truncate($0, to: 14) } ?? IdeaIDs.shortNode(peer.nodeId), .right))
+            columns.append(.fixed(peer.department.map { context.cut($0, to: 14) } ?? IdeaIDs.shortNode(peer.nodeId), .right))
         }
         var table = Table(columns)
         for origin in report.origins {
@@ -75,7 +75,7 @@ enum AdminViews {
             }
             table.append(row)
         }
-        var out = table.render(width: context.width, style: context.style)
+        var out = context.render(table)
         if report.peers.isEmpty {
             out += context.note("No peer is connected: nothing to compare with.")
         } else {
@@ -95,7 +95,7 @@ enum AdminViews {
                 Table.Cell(peer.connected ? "yes" : "no"), yesNo(peer.hasIdea), yesNo(peer.hasLatest),
             ])
         }
-        return out + table.render(width: context.width, style: context.style)
+        return out + context.render(table)
     }
 
     static func conflicts(_ report: ConflictsReport, context: RenderContext) -> String {
@@ -104,7 +104,7 @@ enum AdminViews {
         var out = ""
         for (index, idea) in report.ideas.enumerated() {
             if index > 0 { out += "\n" }
-            out += style.bold(TextWidth.truncate("\(IdeaIDs.short(idea.id))  \(TextWidth.singleLine(idea.title))", to: context.width)) + "\n"
+            out += style.bold(context.cut("\(IdeaIDs.short(idea.id))  \(TextWidth.singleLine(idea.title))", to: context.width)) + "\n"
             for register in idea.registers {
                 out += "  \(register.register): \(register.values.count) concurrent values\n"
                 let notes = register.values.contains { !($0.note ?? "").isEmpty }
@@ -121,12 +121,24 @@ enum AdminViews {
                     if notes { row.append(Table.Cell(value.note ?? "")) }
                     table.append(row)
                 }
-                out += table.render(width: context.width - 4, style: style)
+                out += context.render(table, inset: 4)
                     .split(separator: "\n").map { "    " + $0 + "\n" }.joined()
+                let settle = "To settle it, set it again: \(settleCommand(register: register.register, idea: IdeaIDs.short(idea.id)))"
+                out += TextWrap.lines(settle, width: context.width, indent: "    ").map { style.dim($0) + "\n" }.joined()
             }
         }
-        out += context.note("A conflict ends when someone sets the field again (e.g. `ideamesh status ID NEW --reason …`).")
+        out += context.note("A conflict ends when someone sets the field again; every value is kept until then.")
         return out
+    }
+
+    /// The command that sets `register` of an idea again, which ends its conflict.
+    static func settleCommand(register: String, idea: String) -> String {
+        switch register {
+        case "status": "`ideamesh status \(idea) STATUS --reason TEXT`"
+        case "tags": "`ideamesh edit \(idea) --tags TAGS`"
+        case "title", "problem", "solution", "theme": "`ideamesh edit \(idea) --\(register) TEXT`"
+        default: "`ideamesh edit \(idea)`"
+        }
     }
 
     static func forks(_ report: ForksReport, context: RenderContext) -> String {
@@ -140,7 +152,7 @@ enum AdminViews {
                 Table.Cell(fork.detectedMs.map { context.absolute($0) } ?? "?"), Table.Cell(fork.reason ?? ""),
             ])
         }
-        return table.render(width: context.width, style: context.style) + context.note(
+        return context.render(table) + context.note(
             "An origin with a fork is blocked: its further ops wait. To keep the chain this node holds and drop the quarantined op(s): `ideamesh admin forks resolve ORIGIN`.")
     }
 
@@ -148,7 +160,7 @@ enum AdminViews {
         guard !list.nodes.isEmpty else { return "No trusted nodes: no other department may connect.\n" }
         var table = Table([.fixed("NODE"), .flexible("DEPT", min: 8), .fixed("SOURCE")])
         for node in list.nodes { table.append([Table.Cell(node.nodeId), Table.Cell(node.department ?? ""), Table.Cell(node.source)]) }
-        return table.render(width: context.width, style: context.style)
+        return context.render(table)
             + context.note("config: listed under [trust] in the daemon's config (edit it, then SIGHUP); admin: added with `ideamesh admin trust add`.")
     }
 
@@ -172,7 +184,7 @@ enum AdminViews {
         if !digest.heads.isEmpty {
             var table = Table([.fixed("ORIGIN"), .fixed("SEQ", .right)])
             for (origin, seq) in digest.heads.sorted(by: { $0.key < $1.key }) { table.append([Table.Cell(origin), Table.Cell(String(seq))]) }
-            out += "\n" + table.render(width: context.width, style: context.style)
+            out += "\n" + context.render(table)
         }
         return out
     }

@@ -8,10 +8,10 @@ enum DigestView {
         var out = style.bold("Digest since \(since)") + "\n"
 
         out += "\n" + context.heading("New ideas (\(digest.newIdeas.count))") + "\n"
-        out += digest.newIdeas.isEmpty ? "  none\n" : IdeaListView.table(digest.newIdeas, context: context).render(width: context.width, style: style)
+        out += digest.newIdeas.isEmpty ? "  none\n" : context.render(IdeaListView.table(digest.newIdeas, context: context))
 
         out += "\n" + context.heading("Moved to testing, adopted or spread (\(digest.moved.count))") + "\n"
-        out += digest.moved.isEmpty ? "  none\n" : IdeaListView.table(digest.moved, context: context, statusTitle: "NOW").render(width: context.width, style: style)
+        out += digest.moved.isEmpty ? "  none\n" : context.render(IdeaListView.table(digest.moved, context: context, statusTitle: "NOW"))
 
         out += "\n" + context.heading("This department's ideas adopted elsewhere (\(digest.adoptedElsewhere.count))") + "\n"
         if digest.adoptedElsewhere.isEmpty {
@@ -24,11 +24,11 @@ enum DigestView {
                     Table.Cell(IdeaIDs.departmentName(adoption.department, node: adoption.origin)), Table.Cell(IdeaIDs.short(adoption.adoption)),
                 ])
             }
-            out += table.render(width: context.width, style: style)
+            out += context.render(table)
         }
 
         if let results = digest.results {
-            out += "\n" + context.heading(TextWidth.truncate("Results: special-cause improvements (\(results.count))", to: context.width)) + "\n"
+            out += "\n" + context.heading(context.cut("Results: special-cause improvements (\(results.count))", to: context.width)) + "\n"
             out += results.isEmpty ? "  none\n" : MeasureViews.list(results, context: context)
         }
         return out

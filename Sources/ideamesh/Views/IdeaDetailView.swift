@@ -25,7 +25,7 @@ enum IdeaDetailView {
         if let from = idea.adoptedFrom, !from.isEmpty { facts.append(("Adopted from", IdeaIDs.short(from), nil)) }
         let labelWidth = facts.map { TextWidth.of($0.label) }.max() ?? 0
         for fact in facts {
-            let value = TextWidth.truncate(TextWidth.singleLine(fact.value), to: max(8, context.width - labelWidth - 3))
+            let value = context.cut(TextWidth.singleLine(fact.value), to: max(8, context.width - labelWidth - 3))
             out.append(TextWidth.pad(fact.label + ":", to: labelWidth + 1) + "  " + (fact.color.map { style.paint(value, $0) } ?? value))
         }
 
@@ -43,20 +43,21 @@ enum IdeaDetailView {
         section("Comments (\(comments.count))", comments.flatMap { comment -> [String] in
             var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author))  \(context.absolute(comment.createdMs))"
             if comment.edited == true { head += "  (edited)" }
-            if comment.retracted == true { return [style.dim(TextWidth.truncate(head + "  (retracted)", to: context.width))] }
-            return [style.dim(TextWidth.truncate(head, to: context.width))] + TextWrap.lines(comment.text, width: context.width, indent: "    ")
+            if comment.retracted == true { return [style.dim(context.cut(head + "  (retracted)", to: context.width))] }
+            return [style.dim(context.cut(head, to: context.width))] + TextWrap.lines(comment.text, width: context.width, indent: "    ")
         })
 
         if let history = idea.history, !history.isEmpty {
-            var table = Table([.fixed("WHEN"), .flexible("WHO", min: 5), .fixed("WHAT").droppable(1), .flexible("DETAIL", min: 12, priority: 1)])
+            // What happened in words (the op's kind is in --json, for scripts).
+            var table = Table([.fixed("WHEN"), .flexible("WHO", min: 5), .flexible("WHAT", min: 12, priority: 1)])
             for entry in history {
                 table.append([
                     Table.Cell(context.absolute(entry.createdMs)),
                     Table.Cell(RenderContext.author(entry.author)),
-                    Table.Cell(entry.kind), Table.Cell(entry.summary ?? ""),
+                    Table.Cell(entry.summary ?? entry.kind),
                 ])
             }
-            section("History", indent(table.render(width: context.width - 2, style: style)))
+            section("History", indent(context.render(table, inset: 2)))
         }
 
         if let links = idea.links, !links.isEmpty {
@@ -65,7 +66,7 @@ enum IdeaDetailView {
                 let other = IdeaIDs.short(outgoing ? link.to : link.from)
                 let title = link.title.map { " \"\(TextWidth.singleLine($0))\"" } ?? ""
                 let line = outgoing ? "  this \(link.kind) \(other)\(title)" : "  \(other)\(title) \(link.kind) this"
-                return TextWidth.truncate(line, to: context.width)
+                return context.cut(line, to: context.width)
             })
         }
 
@@ -78,7 +79,7 @@ enum IdeaDetailView {
                     context.status(adoption.status ?? "?"), Table.Cell(context.relative(adoption.createdMs)),
                 ])
             }
-            section("Adoptions (\(adoptions.count))", indent(table.render(width: context.width - 2, style: style)))
+            section("Adoptions (\(adoptions.count))", indent(context.render(table, inset: 2)))
         }
 
         if let cycles = idea.cycles, !cycles.isEmpty {
@@ -91,7 +92,7 @@ enum IdeaDetailView {
                 let count = measure.observations ?? 0
                 line += ", \(count) observation\(count == 1 ? "" : "s")"
                 if let value = measure.latestValue { line += ", latest \(NumberText.format(value)) on \(measure.latestDate ?? "?")" }
-                return TextWidth.truncate(line, to: context.width)
+                return context.cut(line, to: context.width)
             })
         }
 
@@ -108,13 +109,13 @@ enum IdeaDetailView {
         let style = context.style
         var head = "  \(IdeaIDs.short(cycle.id))  \(context.absolute(cycle.createdMs))  \(RenderContext.author(cycle.author))  now at \(cycle.phase)"
         if let decision = cycle.decision { head += " (\(decision): closed)" }
-        var lines = [style.bold(TextWidth.truncate(head, to: context.width))]
+        var lines = [style.bold(context.cut(head, to: context.width))]
         lines += TextWrap.lines("Plan: \(cycle.plan)", width: context.width, indent: "    ")
         lines += TextWrap.lines("Prediction: \(cycle.prediction)", width: context.width, indent: "    ")
         for step in cycle.steps ?? [] {
             var label = step.phase.prefix(1).uppercased() + step.phase.dropFirst()
             if let decision = step.decision { label += " (\(decision))" }
-            lines.append(style.dim(TextWidth.truncate(
+            lines.append(style.dim(context.cut(
                 "    \(label) · \(context.absolute(step.createdMs)) · \(RenderContext.author(step.author)) · \(IdeaIDs.short(step.id))",
                 to: context.width)))
             if let notes = step.notes, !notes.isEmpty { lines += TextWrap.lines(notes, width: context.width, indent: "      ") }

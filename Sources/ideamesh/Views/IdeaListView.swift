@@ -6,7 +6,7 @@ enum IdeaListView {
         guard !list.ideas.isEmpty else {
             return filtered ? "No ideas match.\n" : "No ideas yet. Submit one with `ideamesh submit`.\n"
         }
-        var out = table(list.ideas, context: context).render(width: context.width, style: context.style)
+        var out = context.render(table(list.ideas, context: context))
         if list.ideas.contains(where: hasStatusConflict) {
             out += context.note("* concurrent status changes: see `ideamesh show ID`")
         }

@@ -24,7 +24,7 @@ enum MeasureViews {
                 Table.Cell(measure.assurance.map(assuranceText) ?? ""),
             ])
         }
-        return table.render(width: context.width, style: context.style)
+        return context.render(table)
     }
 
     /// One measure's observations, oldest first, with their ids (for `measure retract`) and signals.
@@ -33,7 +33,7 @@ enum MeasureViews {
         var out = context.heading("\(m.name) (\(m.unit), \(m.better) is better)") + "\n"
         var facts = ["measure \(m.shortId)", "idea \(m.ideaTitle ?? IdeaIDs.short(m.idea))", IdeaIDs.departmentName(m.department, node: m.origin)]
         if let target = m.target { facts.append("target \(NumberText.format(target))") }
-        out += context.style.dim(TextWidth.truncate(facts.joined(separator: " · "), to: context.width)) + "\n\n"
+        out += context.style.dim(context.cut(facts.joined(separator: " · "), to: context.width)) + "\n\n"
         guard !chart.points.isEmpty else {
             return out + "No observations yet. Record one with: ideamesh measure record \(m.shortId) VALUE\n"
         }
@@ -49,7 +49,7 @@ enum MeasureViews {
                 Table.Cell(RenderContext.author(point.author)), Table.Cell(IdeaIDs.short(point.id)),
             ])
         }
-        out += table.render(width: context.width, style: context.style)
+        out += context.render(table)
         for warning in chart.warnings { out += context.note("Note: \(warning).") }
         return out
     }
@@ -87,7 +87,7 @@ enum MeasureViews {
         let adopters = count(report.root) - 1
         out.append("")
         out.append(style.dim(adopters == 0 ? "Not adopted by another department yet." : "Adopted \(adopters) time\(adopters == 1 ? "" : "s")."))
-        return out.map { TextWidth.truncate($0, to: context.width) }.joined(separator: "\n") + "\n"
+        return out.map { context.cut($0, to: context.width) }.joined(separator: "\n") + "\n"
     }
 
     private static func count(_ node: SpreadReport.Node) -> Int { 1 + node.adoptions.reduce(0) { $0 + count($1) } }

@@ -7,6 +7,20 @@ struct RenderContext: Sendable {
     var style: TextStyle
     var nowMs: Int
     var timeZone: TimeZone
+    /// Whether names and lines are cut ("Cardi…") to fit `width`: on a terminal, or when COLUMNS
+    /// asks for a width. Output piped to a file or a script keeps every name whole; `width` then
+    /// still shapes what must have one (charts, wrapped paragraphs).
+    var cuts = true
+
+    /// `table` laid out in `width` less `inset` columns, or at its natural width when not cutting.
+    func render(_ table: Table, inset: Int = 0) -> String {
+        table.render(width: cuts ? width - inset : .max, style: style)
+    }
+
+    /// `text` cut to `columns`, or whole when not cutting.
+    func cut(_ text: String, to columns: Int) -> String {
+        cuts ? TextWidth.truncate(text, to: columns) : text
+    }
 
     func relative(_ ms: Int?) -> String {
         ms.map { TimeText.relative($0, nowMs: nowMs, timeZone: timeZone) } ?? "?"

@@ -15,7 +15,7 @@ enum SearchView {
             var kind = hit.kind == "comment" ? "  (comment \(hit.comment.map(IdeaIDs.short) ?? "?"))" : ""
             if TextWidth.of(head) + 10 + TextWidth.of(kind) > context.width && !kind.isEmpty { kind = "  (comment)" }
             let titleRoom = max(1, context.width - TextWidth.of(head) - TextWidth.of(kind))
-            out += head + style.bold(TextWidth.truncate(TextWidth.singleLine(hit.title), to: titleRoom)) + style.dim(kind) + "\n"
+            out += head + style.bold(context.cut(TextWidth.singleLine(hit.title), to: titleRoom)) + style.dim(kind) + "\n"
             let indent = String(repeating: " ", count: numberWidth + 2)
             for line in TextWrap.lines(hit.snippet, width: context.width, indent: indent) {
                 out += highlight(line, style: style) + "\n"

@@ -113,6 +113,12 @@ final class DaemonNode {
         return id
     }
 
+    /// Defines themes as a leader would (the test runs as the daemon's user, a leader): an idea
+    /// may only be filed under a defined theme.
+    func defineThemes(_ codes: String...) throws {
+        for code in codes { _ = try call("theme.define", ["code": code, "name": code.capitalized]) }
+    }
+
     func opCount() throws -> Int {
         jsonInt(try call("admin.digest")["ops"]) ?? -1
     }

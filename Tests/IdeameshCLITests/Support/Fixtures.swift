@@ -43,8 +43,8 @@ enum Fixtures {
          ],
          "history": [
            {"id": "\(renal)-41", "kind": "idea-create", "author": "alice", "created_ms": \(ago(minutes: 60 * 24 * 3)), "summary": "submitted \\"Double-check insulin doses at every shift handover\\""},
-           {"id": "\(renal)-43", "kind": "status-set", "author": "dave", "created_ms": \(ago(minutes: 60 * 24)), "summary": "status set to testing: pilot on ward 3"},
-           {"id": "\(cardio)-12", "kind": "status-set", "author": "erin", "created_ms": \(ago(minutes: 60 * 24)), "summary": "status set to under-review: needs pharmacy"}
+           {"id": "\(renal)-43", "kind": "status-set", "author": "dave", "created_ms": \(ago(minutes: 60 * 24)), "summary": "moved to testing: pilot on ward 3"},
+           {"id": "\(cardio)-12", "kind": "status-set", "author": "erin", "created_ms": \(ago(minutes: 60 * 24)), "summary": "moved to under-review: needs pharmacy"}
          ],
          "links": [
            {"kind": "builds-on", "from": "\(renal)-41", "to": "\(cardio)-3", "title": "Insulin chart redesign"},
@@ -136,10 +136,10 @@ enum Fixtures {
 
     static let themes = """
         {"themes": [
-          {"code": "meds", "name": "Medication safety", "description": "Getting the right dose to the right patient at the right time", "archived": false},
-          {"code": "flow", "name": "Patient flow", "description": "", "archived": false},
-          {"code": "paper", "name": "Less paper", "description": "Forms we could drop", "archived": true}
-        ]}
+          {"code": "meds", "name": "Medication safety", "description": "Getting the right dose to the right patient at the right time", "archived": false, "ideas": 12},
+          {"code": "flow", "name": "Patient flow", "description": "", "archived": false, "ideas": 3},
+          {"code": "paper", "name": "Less paper", "description": "Forms we could drop", "archived": true, "ideas": 0}
+        ], "undefined": [{"code": "falls", "ideas": 2}]}
         """
 
     static let adminStatus = """

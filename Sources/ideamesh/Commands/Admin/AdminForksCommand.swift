@@ -30,7 +30,7 @@ struct AdminForksCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Keep the chain held here, drop the origin's quarantined op(s), and unblock it.")
 
-        @Argument(help: ArgumentHelp("The forked origin's node id (or a prefix).", valueName: "origin"))
+        @Argument(help: ArgumentHelp("The forked origin: its department's name, its node id, or a prefix of it.", valueName: "origin"))
         var origin: String
 
         @Flag(help: "Do not ask for confirmation.")

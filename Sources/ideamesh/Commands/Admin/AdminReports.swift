@@ -82,7 +82,7 @@ struct AdminVerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Compare this node's state with a connected peer's.")
 
-    @Argument(help: ArgumentHelp("The peer's node id, or a prefix of it.", valueName: "peer"))
+    @Argument(help: ArgumentHelp("The peer: its department's name (e.g. \"Renal Ward\"), its node id, or a prefix of it.", valueName: "peer"))
     var peer: String
 
     @OptionGroup var client: ClientOptions

@@ -28,7 +28,7 @@ struct AdminTrustCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Trust a node: it may connect from now on.")
 
-        @Argument(help: ArgumentHelp("The node's id (52 characters, as `ideameshd init` printed it).", valueName: "node-id"))
+        @Argument(help: ArgumentHelp("The node's id (52 characters, as `ideameshd init` printed it), or the name of a department a trusted peer told of.", valueName: "node"))
         var node: String
 
         @OptionGroup var client: ClientOptions
@@ -43,7 +43,7 @@ struct AdminTrustCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop trusting a node added with `trust add`.")
 
-        @Argument(help: ArgumentHelp("The node's id (or a prefix of at least 4 characters).", valueName: "node-id"))
+        @Argument(help: ArgumentHelp("The node: its department's name, its id, or a prefix of at least 4 characters.", valueName: "node"))
         var node: String
 
         @OptionGroup var client: ClientOptions

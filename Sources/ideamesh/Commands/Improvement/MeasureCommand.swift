@@ -141,11 +141,9 @@ struct MeasureCommand: ParsableCommand {
 /// A day typed on the command line: YYYY-MM-DD, `today` or `yesterday` (in the local time zone).
 enum DayArgument {
     static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Day {
-        switch text.lowercased() {
-        case "today": if let today = Day(now, timeZone: timeZone) { return today }
-        case "yesterday": if let yesterday = Day(now.addingTimeInterval(-86_400), timeZone: timeZone) { return yesterday }
-        default: if let parsed = Day(text) { return parsed }
+        guard let day = DaySpec.parse(text)?.resolve(now: now, timeZone: timeZone) else {
+            throw ValidationError("\"\(text)\" is not a date: give \(DaySpec.help)")
         }
-        throw ValidationError("\"\(text)\" is not a date: give YYYY-MM-DD, today or yesterday")
+        return day
     }
 }

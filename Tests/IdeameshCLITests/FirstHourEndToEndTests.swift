@@ -1,0 +1,117 @@
+import Foundation
+import MeshClient
+import Testing
+
+/// What a ward nurse, a QI lead and an admin meet in their first hour (issue 11): themes that
+/// must exist, one way of typing days, refusals that say what to do, whole names in a pipe,
+/// department names wherever a node is named, history in words, conflicts with the command
+/// that settles them. Each through the real CLI against real daemons.
+@Suite(.timeLimit(.minutes(3)))
+struct FirstHourEndToEndTests {
+    @Test func anIdeaIsFiledOnlyUnderAThemeTheLeadersDefined() async throws {
+        let (cluster, a) = try await DaemonCluster.single("themes")
+        defer { cluster.shutdown() }
+        let none = try await CLI.run(["submit", "--title", "t", "--problem", "p", "--solution", "s", "--theme", "patient-safety"], socket: a.controlSocket)
+        #expect(none.status == 1 && none.stderr.contains("no themes are defined yet"), "\(none)")
+        try a.defineThemes("patient-safety", "flow", "paper")
+        try await CLI.run(["theme", "archive", "paper"], socket: a.controlSocket).expectSuccess()
+        let ops = try a.opCount()
+
+        let typo = try await CLI.run(["submit", "--title", "t", "--problem", "p", "--solution", "s", "--theme", "patient-saftey"], socket: a.controlSocket)
+        #expect(typo.status == 1, "\(typo)")
+        #expect(typo.stderr.contains("no theme \"patient-saftey\" is defined; the themes are: flow, patient-safety"), "\(typo)")
+        let archived = try await CLI.run(["submit", "--title", "t", "--problem", "p", "--solution", "s", "--theme", "paper"], socket: a.controlSocket)
+        #expect(archived.status == 1 && archived.stderr.contains("\"paper\" was archived"), "\(archived)")
+        #expect(try a.opCount() == ops, "refusals wrote nothing")
+
+        let filed = try a.submit("Falls at night", theme: "patient-safety")
+        let edit = try await CLI.run(["edit", filed, "--theme", "paper"], socket: a.controlSocket)
+        #expect(edit.status == 1 && edit.stderr.contains("\"paper\" was archived"), "\(edit)")
+        #expect(try a.opCount() == ops + 1)
+
+        // `themes` says how many ideas each holds: never "no themes" beside ideas that carry them.
+        let themes = try await CLI.run(["themes"], socket: a.controlSocket)
+        #expect(themes.succeeded, "\(themes)")
+        let row = themes.stdout.split(separator: "\n").first { $0.hasPrefix("patient-safety") }
+        #expect(row.map { $0.split(separator: " ").contains("1") } == true, "patient-safety holds 1 idea: \(themes)")
+    }
+
+    @Test func sinceTakesTheDaysThatDateTakes() async throws {
+        let (cluster, a) = try await DaemonCluster.single("since")
+        defer { cluster.shutdown() }
+        try a.submit("Quiet hours")
+        for since in ["yesterday", "today", "Yesterday"] {
+            let run = try await CLI.run(["list", "--since", since, "--json"], socket: a.controlSocket)
+            #expect(try run.succeeded && jsonInt(run.json()["total"]) == 1, "--since \(since): \(run)")
+        }
+        let bad = try await CLI.run(["list", "--since", "tomorrow"], socket: a.controlSocket)
+        #expect(bad.status == 1 && bad.stderr.contains("\"tomorrow\" is not a time") && bad.stderr.contains("yesterday"), "\(bad)")
+    }
+
+    /// A refusal where nothing in the request is wrong says what to do instead, never "Fix the
+    /// value".
+    @Test func refusalsOfTheStateSayWhatToDoInstead() async throws {
+        let (cluster, a) = try await DaemonCluster.single("refusals")
+        defer { cluster.shutdown() }
+        let idea = try a.submit("Quiet hours")
+        try await CLI.run(["support", idea], socket: a.controlSocket).expectSuccess()
+        let comment = try #require(try a.call("idea.comment", ["id": idea, "text": "yes"])["id"] as? String)
+        _ = try a.call("comment.retract", ["id": comment])
+        let cycle = try #require(try a.call("pdsa.start", ["idea": idea, "plan": "p", "prediction": "q"])["id"] as? String)
+        _ = try a.call("pdsa.act", ["cycle": cycle, "decision": "adapt"])
+        let ops = try a.opCount()
+
+        let cases: [([String], String, String)] = [
+            (["support", idea], "already supports", "`ideamesh unsupport ID` takes it back"),
+            (["adopt", idea], "this department's own idea", "Nothing to do"),
+            (["comment", "retract", comment], "was retracted", "Add a comment of your own"),
+            (["pdsa", "do", cycle, "--notes", "more"], "closed by its Act step", "ideamesh pdsa start IDEA"),
+        ]
+        for (arguments, message, hint) in cases {
+            let run = try await CLI.run(arguments, socket: a.controlSocket)
+            #expect(run.status == 1, "\(run)")
+            #expect(run.stderr.contains(message) && run.stderr.contains(hint), "\(run)")
+            #expect(!run.stderr.contains("Fix the value"), "nothing to fix in \(arguments): \(run)")
+        }
+        #expect(try a.opCount() == ops, "refusals wrote nothing")
+        // A wrong value still says to fix it.
+        let wrong = try await CLI.run(["edit", idea, "--title", String(repeating: "x", count: 201)], socket: a.controlSocket)
+        #expect(wrong.status == 1 && wrong.stderr.contains("Fix the value"), "\(wrong)")
+    }
+
+    /// Piped to a file or a script, names stay whole; on a terminal (or with COLUMNS) they fit.
+    @Test func pipedOutputKeepsNamesWhole() async throws {
+        let (cluster, a) = try await DaemonCluster.single("pipe", department: "Cardiothoracic Critical Care and Surgical Recovery")
+        defer { cluster.shutdown() }
+        let title = "Protected mealtimes on every ward so that patients who need help to eat get it at the table"
+        try a.submit(title)
+        let piped = try await CLI.run(["list"], socket: a.controlSocket, env: ["COLUMNS": ""])
+        #expect(piped.succeeded && piped.stdout.contains(title) && piped.stdout.contains("Cardiothoracic Critical Care and Surgical Recovery"), "\(piped)")
+        #expect(!piped.stdout.contains("…"), "\(piped)")
+        let narrow = try await CLI.run(["list"], socket: a.controlSocket, env: ["COLUMNS": "60"])
+        #expect(narrow.stdout.contains("…") && narrow.stdout.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(narrow)")
+        let terminal = try await CLI.runOnTerminal(["list"], socket: a.controlSocket, input: "", env: ["COLUMNS": "70"])
+        #expect(terminal.stdout.contains("…"), "a terminal's width is kept: \(terminal)")
+    }
+
+    /// `show`'s history says what people did, in their words; `--json` keeps the op kinds.
+    @Test func historySpeaksTheUsersLanguage() async throws {
+        let (cluster, a) = try await DaemonCluster.single("history")
+        defer { cluster.shutdown() }
+        let idea = try a.submit("Falls at night")
+        _ = try a.call("idea.status", ["id": idea, "status": "testing", "reason": "pilot"])
+        let measure = try #require(try a.call("measure.define", ["idea": idea, "name": "Falls", "unit": "falls", "better": "lower"])["id"] as? String)
+        _ = try a.call("measure.record", ["measure": measure, "value": 4, "date": "2026-05-12"])
+        let show = try await CLI.run(["show", idea], socket: a.controlSocket, env: ["COLUMNS": "120"])
+        #expect(show.succeeded, "\(show)")
+        for words in ["submitted \"Falls at night\"", "moved to testing: pilot", "began measuring \"Falls\"", "recorded 4 on 12 May 2026"] {
+            #expect(show.stdout.contains(words), "show says \(words): \(show)")
+        }
+        for kind in ["idea-create", "status-set", "measure-define", "observation-record"] {
+            #expect(!show.stdout.contains(kind), "no op kind \(kind) for people: \(show)")
+        }
+        let json = try await CLI.run(["show", idea, "--json"], socket: a.controlSocket)
+        let kinds = (try json.json()["history"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(kinds == ["idea-create", "status-set", "measure-define", "observation-record"], "\(json)")
+    }
+}
