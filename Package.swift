@@ -48,6 +48,8 @@ let package = Package(
             name: "MeshStore",
             dependencies: [
                 "MeshCRDT", "MeshModel", "MeshWire",
+                // Hashes of the materialized state (the digest) and of ops.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The apply path binds its hot statements through the C API (Statement+Run.swift).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "ideameshd",
             dependencies: [
-                "MeshNode", "MeshStore",
+                "MeshNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -92,7 +94,9 @@ let package = Package(
             dependencies: ["MeshCRDT", .product(name: "PropertyBased", package: "swift-property-based")]),
         // Vectors/ and Interop/ are read from the source tree at test time (#filePath).
         .testTarget(
-            name: "MeshWireTests", dependencies: ["MeshWire", "MeshModel", "MeshCRDT"], exclude: ["Vectors", "Interop"]),
+            name: "MeshWireTests",
+            dependencies: ["MeshWire", "MeshModel", "MeshCRDT", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),
         .testTarget(name: "MeshModelTests", dependencies: ["MeshModel"]),
@@ -101,12 +105,18 @@ let package = Package(
             dependencies: [
                 "MeshStore", "MeshWire", "MeshModel", "MeshCRDT",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         // End-to-end: runs the real executables (built because the target depends on them).
-        .testTarget(name: "IdeameshdTests", dependencies: ["ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshCRDT", "MeshClient"]),
+        .testTarget(
+            name: "IdeameshdTests",
+            dependencies: [
+                "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The CLI run as a real process against real daemons, and golden files of its output.
         .testTarget(
-            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient"], exclude: ["Golden"]),
+            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient", "MeshModel"], exclude: ["Golden"]),
     ]
 )

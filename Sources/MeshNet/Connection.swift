@@ -340,19 +340,13 @@ private struct LinuxPeerCredentials {
 }
 #endif
 
-/// Carries a non-Sendable value into `execute` from the loop thread back to the loop thread.
-/// Invariant: created and unwrapped only on the loop thread.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
 extension EventLoop {
     /// Runs `work` on a later turn of this loop; once shutdown began (no later turn), right away.
     /// Loop thread only, so `work` never leaves the loop thread.
     func later(_ work: @escaping () -> Void) {
         preconditionOnLoopThread()
-        if !execute({ [work = UncheckedBox(work)] in work.value() }) { work() }
+        let bound = LoopBound(work, loop: self)
+        if !execute({ bound.value()() }) { work() }
     }
 }
 

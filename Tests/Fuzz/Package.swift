@@ -38,6 +38,7 @@ let package = Package(
             name: "MeshStore",
             dependencies: [
                 "MeshCRDT", "MeshModel", "MeshWire",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

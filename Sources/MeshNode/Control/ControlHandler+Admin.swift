@@ -153,14 +153,14 @@ extension ControlHandler {
     private func resolveFork(_ text: String, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
         let logger = logger
         let name = user.name
-        let resolved = UnsafeTransfer(reply)
+        let resolved = LoopBound(reply, loop: loop)
         // Ask every syncing peer to resend from what this node holds: the ops of the unblocked
         // origin they sent while it was blocked were dropped.
         let resync: Reply = { [self] result in
             if case .success = result {
                 for link in mesh.links.values { link.resync() }
             }
-            resolved.value(result)
+            resolved.value()(result)
         }
         let names = departments()
         exclusive(resync) { store throws(ControlError) in

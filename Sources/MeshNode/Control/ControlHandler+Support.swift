@@ -1,4 +1,5 @@
 import MeshCRDT
+import MeshNet
 import MeshModel
 import MeshStore
 
@@ -69,12 +70,12 @@ extension ControlHandler {
         then next: @escaping (T) throws(ControlError) -> Void
     ) {
         let loop = loop
-        let carried = UnsafeTransfer((reply, next))
+        let carried = LoopBound((reply, next), loop: loop)
         worker.read({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
             loop.execute {
-                let (reply, next) = carried.value
+                let (reply, next) = carried.value()
                 switch result {
                 case .success(.success(let value)):
                     do throws(ControlError) { try next(value) } catch { reply(.failure(error)) }
@@ -88,7 +89,7 @@ extension ControlHandler {
     /// Runs `body` on the store's writer, alone, then replies with what it returns.
     func exclusive<T: Encodable & Sendable>(_ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
         let loop = loop
-        let reply = UnsafeTransfer(reply)
+        let reply = LoopBound(reply, loop: loop)
         worker.exclusive({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
@@ -97,7 +98,7 @@ extension ControlHandler {
             case .success(.failure(let error)): .failure(error)
             case .failure(let error): .failure(ControlError(.unavailable, "store: \(error)"))
             }
-            loop.execute { reply.value(outcome) }
+            loop.execute { reply.value()(outcome) }
         }
     }
 

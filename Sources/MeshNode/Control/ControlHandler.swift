@@ -29,6 +29,7 @@ final class ControlHandler: @unchecked Sendable {
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
+        loop.preconditionOnLoopThread()
         let request: ControlRequest
         switch ControlRequest.parse(line) {
         case .failure(let failure):
@@ -135,14 +136,14 @@ final class ControlHandler: @unchecked Sendable {
 
     func write(_ body: OpBody, author: String, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void) {
         let loop = loop
-        let reply = UnsafeTransfer(reply)
+        let reply = LoopBound(reply, loop: loop)
         worker.write(body, author: author) { result in
             let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
             case .success(let signed):
                 if let op = try? signed.decode() { .success(Written(id: op.id.text, short_id: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
             case .failure(let error): .failure(Self.controlError(error))
             }
-            loop.execute { reply.value(outcome) }
+            loop.execute { reply.value()(outcome) }
         }
     }
 
@@ -151,7 +152,7 @@ final class ControlHandler: @unchecked Sendable {
         _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T
     ) {
         let loop = loop
-        let reply = UnsafeTransfer(reply)
+        let reply = LoopBound(reply, loop: loop)
         worker.read({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
@@ -160,7 +161,7 @@ final class ControlHandler: @unchecked Sendable {
             case .success(.failure(let error)): .failure(error)
             case .failure(let error): .failure(ControlError(.unavailable, "store: \(error)"))
             }
-            loop.execute { reply.value(outcome) }
+            loop.execute { reply.value()(outcome) }
         }
     }
 
@@ -223,12 +224,6 @@ final class ControlHandler: @unchecked Sendable {
     }
 }
 
-/// Carries a loop-thread closure through the store's threads back to the loop, where alone it
-/// is called (the loop is the only thread that touches what it captures).
-struct UnsafeTransfer<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
 
 // MARK: Parameters
 
