@@ -42,12 +42,12 @@ extension ApplySession {
             guard comment.origin == origin,
                   let row = try Row.fetchOne(
                     db, sql: "SELECT author, retracted FROM comments WHERE id = ?", arguments: [try rid(comment)])
-            else { throw StoreError.notFound(what: "comment of this department", id: comment) }
+            else { throw StoreError.notOwnFound(what: "comment", id: comment) }
             guard row["author"] as String == author else { throw StoreError.notAllowed("comment \(comment.short) is \(row["author"] as String)'s: only its author may change it") }
             guard !(row["retracted"] as Bool) else { throw StoreError.notAllowed("comment \(comment.short) was retracted and cannot change any more") }
             return body
         case .pdsaDo(let cycle, _), .pdsaStudy(let cycle, _), .pdsaAct(let cycle, _, _):
-            try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle of this department")
+            try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle")
             // Act ends a cycle: a change of mind after it is a new cycle, so its record stays as decided.
             if let decision = try String.fetchOne(
                 db, sql: "SELECT decision FROM cycle_steps WHERE cycle = ? AND phase = 'act' LIMIT 1", arguments: [try rid(cycle)])
@@ -56,10 +56,10 @@ extension ApplySession {
             }
             return body
         case .observationRecord(let measure, _, _, _):
-            try requireOwn(measure, origin: origin, table: "measures", what: "measure of this department")
+            try requireOwn(measure, origin: origin, table: "measures", what: "measure")
             return body
         case .observationRetract(let observation, _):
-            try requireOwn(observation, origin: origin, table: "observations", what: "observation of this department")
+            try requireOwn(observation, origin: origin, table: "observations", what: "observation")
             if try Bool.fetchOne(db, sql: "SELECT retracted FROM observations WHERE id = ?", arguments: [try rid(observation)]) == true {
                 throw StoreError.notAllowed("observation \(observation.short) was already retracted")
             }
@@ -109,7 +109,7 @@ extension ApplySession {
     mutating func requireOwn(_ id: OpID, origin: NodeID, table: String, what: String) throws {
         guard id.origin == origin,
               try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [try rid(id)]) != nil
-        else { throw StoreError.notFound(what: what, id: id) }
+        else { throw StoreError.notOwnFound(what: what, id: id) }
     }
 
     /// The current writes of a register: what a new write has seen.

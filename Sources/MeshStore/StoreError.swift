@@ -8,6 +8,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case readOnlyIdentity
     case invalid(ValidationError)
     case notFound(what: String, id: OpID)
+    /// A follow-up (a step, an observation, a comment's edit) names a target this department did
+    /// not make, or none: only the department that made a cycle, measure or comment adds to it.
+    case notOwnFound(what: String, id: OpID)
     case notAllowed(String)
     /// The data dir holds a store made by another node identity.
     case identityMismatch(stored: NodeID, given: NodeID)
@@ -18,6 +21,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .readOnlyIdentity: "this store was opened without a node identity and cannot write"
         case .invalid(let error): "invalid: \(error)"
         case .notFound(let what, let id): "no \(what) \(id.short) here (yet)"
+        case .notOwnFound(let what, let id):
+            "no \(what) \(id.short) of this department here: only the department that made a \(what) adds to it or changes it"
         case .notAllowed(let why): why
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"

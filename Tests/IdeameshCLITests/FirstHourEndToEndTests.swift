@@ -73,6 +73,10 @@ struct FirstHourEndToEndTests {
             #expect(run.stderr.contains(message) && run.stderr.contains(hint), "\(run)")
             #expect(!run.stderr.contains("Fix the value"), "nothing to fix in \(arguments): \(run)")
         }
+        // An idea's id where a cycle's is wanted: which id to give, and where to find it.
+        let notACycle = try await CLI.run(["pdsa", "do", idea, "--notes", "x"], socket: a.controlSocket)
+        #expect(notACycle.status == 1 && notACycle.stderr.contains("no PDSA cycle \(a.short)-1 of this department here"), "\(notACycle)")
+        #expect(notACycle.stderr.contains("Give the cycle's id, not the idea's"), "\(notACycle)")
         #expect(try a.opCount() == ops, "refusals wrote nothing")
         // A wrong value still says to fix it.
         let wrong = try await CLI.run(["edit", idea, "--title", String(repeating: "x", count: 201)], socket: a.controlSocket)

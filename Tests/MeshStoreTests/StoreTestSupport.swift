@@ -144,7 +144,7 @@ struct RandomHistory {
         let signed: SignedOp
         do {
             signed = try store.write(body, author: rng.chance(10) && !needsAuthor(body) ? "" : author, wallMillis: wall)
-        } catch StoreError.notAllowed, StoreError.notFound {
+        } catch StoreError.notAllowed, StoreError.notFound, StoreError.notOwnFound {
             return  // e.g. supporting twice: refused, as it should be
         } catch StoreError.invalid(let error) where error.field == "theme" {
             return  // a theme not defined (or archived) at this node yet

@@ -168,7 +168,7 @@ final class ControlHandler: @unchecked Sendable {
     static func controlError(_ error: any Error) -> ControlError {
         switch error as? StoreError {
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
-        case .notFound?: ControlError(.notFound, "\(error)")
+        case .notFound?, .notOwnFound?: ControlError(.notFound, "\(error)")
         case .notAllowed(let why)?: ControlError(.notAllowed, why)
         default: ControlError(.unavailable, "store: \(error)")
         }

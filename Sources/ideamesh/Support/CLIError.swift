@@ -65,6 +65,8 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return "That node is not on the trust list: see `ideamesh admin trust list`."
         case "comment.edit", "comment.retract":
             return "Check the comment's id with `ideamesh show IDEA`."
+        case "pdsa.do", "pdsa.study", "pdsa.act":
+            return "Give the cycle's id, not the idea's: `ideamesh show IDEA` lists the idea's PDSA cycles with their ids."
         default:
             return "Check the id with `ideamesh list` or `ideamesh search TEXT`; an idea another department wrote moments ago may still be on its way."
         }
