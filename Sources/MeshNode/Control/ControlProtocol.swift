@@ -1,5 +1,6 @@
 import Foundation
 import MeshCRDT
+import MeshStore
 
 /// A control request line (Protocol/CONTROL.md): `{"id": …, "method": "…", "params": {…}}`.
 struct ControlRequest: Sendable {
@@ -97,10 +98,23 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
 
     let code: Code
     let message: String
+    /// What only the daemon's log gets (a store error as SQLite gave it); never in the reply.
+    let detail: String?
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, detail: String? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
+    }
+
+    /// The store failed: the reply says plainly what happened (`StoreFailure`); the error as
+    /// it was, SQL and all, is the detail for the log.
+    static func store(_ error: any Error) -> ControlError {
+        ControlError(.unavailable, "store: \(StoreFailure.summary(of: error))", detail: "\(error)")
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, message
     }
 }
 
