@@ -23,7 +23,7 @@ public final class ControlConnection {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw .unreachable(path: path, reason: "the path is longer than a Unix socket path may be (\(bytes.count) bytes)")
+            throw .unreachable(path: path, reason: .other("the path is longer than a Unix socket path may be (\(bytes.count) bytes)"))
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
@@ -34,7 +34,7 @@ public final class ControlConnection {
         #else
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw .unreachable(path: path, reason: "socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw .unreachable(path: path, reason: .other("socket: \(String(cString: strerror(errno)))")) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -42,9 +42,9 @@ public final class ControlConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw .unreachable(path: path, reason: reason)
+            throw .unreachable(path: path, reason: UnreachableReason(errno: code, path: path))
         }
         self.fd = fd
     }
@@ -135,8 +135,8 @@ public struct ControlReplyLine: CustomStringConvertible {
 
 /// What can go wrong talking to the daemon.
 public enum ControlClientError: Error, CustomStringConvertible {
-    /// Nobody listens there (the daemon is not running, or the path is wrong).
-    case unreachable(path: String, reason: String)
+    /// The socket could not be connected to: nothing there, nobody listening, or not allowed.
+    case unreachable(path: String, reason: UnreachableReason)
     case connectionLost(path: String, reason: String)
     case timedOut(path: String)
     /// The daemon answered `ok: false`.
@@ -161,5 +161,52 @@ public func jsonInt(_ value: Any?) -> Int? {
     case let double as Double: Int(exactly: double)
     case let number as NSNumber: number.intValue
     default: nil
+    }
+}
+
+/// Why connecting to the control socket failed, as its remedy differs.
+public enum UnreachableReason: Equatable, Sendable, CustomStringConvertible {
+    /// No socket at that path (ENOENT, ENOTDIR): the daemon is not running, or the path is wrong.
+    case noSocket
+    /// A socket file nobody listens on (ECONNREFUSED): the daemon stopped and left it there.
+    case refused
+    /// The caller may not reach the socket (EACCES, EPERM). `group`: the group owning the
+    /// directory or socket that refused, when it could be read (staff belong to it).
+    case permissionDenied(group: String?)
+    case other(String)
+
+    /// Reads `errno` of a failed connect to `path`.
+    public init(errno code: Int32, path: String) {
+        switch code {
+        case ENOENT, ENOTDIR: self = .noSocket
+        case ECONNREFUSED: self = .refused
+        case EACCES, EPERM: self = .permissionDenied(group: Self.refusingGroup(path))
+        default: self = .other(String(cString: strerror(code)))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .noSocket: "no socket there"
+        case .refused: "connection refused (the socket is there but no daemon listens on it)"
+        case .permissionDenied(let group): "permission denied" + (group.map { " (the socket is for group \($0))" } ?? "")
+        case .other(let why): why
+        }
+    }
+
+    /// The group of the first directory on the way that the caller cannot search, else of the
+    /// socket itself.
+    static func refusingGroup(_ path: String) -> String? {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = stat()
+        let target = !directory.isEmpty && access(directory, X_OK) != 0 ? directory : path
+        guard stat(target, &info) == 0 else { return nil }
+        var entry = group()
+        var found: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        guard getgrgid_r(info.st_gid, &entry, &buffer, buffer.count, &found) == 0, found != nil, let name = entry.gr_name else {
+            return String(info.st_gid)
+        }
+        return String(cString: name)
     }
 }

@@ -14,7 +14,7 @@ struct ErrorEndToEndTests {
             let run = try await CLI.run(command, socket: socket)
             #expect(run.status == 2, "\(run)")
             #expect(run.stderr == """
-                Error: cannot reach ideameshd at \(socket): No such file or directory. Is it running? Start it with \
+                Error: cannot reach ideameshd at \(socket): there is no socket there. Is it running? Start it with \
                 `ideameshd run --data DIR` (or `systemctl start ideameshd`), or point --socket / IDEAMESH_SOCKET at its control socket.
 
                 """, "\(run)")

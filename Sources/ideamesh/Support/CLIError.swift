@@ -31,7 +31,20 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     /// typed (e.g. "ideamesh show"), for the hints.
     static func from(_ error: ControlClientError, command: String) -> CLIError {
         switch error {
-        case .unreachable(let path, let reason):
+        case .unreachable(let path, .noSocket):
+            return CLIError("cannot reach ideameshd at \(path): there is no socket there. \(startHint)", exitCode: unreachable)
+        case .unreachable(let path, .refused):
+            return CLIError(
+                "cannot reach ideameshd at \(path): connection refused. The socket is there, but no daemon listens on it: ideameshd has stopped.",
+                hint: "Start it again (`systemctl start ideameshd`, or `ideameshd run --data DIR`), and see its log for why it stopped.",
+                exitCode: unreachable)
+        case .unreachable(let path, .permissionDenied(let group)):
+            let member = group.map { "you are not in group \($0), which may use it" } ?? "your user may not use it"
+            return CLIError(
+                "cannot reach ideameshd at \(path): permission denied (\(member)).",
+                hint: "Ask your department's ideamesh admin to add you to the daemon's staff group ([control] staff_group in its config), then log in again.",
+                exitCode: unreachable)
+        case .unreachable(let path, .other(let reason)):
             return CLIError("cannot reach ideameshd at \(path): \(reason). \(startHint)", exitCode: unreachable)
         case .connectionLost(let path, let reason):
             return CLIError(
