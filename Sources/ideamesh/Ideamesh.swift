@@ -16,6 +16,9 @@ struct Ideamesh: ParsableCommand {
             options go before the command or after it: `ideamesh --socket PATH list` and \
             `ideamesh list --socket PATH` are the same.
 
+            Text must be UTF-8 wherever it comes from (arguments, files, standard input, \
+            answers at a prompt): anything else is refused, and nothing is changed.
+
             Exit status: 0 done; 1 a user error (the message says what to do); 2 the daemon \
             cannot be reached (the message says how to start it).
             """,
@@ -37,6 +40,7 @@ struct Ideamesh: ParsableCommand {
     /// ArgumentParser would say 64), a `CLIError` carries its own.
     static func main() {
         do {
+            try TextInput.checkArguments()
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
