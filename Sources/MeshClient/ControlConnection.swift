@@ -194,13 +194,14 @@ public enum UnreachableReason: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The group of the first directory on the way that the caller cannot search, else of the
-    /// socket itself.
+    /// The group of the socket's directory when the caller cannot pass through it, else of the
+    /// socket; nil when that group has no access either (joining it would not help).
     static func refusingGroup(_ path: String) -> String? {
         let directory = (path as NSString).deletingLastPathComponent
         var info = stat()
-        let target = !directory.isEmpty && access(directory, X_OK) != 0 ? directory : path
-        guard stat(target, &info) == 0 else { return nil }
+        let blockedByDirectory = !directory.isEmpty && access(directory, X_OK) != 0
+        guard stat(blockedByDirectory ? directory : path, &info) == 0 else { return nil }
+        guard info.st_mode & (blockedByDirectory ? 0o010 : 0o020) != 0 else { return nil }
         var entry = group()
         var found: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16_384)

@@ -193,6 +193,8 @@ struct FormattingTests {
         let denied = CLIError.from(.unreachable(path: "/run/x.sock", reason: .permissionDenied(group: "ward-staff")), command: "ideamesh list")
         #expect(denied.exitCode == 2 && denied.message.contains("permission denied (you are not in group ward-staff"))
         #expect(denied.hint?.contains("staff_group") == true && !denied.description.contains("Is it running?"))
+        let hidden = CLIError.from(.unreachable(path: "/var/lib/x/control.sock", reason: .permissionDenied(group: nil)), command: "ideamesh list")
+        #expect(hidden.exitCode == 2 && hidden.message.contains("lets no other user in") && hidden.hint?.contains("/run/ideamesh") == true)
         for code in ["forbidden", "invalid", "not_found", "bad_request", "unavailable", "unknown_method"] {
             let error = CLIError.from(.refused(method: "admin.status", code: code, message: "the daemon's words"), command: "ideamesh admin status")
             #expect(error.exitCode == 1, "\(code)")

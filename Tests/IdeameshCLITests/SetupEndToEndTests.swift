@@ -27,7 +27,7 @@ struct SetupEndToEndTests {
             mount -t tmpfs -o mode=0755 tmpfs /run || exit 77
             IDEAMESHD='\(Harness.ideameshd)' IDEAMESH='\(Harness.ideamesh)' D='\(root)/dept'
             SOCK=/run/ideamesh/control.sock
-            nobody() { setpriv --reuid=65534 --regid=65534 "$@" "$IDEAMESH" list 2>&1; echo "rc=$?"; }
+            nobody() { G=$1; shift; setpriv --reuid=65534 --regid=65534 $G "$IDEAMESH" list "$@" 2>&1; echo "rc=$?"; }
             start() {
               "$IDEAMESHD" run --data "$D" 2>>'\(root)/daemon.log' & PID=$!
               for i in $(seq 1 300); do [ -S $SOCK ] && break; sleep 0.1; done
@@ -54,6 +54,13 @@ struct SetupEndToEndTests {
             echo "== stopped"
             kill -KILL $PID; wait $PID
             "$IDEAMESH" list 2>&1; echo "rc=$?"
+
+            echo "== private"
+            sed -i 's|^# socket = .*|socket = "control.sock"|' "$D/ideameshd.toml"
+            SOCK="$D/control.sock"
+            start
+            nobody --groups=$(getent group staff | cut -d: -f3) --socket "$SOCK"
+            kill -TERM $PID; wait $PID
             """
         let path = "\(root)/setup.sh"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
@@ -82,5 +89,11 @@ struct SetupEndToEndTests {
 
         // A daemon that died leaves its socket: the CLI says it stopped.
         #expect(stopped.contains("connection refused") && stopped.contains("rc=2") && !stopped.contains("Is it running?"), "\(context)")
+
+        // The old trap: a socket inside the data dir (mode 0700). The daemon warns; the CLI says
+        // no group would help.
+        let hidden = try #require(sections.first { $0.hasPrefix("private") }, "\(context)")
+        #expect(hidden.contains("permission denied (the socket or its directory lets no other user in)") && hidden.contains("rc=2"), "\(context)")
+        #expect(log.contains("staff may not reach the control socket"), "\(context)")
     }
 }

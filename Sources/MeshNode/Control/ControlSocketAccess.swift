@@ -50,7 +50,7 @@ struct ControlSocketAccess: Equatable, Sendable {
             let others = info.st_mode & 0o001 != 0
             let viaGroup = staff.map { info.st_gid == $0.gid && info.st_mode & 0o010 != 0 } ?? false
             if !others && !viaGroup {
-                logger.warning("staff may not reach the control socket: its directory lets only its owner\(staff == nil ? "" : " and group") through; make it searchable for them (chmod) or set [control] socket elsewhere", metadata: [
+                logger.warning("staff may not reach the control socket: its directory does not let \(staff.map { "group \($0.name)" } ?? "other users") through; make it searchable for them (chmod, chgrp) or set [control] socket elsewhere", metadata: [
                     "directory": "\(directory)", "mode": "\(String(info.st_mode & 0o7777, radix: 8))",
                 ])
             }

@@ -38,11 +38,15 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
                 "cannot reach ideameshd at \(path): connection refused. The socket is there, but no daemon listens on it: ideameshd has stopped.",
                 hint: "Start it again (`systemctl start ideameshd`, or `ideameshd run --data DIR`), and see its log for why it stopped.",
                 exitCode: unreachable)
-        case .unreachable(let path, .permissionDenied(let group)):
-            let member = group.map { "you are not in group \($0), which may use it" } ?? "your user may not use it"
+        case .unreachable(let path, .permissionDenied(let group?)):
             return CLIError(
-                "cannot reach ideameshd at \(path): permission denied (\(member)).",
+                "cannot reach ideameshd at \(path): permission denied (you are not in group \(group), which may use it).",
                 hint: "Ask your department's ideamesh admin to add you to the daemon's staff group ([control] staff_group in its config), then log in again.",
+                exitCode: unreachable)
+        case .unreachable(let path, .permissionDenied(nil)):
+            return CLIError(
+                "cannot reach ideameshd at \(path): permission denied (the socket or its directory lets no other user in).",
+                hint: "Ask your department's ideamesh admin: the daemon's [control] socket should be in a directory staff can reach (the default, /run/ideamesh), and [control] staff_group names who may connect.",
                 exitCode: unreachable)
         case .unreachable(let path, .other(let reason)):
             return CLIError("cannot reach ideameshd at \(path): \(reason). \(startHint)", exitCode: unreachable)
