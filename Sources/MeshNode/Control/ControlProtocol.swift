@@ -11,6 +11,9 @@ struct ControlRequest: Sendable {
     /// Parses one line. A line that is not a JSON object with a string `method` is refused with
     /// the request's `id` when one could be read.
     static func parse(_ line: [UInt8]) -> Result<ControlRequest, ControlFailure> {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "the request is not UTF-8 text (requests are UTF-8 JSON)")))
+        }
         let value: JSONValue
         do { value = try JSONDecoder().decode(JSONValue.self, from: Data(line)) } catch {
             return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "not valid JSON: \(Self.describe(error))")))
