@@ -61,8 +61,9 @@ struct SubmitCommand: ParsableCommand {
         let stdinTaken = problemFile == "-" || solutionFile == "-"
         if !missing.isEmpty {
             guard terminal.stdinIsTTY, !stdinTaken else {
+                let why = stdinTaken ? "standard input is the file given as -, so there is nothing to ask on" : "there is no terminal to ask on"
                 throw CLIError(
-                    "missing \(missing.map { "--\($0)" }.joined(separator: ", ")) (there is no terminal to ask on)",
+                    "missing \(missing.map { "--\($0)" }.joined(separator: ", ")) (\(why))",
                     hint: "Give every field as a flag: ideamesh submit --title TEXT --problem TEXT --solution TEXT [--theme CODE] [--tags A,B].")
             }
             let themes = fields.theme == nil ? try daemon.call("themes.list", as: ThemeList.self).value.themes : []
