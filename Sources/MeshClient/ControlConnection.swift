@@ -23,7 +23,7 @@ public final class ControlConnection {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw .unreachable(path: path, reason: "the path is longer than a Unix socket path may be (\(bytes.count) bytes)")
+            throw .unreachable(path: path, reason: .other("the path is longer than a Unix socket path may be (\(bytes.count) bytes)"))
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
@@ -34,7 +34,7 @@ public final class ControlConnection {
         #else
         let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { throw .unreachable(path: path, reason: "socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw .unreachable(path: path, reason: .other("socket: \(String(cString: strerror(errno)))")) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -42,9 +42,9 @@ public final class ControlConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw .unreachable(path: path, reason: reason)
+            throw .unreachable(path: path, reason: UnreachableReason(errno: code, path: path))
         }
         self.fd = fd
     }
@@ -135,8 +135,8 @@ public struct ControlReplyLine: CustomStringConvertible {
 
 /// What can go wrong talking to the daemon.
 public enum ControlClientError: Error, CustomStringConvertible {
-    /// Nobody listens there (the daemon is not running, or the path is wrong).
-    case unreachable(path: String, reason: String)
+    /// The socket could not be connected to: nothing there, nobody listening, or not allowed.
+    case unreachable(path: String, reason: UnreachableReason)
     case connectionLost(path: String, reason: String)
     case timedOut(path: String)
     /// The daemon answered `ok: false`.

@@ -40,8 +40,14 @@ enum DefaultConfig {
 
         [control]
         # The control socket the `ideamesh` CLI talks to (Protocol/CONTROL.md). Any local user
-        # who can reach it is staff: writes are authored by their OS user name.
-        # socket = "control.sock"
+        # who can reach it is staff: writes are authored by their OS user name. The default is
+        # where the CLI looks; the daemon makes the directory when it is missing.
+        # socket = "/run/ideamesh/control.sock"
+        # The OS group of the staff who may use the CLI. Set, the socket's directory (when the
+        # daemon makes it) is mode 0750 and the socket 0660, both in this group, and the daemon
+        # must run as root or as a member of it. Unset, every local user may connect (0755, 0666).
+        # Read at start: restart the daemon to change it.
+        # staff_group = "ideamesh-staff"
         # OS users and groups whose requests may use `ideamesh admin` commands.
         # admin_users = []
         # admin_groups = ["ideamesh-admin"]

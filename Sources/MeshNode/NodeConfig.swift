@@ -1,5 +1,6 @@
 import Foundation
 import MeshCRDT
+import MeshModel
 import TOMLKit
 
 /// A node's configuration (`ideameshd.toml`), validated. Every key is documented in
@@ -23,8 +24,11 @@ public struct NodeConfig: Equatable, Sendable {
     public var rotateIntervalSeconds: Int
     /// Node ids allowed to connect (and to be connected to).
     public var trustedNodes: [NodeID]
-    /// The control socket's path (absolute once loaded).
+    /// The control socket's path (absolute once loaded; default `ControlDefaults.socketPath`,
+    /// where the CLI looks).
     public var controlSocket: String
+    /// The OS group whose members may use the control socket (staff); nil: every local user.
+    public var staffGroup: String?
     /// OS users and groups whose control requests may use admin commands.
     public var adminUsers: [String]
     public var adminGroups: [String]
@@ -57,7 +61,7 @@ public struct NodeConfig: Equatable, Sendable {
         try reader.only(["department", "data_dir"], in: "node")
         try reader.only(["listen", "network_key_file", "seeds", "max_connections", "rotate_interval_seconds"], in: "network")
         try reader.only(["nodes"], in: "trust")
-        try reader.only(["socket", "admin_users", "admin_groups"], in: "control")
+        try reader.only(["socket", "staff_group", "admin_users", "admin_groups"], in: "control")
 
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
@@ -84,6 +88,10 @@ public struct NodeConfig: Equatable, Sendable {
             guard let id = NodeID(base32: text) else { throw reader.error("trust.nodes", "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints)") }
             return id
         }
+        let staffGroup = try reader.string("staff_group", in: control, section: "control")
+        if let staffGroup, staffGroup.isEmpty || staffGroup.contains(where: { $0.isWhitespace || $0 == ":" }) {
+            throw reader.error("control.staff_group", "\"\(staffGroup)\" is not a group name")
+        }
         return NodeConfig(
             department: department,
             dataDirectory: absolute(try reader.string("data_dir", in: node, section: "node") ?? "."),
@@ -93,7 +101,8 @@ public struct NodeConfig: Equatable, Sendable {
             maxConnections: maxConnections,
             rotateIntervalSeconds: rotateInterval,
             trustedNodes: trusted,
-            controlSocket: absolute(try reader.string("socket", in: control, section: "control") ?? "control.sock"),
+            controlSocket: absolute(try reader.string("socket", in: control, section: "control") ?? ControlDefaults.socketPath),
+            staffGroup: staffGroup,
             adminUsers: try reader.strings("admin_users", in: control, section: "control"),
             adminGroups: try reader.strings("admin_groups", in: control, section: "control"))
     }

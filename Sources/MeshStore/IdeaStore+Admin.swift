@@ -104,7 +104,7 @@ extension IdeaStore {
             }
         } catch {
             unlink(path)
-            throw BackupError(path: path, reason: "\(error)")
+            throw BackupError(path: path, reason: StoreFailure.summary(of: error))
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
         return size

@@ -65,9 +65,11 @@ extension IdeaStore {
     }
 
     /// Full-text search over every department's ideas and comments, best first (bm25), with
-    /// snippets. `query` uses FTS5 syntax; plain words match ideas holding all of them.
-    public func search(_ query: String, limit: Int = 20) throws -> [SearchHit] {
-        try pool.read { db in
+    /// snippets. `text` is read as words (`SearchQuery`): an idea or comment matches when it holds
+    /// all of them. Text without a letter or digit throws `SearchQuery.NoWords`.
+    public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
+        let query = try SearchQuery(text).fts5
+        return try pool.read { db in
             let keys = try originKeys(db)
             let ideas = try Row.fetchAll(
                 db, sql: """

@@ -12,7 +12,12 @@ struct Ideamesh: ParsableCommand {
         discussion: """
             ideamesh talks to your department's ideameshd daemon over its control socket: \
             --socket PATH, else $IDEAMESH_SOCKET, else /run/ideamesh/control.sock. Every command \
-            that reads prints a table for people, or JSON for scripts with --json.
+            that reads prints a table for people, or JSON for scripts with --json. These two \
+            options go before the command or after it: `ideamesh --socket PATH list` and \
+            `ideamesh list --socket PATH` are the same.
+
+            Text must be UTF-8 wherever it comes from (arguments, files, standard input, \
+            answers at a prompt): anything else is refused, and nothing is changed.
 
             Exit status: 0 done; 1 a user error (the message says what to do); 2 the daemon \
             cannot be reached (the message says how to start it).
@@ -26,10 +31,16 @@ struct Ideamesh: ParsableCommand {
             DigestCommand.self, ExportCommand.self, ImportCommand.self, AdminCommand.self, Demo.self,
         ])
 
+    /// The global options, given before the command (`ideamesh --socket P list`) or after it
+    /// (`ideamesh list --socket P`): a subcommand's `@OptionGroup var client: ClientOptions`
+    /// takes the values parsed here (ArgumentParser hands a parent's option group down).
+    @OptionGroup var client: ClientOptions
+
     /// Parses and runs, with the CLI's exit statuses: a usage error is a user error (1, where
     /// ArgumentParser would say 64), a `CLIError` carries its own.
     static func main() {
         do {
+            try TextInput.checkArguments()
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {

@@ -48,13 +48,14 @@ struct Init: ParsableCommand {
         let dir = DataDirectory(path: data)
         let source: DataDirectory.NetworkKeySource = newNetwork ? .generate : networkKey.map { .copy(from: $0) } ?? .none
         let made = try dir.initialize(department: department, networkKey: source)
+        let socket = (try? NodeConfig.load(path: dir.configPath)).map { "\n  control:  \($0.controlSocket) (where `ideamesh` looks by default; [control] in the config)" } ?? ""
         print("""
             created node \(made.nodeID.short) for "\(department)" in \(dir.url.path)
               node id:  \(made.nodeID.base32)
               identity: \(dir.identityPath) (mode 0600, keep it secret)
               config:   \(dir.configPath)\(made.wroteConfig ? "" : " (kept the existing one)")
               store:    \(dir.storePath)
-              network:  \(made.hasNetworkKey ? dir.networkKeyPath : "no network key yet: copy your organisation's key to \(dir.networkKeyPath) (mode 0600)")
+              network:  \(made.hasNetworkKey ? dir.networkKeyPath : "no network key yet: copy your organisation's key to \(dir.networkKeyPath) (mode 0600)")\(socket)
             """)
     }
 }

@@ -14,7 +14,7 @@ struct ErrorEndToEndTests {
             let run = try await CLI.run(command, socket: socket)
             #expect(run.status == 2, "\(run)")
             #expect(run.stderr == """
-                Error: cannot reach ideameshd at \(socket): No such file or directory. Is it running? Start it with \
+                Error: cannot reach ideameshd at \(socket): there is no socket there. Is it running? Start it with \
                 `ideameshd run --data DIR` (or `systemctl start ideameshd`), or point --socket / IDEAMESH_SOCKET at its control socket.
 
                 """, "\(run)")
@@ -48,6 +48,27 @@ struct ErrorEndToEndTests {
         #expect(run.succeeded && run.stdout.contains("Found through IDEAMESH_SOCKET"), "\(run)")
         let overridden = try await CLI.run(["list"], socket: "\(cluster.root)/elsewhere.sock", env: ["IDEAMESH_SOCKET": a.controlSocket])
         #expect(overridden.status == 2, "--socket wins over IDEAMESH_SOCKET: \(overridden)")
+    }
+
+    /// `--socket` and `--json` go before the command as well as after it, as people type them.
+    @Test func globalOptionsGoBeforeOrAfterTheCommand() async throws {
+        let (cluster, a) = try await DaemonCluster.single("global")
+        defer { cluster.shutdown() }
+        let submitted = try await CLI.run(
+            ["--socket", a.controlSocket, "submit", "--title", "Socket first", "--problem", "p", "--solution", "s"])
+        #expect(submitted.succeeded && submitted.stdout.hasPrefix("Submitted \(a.short)-1"), "\(submitted)")
+        let listed = try await CLI.run(["--json", "--socket", a.controlSocket, "list"])
+        #expect(listed.succeeded, "\(listed)")
+        #expect((try listed.json()["ideas"] as? [[String: Any]])?.count == 1, "\(listed)")
+        let equals = try await CLI.run(["--socket=\(a.controlSocket)", "admin", "where", "\(a.short)-1", "--json"])
+        #expect(equals.succeeded && (try? equals.json()) != nil, "\(equals)")
+        let after = try await CLI.run(["--json", "show", "\(a.short)-1", "--socket", a.controlSocket])
+        #expect(after.succeeded, "\(after)")
+        #expect(try after.json()["title"] as? String == "Socket first", "\(after)")
+        let first = try await CLI.run(["--socket", "\(cluster.root)/elsewhere.sock", "list"])
+        #expect(first.status == 2 && first.stderr.contains("elsewhere.sock"), "a socket given first is the one used: \(first)")
+        let help = try await CLI.run(["--help"])
+        #expect(help.stdout.contains("USAGE: ideamesh [--socket <path>] [--json] <subcommand>"), "\(help)")
     }
 
     @Test func usageErrorsExitOneWithUsage() async throws {

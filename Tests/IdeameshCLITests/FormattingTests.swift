@@ -188,12 +188,19 @@ struct FormattingTests {
     // MARK: Errors and exit statuses
 
     @Test func errorsMapToExitStatusesWithWhatToDo() {
-        let unreachable = CLIError.from(.unreachable(path: "/run/x.sock", reason: "No such file or directory"), command: "ideamesh list")
+        let unreachable = CLIError.from(.unreachable(path: "/run/x.sock", reason: .noSocket), command: "ideamesh list")
         #expect(unreachable.exitCode == 2)
         #expect(unreachable.description == """
-            Error: cannot reach ideameshd at /run/x.sock: No such file or directory. Is it running? Start it with \
+            Error: cannot reach ideameshd at /run/x.sock: there is no socket there. Is it running? Start it with \
             `ideameshd run --data DIR` (or `systemctl start ideameshd`), or point --socket / IDEAMESH_SOCKET at its control socket.
             """)
+        let stale = CLIError.from(.unreachable(path: "/run/x.sock", reason: .refused), command: "ideamesh list")
+        #expect(stale.exitCode == 2 && stale.message.contains("connection refused") && !stale.description.contains("Is it running?"))
+        let denied = CLIError.from(.unreachable(path: "/run/x.sock", reason: .permissionDenied(group: "ward-staff")), command: "ideamesh list")
+        #expect(denied.exitCode == 2 && denied.message.contains("permission denied (you are not in group ward-staff"))
+        #expect(denied.hint?.contains("staff_group") == true && !denied.description.contains("Is it running?"))
+        let hidden = CLIError.from(.unreachable(path: "/var/lib/x/control.sock", reason: .permissionDenied(group: nil)), command: "ideamesh list")
+        #expect(hidden.exitCode == 2 && hidden.message.contains("lets no other user in") && hidden.hint?.contains("/run/ideamesh") == true)
         for code in ["forbidden", "invalid", "not_found", "bad_request", "unavailable", "unknown_method"] {
             let error = CLIError.from(.refused(method: "admin.status", code: code, message: "the daemon's words"), command: "ideamesh admin status")
             #expect(error.exitCode == 1, "\(code)")

@@ -45,6 +45,13 @@ struct DaemonPartsTests {
             }
             #expect(failure.error.code == .badRequest && failure.error.message.contains(reason), "\(line): \(failure.error.message)")
         }
+        // Bytes that are not UTF-8, even inside a string, are refused as such (not repaired).
+        let latin1 = Array(#"{"id":1,"method":"idea.comment","params":{"id":"abcd-1","text":"caf"#.utf8) + [0xE9] + Array(#""}}"#.utf8)
+        if case .failure(let failure) = ControlRequest.parse(latin1) {
+            #expect(failure.error.code == .badRequest && failure.error.message.contains("not UTF-8 text"), "\(failure.error.message)")
+        } else {
+            Issue.record("accepted a request that is not UTF-8")
+        }
         // The id is echoed when it could be read.
         if case .failure(let failure) = Self.parse(#"{"id": "x", "method": 5}"#) { #expect(failure.id == .string("x")) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MeshCRDT
+import MeshModel
 import MeshNode
 import MeshWire
 import Testing
@@ -22,6 +23,7 @@ struct NodeConfigTests {
         #expect(config.listen == nil && config.seeds.isEmpty && config.maxConnections == 8)
         #expect(config.rotateIntervalSeconds == NodeConfig.defaultRotateIntervalSeconds)
         #expect(config.networkKeyFile == URL(fileURLWithPath: dir).appendingPathComponent("network.key").standardizedFileURL.path)
+        #expect(config.controlSocket == ControlDefaults.socketPath && config.staffGroup == nil, "where the CLI looks by default")
 
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/ideameshd.example.toml").path
         #expect(try NodeConfig.load(path: example).department == "Renal Ward")
@@ -58,6 +60,7 @@ struct NodeConfigTests {
             nodes = ["\(node.base32)"]
             [control]
             socket = "/run/ideamesh/control.sock"
+            staff_group = "ward-staff"
             admin_users = ["alice"]
             admin_groups = ["ideamesh-admin"]
             """)
@@ -66,7 +69,7 @@ struct NodeConfigTests {
         #expect(config.dataDirectory == "/etc/ideamesh/data")
         #expect(config.seeds.map(\.description) == ["10.1.2.3:7420", "ward-b.example.org:7420"])
         #expect(config.maxConnections == 4 && config.rotateIntervalSeconds == 120 && config.trustedNodes == [node])
-        #expect(config.controlSocket == "/run/ideamesh/control.sock")
+        #expect(config.controlSocket == "/run/ideamesh/control.sock" && config.staffGroup == "ward-staff")
         #expect(config.adminUsers == ["alice"] && config.adminGroups == ["ideamesh-admin"])
     }
 
@@ -81,6 +84,7 @@ struct NodeConfigTests {
         #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nseeds = \"x:1\"") == "\(file): network.seeds: must be a list of strings")
         #expect(Self.problem("[node]\ndepartment = = \"A\"")?.hasPrefix("\(file): line 2") == true)
         #expect(Self.problem("[node]\ndepartment = \"  \"") == "\(file): node.department: must be 1-80 characters")
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[control]\nstaff_group = \"\"") == "\(file): control.staff_group: \"\" is not a group name")
     }
 
     /// `[network] rotate_interval_seconds`: 300 when left out, 0 (off) to 86400, nothing else.

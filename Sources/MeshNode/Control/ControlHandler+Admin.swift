@@ -239,7 +239,7 @@ extension ControlHandler {
                 logger.notice("backup written", metadata: ["path": "\(path)", "bytes": "\(bytes)", "user": "\(name)"])
                 return BackupJSON(path: path, bytes: bytes)
             } catch {
-                throw ControlError(.unavailable, "\(error)")
+                throw ControlError.store(error)
             }
         }
     }

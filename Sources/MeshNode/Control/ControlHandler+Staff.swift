@@ -178,7 +178,7 @@ extension ControlHandler {
             } catch let error as WriteBatchError {
                 throw ControlError(.invalid, "row \(error.index + 1): \(Self.controlError(error.error).message)")
             } catch {
-                throw ControlError(.unavailable, "store: \(error)")
+                throw ControlError.store(error)
             }
         }
     }

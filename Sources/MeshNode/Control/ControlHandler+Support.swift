@@ -80,7 +80,7 @@ extension ControlHandler {
                 case .success(.success(let value)):
                     do throws(ControlError) { try next(value) } catch { reply(.failure(error)) }
                 case .success(.failure(let error)): reply(.failure(error))
-                case .failure(let error): reply(.failure(ControlError(.unavailable, "store: \(error)")))
+                case .failure(let error): reply(.failure(ControlError.store(error)))
                 }
             }
         }
@@ -96,7 +96,7 @@ extension ControlHandler {
             let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
             case .success(.success(let value)): .success(value)
             case .success(.failure(let error)): .failure(error)
-            case .failure(let error): .failure(ControlError(.unavailable, "store: \(error)"))
+            case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }
         }
@@ -105,6 +105,6 @@ extension ControlHandler {
     /// A store call whose errors are the store's failures (`unavailable`); a `ControlError` it
     /// throws passes through as it is.
     static func store<T>(_ body: () throws -> T) throws(ControlError) -> T {
-        do { return try body() } catch let error as ControlError { throw error } catch { throw ControlError(.unavailable, "store: \(error)") }
+        do { return try body() } catch let error as ControlError { throw error } catch { throw ControlError.store(error) }
     }
 }

@@ -37,7 +37,13 @@ final class ControlHandler: @unchecked Sendable {
         case .success(let parsed):
             request = parsed
         }
-        let reply: (Result<any Encodable & Sendable, ControlError>) -> Void = { done(ControlReply(id: request.id, outcome: $0)) }
+        let logger = logger
+        let reply: (Result<any Encodable & Sendable, ControlError>) -> Void = { outcome in
+            if case .failure(let error) = outcome, let detail = error.detail {
+                logger.error("control: \(request.method) failed", metadata: ["user": "\(user.name)", "reply": "\(error.message)", "error": "\(detail)"])
+            }
+            done(ControlReply(id: request.id, outcome: outcome))
+        }
         do throws(ControlError) {
             if request.method.hasPrefix("admin.") && !adminPolicy.allows(user) {
                 throw ControlError(.forbidden, "\(request.method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
@@ -81,12 +87,13 @@ final class ControlHandler: @unchecked Sendable {
         case "idea.search":
             let p = try request.decode(SearchParams.self)
             let limit = min(max(p.limit ?? 20, 1), 500)
-            guard !p.text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ControlError(.invalid, "search text is empty") }
             read(reply) { store throws(ControlError) in
                 do {
                     return SearchResult(hits: try store.search(p.text, limit: limit).map(SearchHitJSON.init))
+                } catch let error as SearchQuery.NoWords {
+                    throw ControlError(.invalid, error.description)
                 } catch {
-                    throw ControlError(.invalid, "search \"\(p.text)\": \(error)")
+                    throw ControlError.store(error)
                 }
             }
 
@@ -100,7 +107,7 @@ final class ControlHandler: @unchecked Sendable {
                 db_bytes: 0, peers_connected: mesh.links.values.filter(\.isEstablished).count)
             read(reply) { store throws(ControlError) in
                 var status = base
-                do { status.db_bytes = try store.databaseBytes() } catch { throw ControlError(.unavailable, "store: \(error)") }
+                do { status.db_bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
                 return status
             }
         case "admin.digest":
@@ -111,7 +118,7 @@ final class ControlHandler: @unchecked Sendable {
                     return DigestJSON(
                         digest: try store.digest().description, ops: vector.totalOps,
                         heads: Dictionary(uniqueKeysWithValues: vector.origins.map { ($0.base32, vector[$0].seq) }))
-                } catch { throw ControlError(.unavailable, "store: \(error)") }
+                } catch { throw ControlError.store(error) }
             }
         case "admin.peers":
             _ = try request.decode(NoParams.self)
@@ -159,7 +166,7 @@ final class ControlHandler: @unchecked Sendable {
             let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
             case .success(.success(let value)): .success(value)
             case .success(.failure(let error)): .failure(error)
-            case .failure(let error): .failure(ControlError(.unavailable, "store: \(error)"))
+            case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }
         }
@@ -170,7 +177,7 @@ final class ControlHandler: @unchecked Sendable {
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
         case .notFound?, .notOwnFound?: ControlError(.notFound, "\(error)")
         case .notAllowed(let why)?: ControlError(.notAllowed, why)
-        default: ControlError(.unavailable, "store: \(error)")
+        default: ControlError.store(error)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MeshCRDT
+import MeshStore
 
 /// A control request line (Protocol/CONTROL.md): `{"id": …, "method": "…", "params": {…}}`.
 struct ControlRequest: Sendable {
@@ -10,6 +11,9 @@ struct ControlRequest: Sendable {
     /// Parses one line. A line that is not a JSON object with a string `method` is refused with
     /// the request's `id` when one could be read.
     static func parse(_ line: [UInt8]) -> Result<ControlRequest, ControlFailure> {
+        guard String(validating: line, as: UTF8.self) != nil else {
+            return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "the request is not UTF-8 text (requests are UTF-8 JSON)")))
+        }
         let value: JSONValue
         do { value = try JSONDecoder().decode(JSONValue.self, from: Data(line)) } catch {
             return .failure(ControlFailure(id: .null, error: ControlError(.badRequest, "not valid JSON: \(Self.describe(error))")))
@@ -100,10 +104,23 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
 
     let code: Code
     let message: String
+    /// What only the daemon's log gets (a store error as SQLite gave it); never in the reply.
+    let detail: String?
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, detail: String? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
+    }
+
+    /// The store failed: the reply says plainly what happened (`StoreFailure`); the error as
+    /// it was, SQL and all, is the detail for the log.
+    static func store(_ error: any Error) -> ControlError {
+        ControlError(.unavailable, "store: \(StoreFailure.summary(of: error))", detail: "\(error)")
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, message
     }
 }
 

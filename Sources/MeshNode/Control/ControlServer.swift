@@ -11,33 +11,41 @@ final class ControlServer {
     /// Connections served at once.
     static let maxConnections = 64
 
-    let path: String
+    let access: ControlSocketAccess
+    var path: String { access.path }
     private let loop: EventLoop
     private let handler: ControlHandler
     private let logger: Logger
     private var listener: StreamListener?
     private var clients: [ObjectIdentifier: ControlClient] = [:]
 
-    init(path: String, loop: EventLoop, handler: ControlHandler, logger: Logger) {
-        self.path = path
+    init(access: ControlSocketAccess, loop: EventLoop, handler: ControlHandler, logger: Logger) {
+        self.access = access
         self.loop = loop
         self.handler = handler
         self.logger = logger
     }
 
     /// Binds the socket. The data-dir lock guarantees no other daemon uses this path, so a file
-    /// left there by a daemon that died is removed first. Staff of every OS user may connect
-    /// (mode 0666); what each may do is decided per request from its uid.
-    func start() throws(NetError) {
+    /// left there by a daemon that died is removed first. Who may connect is `access` (every
+    /// local user, or the staff group); what each may do is decided per request from its uid.
+    func start() throws(DaemonError) {
         loop.preconditionOnLoopThread()
+        try access.prepareDirectory(logger: logger)
         var info = stat()
         if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
-        listener = try StreamListener(
-            on: .unix(path: path), loop: loop,
-            onError: { [logger] error in logger.warning("control: accept failed", metadata: ["error": "\(error)"]) },
-            onAccept: { [unowned self] connection in accepted(connection) })
-        chmod(path, 0o666)
-        logger.info("control socket ready", metadata: ["path": "\(path)"])
+        do throws(NetError) {
+            listener = try StreamListener(
+                on: .unix(path: path), loop: loop,
+                onError: { [logger] error in logger.warning("control: accept failed", metadata: ["error": "\(error)"]) },
+                onAccept: { [unowned self] connection in accepted(connection) })
+        } catch {
+            throw .network("control socket \(path): \(error)")
+        }
+        try access.secureSocket()
+        logger.info("control socket ready", metadata: [
+            "path": "\(path)", "mode": "\(String(access.socketMode, radix: 8))", "group": "\(access.staff?.name ?? "-")",
+        ])
     }
 
     func stop() {

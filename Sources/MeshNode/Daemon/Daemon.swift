@@ -79,19 +79,20 @@ public final class Daemon: @unchecked Sendable {
             listen: config.listen, seeds: config.seeds, maxConnections: config.maxConnections,
             rotateIntervalMillis: UInt64(config.rotateIntervalSeconds) * 1_000)
 
+        let access = try ControlSocketAccess(path: config.controlSocket, staffGroup: config.staffGroup, configFile: configPath)
         do throws(NetError) { try loop.start() } catch { throw .network("cannot start the event loop: \(error)") }
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
             let mesh = Mesh(settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, logger: logger)
             let handler = ControlHandler(
                 loop: loop, worker: worker, mesh: mesh, trustFile: trustFile,
                 adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger)
-            let control = ControlServer(path: config.controlSocket, loop: loop, handler: handler, logger: logger)
+            let control = ControlServer(access: access, loop: loop, handler: handler, logger: logger)
             self.mesh = mesh
             self.handler = handler
             self.control = control
+            do throws(DaemonError) { try control.start() } catch { return .failure(error) }
             do throws(NetError) {
                 try mesh.start()
-                try control.start()
                 for signal in [SIGTERM, SIGINT] {
                     signals.append(try SignalWatcher.watch(signal, on: loop) { [weak self] in
                         self?.logger.info("signal \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): shutting down")

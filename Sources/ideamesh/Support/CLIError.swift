@@ -31,7 +31,24 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     /// typed (e.g. "ideamesh show"), for the hints.
     static func from(_ error: ControlClientError, command: String) -> CLIError {
         switch error {
-        case .unreachable(let path, let reason):
+        case .unreachable(let path, .noSocket):
+            return CLIError("cannot reach ideameshd at \(path): there is no socket there. \(startHint)", exitCode: unreachable)
+        case .unreachable(let path, .refused):
+            return CLIError(
+                "cannot reach ideameshd at \(path): connection refused. The socket is there, but no daemon listens on it: ideameshd has stopped.",
+                hint: "Start it again (`systemctl start ideameshd`, or `ideameshd run --data DIR`), and see its log for why it stopped.",
+                exitCode: unreachable)
+        case .unreachable(let path, .permissionDenied(let group?)):
+            return CLIError(
+                "cannot reach ideameshd at \(path): permission denied (you are not in group \(group), which may use it).",
+                hint: "Ask your department's ideamesh admin to add you to the daemon's staff group ([control] staff_group in its config), then log in again.",
+                exitCode: unreachable)
+        case .unreachable(let path, .permissionDenied(nil)):
+            return CLIError(
+                "cannot reach ideameshd at \(path): permission denied (the socket or its directory lets no other user in).",
+                hint: "Ask your department's ideamesh admin: the daemon's [control] socket should be in a directory staff can reach (the default, /run/ideamesh), and [control] staff_group names who may connect.",
+                exitCode: unreachable)
+        case .unreachable(let path, .other(let reason)):
             return CLIError("cannot reach ideameshd at \(path): \(reason). \(startHint)", exitCode: unreachable)
         case .connectionLost(let path, let reason):
             return CLIError(

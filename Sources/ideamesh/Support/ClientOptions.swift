@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import MeshModel
 
 /// The options every command that talks to the daemon shares.
 struct ClientOptions: ParsableArguments {
-    /// What Config/mesh and the systemd unit use.
-    static let defaultSocket = "/run/ideamesh/control.sock"
+    /// Where the daemon puts its socket unless its config says otherwise.
+    static let defaultSocket = ControlDefaults.socketPath
 
     @Option(
         name: .customLong("socket"),

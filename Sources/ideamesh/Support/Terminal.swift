@@ -63,9 +63,22 @@ struct Terminal: Sendable {
     // MARK: Asking
 
     /// Asks on the terminal (the question on stderr, so stdout stays clean for `--json`); nil at
-    /// end of input.
-    static func ask(_ question: String) -> String? {
+    /// end of input. An answer that is not UTF-8 is refused (`TextInput`).
+    static func ask(_ question: String) throws(CLIError) -> String? {
         writeError(question)
-        return readLine(strippingNewline: true)
+        return try TextInput.readLine()
+    }
+
+    /// Asks for text that may run over several lines (pasted paragraphs, blank lines and all),
+    /// ended by a line holding only "." or by the end of input; nil when nothing came before the
+    /// end of input.
+    static func askLines(_ question: String) throws(CLIError) -> String? {
+        writeError(question)
+        var lines = [String]()
+        while let line = try TextInput.readLine() {
+            if line == "." { return lines.joined(separator: "\n") }
+            lines.append(line)
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 }

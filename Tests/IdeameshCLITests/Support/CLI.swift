@@ -35,29 +35,45 @@ enum CLI {
             executable = setpriv
             argv = ["--reuid=65534", "--regid=65534", "--clear-groups", Harness.ideamesh] + full
         }
-        return try await spawn(executable, argv, shownAs: full, env: environment(env), input: input, timeout: timeout)
+        return try await spawn(executable, argv, shownAs: full, env: environment(env), input: Array((input ?? "").utf8), timeout: timeout)
     }
 
     /// `ideamesh ARGUMENTS` on a pseudo-terminal (through script(1)): stdin, stdout and stderr are
     /// a terminal, `input` is typed into it. What the terminal showed comes back as stdout.
     static func runOnTerminal(_ arguments: [String], socket: String, input: String, env: [String: String] = [:]) async throws -> Run {
+        try await runOnTerminal(arguments, socket: socket, inputBytes: Array(input.utf8), env: env)
+    }
+
+    /// As `runOnTerminal(_:socket:input:env:)`, typing raw bytes (which need not be UTF-8).
+    static func runOnTerminal(_ arguments: [String], socket: String, inputBytes: [UInt8], env: [String: String] = [:]) async throws -> Run {
         guard let script = Harness.script else { throw HarnessError("script(1) is missing") }
         let command = ([Harness.ideamesh] + arguments + ["--socket", socket]).map(shellQuote).joined(separator: " ")
-        return try await spawn(script, ["-q", "-e", "-c", command, "/dev/null"], shownAs: arguments, env: environment(env), input: input, timeout: .seconds(60))
+        return try await spawn(script, ["-q", "-e", "-c", command, "/dev/null"], shownAs: arguments, env: environment(env), input: inputBytes, timeout: .seconds(60))
+    }
+
+    /// `ideamesh` with arguments given as raw bytes (which need not be UTF-8, as a shell can pass
+    /// them and a Swift String cannot hold them), against `socket`; `input`: stdin's bytes.
+    static func run(rawArguments: [[UInt8]], socket: String, input: [UInt8] = []) async throws -> Run {
+        // Each argument is made by printf from octal escapes, so it can hold any byte but NUL.
+        let quoted = rawArguments.map { bytes in "\"$(printf '" + bytes.map { String(format: "\\%03o", $0) }.joined() + "')\"" }
+        let command = "exec \(shellQuote(Harness.ideamesh)) " + quoted.joined(separator: " ") + " --socket \(shellQuote(socket))"
+        let shown = rawArguments.map { String(decoding: $0, as: UTF8.self) }
+        return try await spawn("/bin/sh", ["-c", command], shownAs: shown, env: environment(), input: input, timeout: .seconds(60))
     }
 
     static func shellQuote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     private static func spawn(
-        _ executable: String, _ arguments: [String], shownAs: [String], env: [String: String], input: String?, timeout: Duration
+        _ executable: String, _ arguments: [String], shownAs: [String], env: [String: String], input: [UInt8], timeout: Duration
     ) async throws -> Run {
         let dir = try Harness.makeTempRoot("run")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outPath = "\(dir)/out", errPath = "\(dir)/err", inPath = "\(dir)/in"
-        try (input ?? "").write(toFile: inPath, atomically: true, encoding: .utf8)
+        try Data(input).write(to: URL(fileURLWithPath: inPath))
         chmod(inPath, 0o644)
         let process = try ChildProcess(executable: executable, arguments: arguments, stdin: inPath, stdout: outPath, stderr: errPath, environment: env)
-        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        // A terminal echoes what was typed, bytes that are not UTF-8 included: read them as U+FFFD.
+        let read = { (path: String) in (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) } ?? "" }
         guard let exit = try await process.waitForExit(timeout: timeout) else {
             process.killAndReap()
             throw HarnessError("\(shownAs.joined(separator: " ")) still running after \(timeout)\n\(read(errPath))")

@@ -45,7 +45,7 @@ struct AdminForksCommand: ParsableCommand {
                 guard terminal.stdinIsTTY else {
                     throw CLIError("resolving a fork drops ops: confirm with --yes", hint: "ideamesh admin forks resolve \(origin) --yes")
                 }
-                let answer = Terminal.ask("Drop the quarantined op(s) of \(origin) and keep the chain held here? [y/N] ")
+                let answer = try Terminal.ask("Drop the quarantined op(s) of \(origin) and keep the chain held here? [y/N] ")
                 guard let answer, ["y", "yes"].contains(answer.lowercased()) else { throw CLIError("cancelled: nothing changed") }
             }
             let (resolved, raw) = try daemon.call("admin.fork.resolve", ["origin": origin], as: ForkResolution.self)

@@ -31,7 +31,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal.current()
-        let text = try readFile()
+        let text = try TextInput.readFile(file)
         let checking = Progress(label: "Checking \(file)", terminal: terminal)
         let rows: [IdeaCSV.Row]
         do {
@@ -74,19 +74,6 @@ struct ImportCommand: ParsableCommand {
         Output(json: client.json, terminal: terminal).emit(raw) {
             "Imported \(result.ids.count) idea\(result.ids.count == 1 ? "" : "s") from \(file)."
         }
-    }
-
-    private func readFile() throws(CLIError) -> String {
-        let data: Data
-        do {
-            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw CLIError("cannot read \(file): \((error as NSError).localizedDescription)", hint: "Check the path.")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("\(file) is not UTF-8 text", hint: "Save it as CSV UTF-8 (most spreadsheets offer it) and import it again.")
-        }
-        return text
     }
 
     /// The daemon's "row N: …" (N counts the rows sent, from 1) as the file's line.

@@ -7,8 +7,11 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Search ideas and comments, best matches first.",
         discussion: """
-            Plain words find ideas and comments holding all of them. Quotes search for a phrase, \
-            OR and NOT combine words, and word* matches a prefix (SQLite FTS5 syntax).
+            Finds ideas and comments holding all the words given, in any order. What you type is \
+            read as words, whatever it holds: punctuation joins the words around it into a phrase \
+            (hand-gel finds "hand gel" and "hand-gel", O'Brien finds "O'Brien"), and text in \
+            double quotes is one phrase. Text with no letter or digit in it (only spaces, \
+            punctuation or symbols) is refused: there is nothing to search for.
             """)
 
     @Argument(help: ArgumentHelp("What to search for.", valueName: "text"))
@@ -22,7 +25,6 @@ struct SearchCommand: ParsableCommand {
     var text: String { words.joined(separator: " ") }
 
     func validate() throws {
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give some text to search for") }
         guard (1...500).contains(limit) else { throw ValidationError("--limit must be between 1 and 500") }
     }
 
