@@ -23,7 +23,7 @@ extension IdeaStore {
         ("themes", "SELECT code, name, description, archived, hlc, origin, writer FROM themes", ["writer"]),
         ("cycles", "SELECT id, idea, author, hlc, plan, prediction FROM cycles", ["id", "idea"]),
         ("cycle_steps", "SELECT id, cycle, phase, decision, notes, author, hlc FROM cycle_steps", ["id", "cycle"]),
-        ("measures", "SELECT id, idea, author, hlc, name, unit, better, target FROM measures", ["id", "idea"]),
+        ("measures", "SELECT id, idea, author, hlc, name, unit, better, target, kind FROM measures", ["id", "idea"]),
         ("observations", "SELECT id, measure, day, value, note, author, hlc, retracted, retract_reason FROM observations",
          ["id", "measure"]),
         ("links", "SELECT id, src, dst, kind, author, hlc FROM links", ["id", "src", "dst"]),

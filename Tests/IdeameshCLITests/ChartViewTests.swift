@@ -164,13 +164,27 @@ struct ChartViewTests {
         #expect(Self.flat(text).contains("2026-04-06 … 2026-05-18 (7 points) improvement: a run of 7 or more points below the mean"))
     }
 
-    @Test func theRunChartMarksItsShiftsByDirection() throws {
+    @Test func theRunChartMarksItsLongRunsByDirection() throws {
         let chart = try ChartFixtures.chart(ChartFixtures.runAnhoej)
         let text = ChartView.render(chart, kind: .run, context: Self.context(width: 100))
         // Higher is better: the 12 points below the median are a concern, the 12 above an improvement.
         #expect(Self.marks(text) == ["▼": 12, "▲": 12])
-        #expect(text.contains("Anhøj limit 8"))
+        #expect(text.contains("Longest run: 12 (a signal if longer than 8: it is)"))
+        #expect(text.contains("Crossings: 1 (a signal if fewer than 8: there are)"))
         #expect(text.contains("Median 73.5"))
+        // Anhøj's rules are two: nothing of IHI's shifts, trends or runs table (issue 11).
+        #expect(!text.lowercased().contains("shift") && !text.contains("Swed") && !text.lowercased().contains("trend"), "\(text)")
+    }
+
+    /// Issue 11: six points, a trend by the rule alone, but the chart must neither signal it nor
+    /// call it non-random beside its "at least 10" warning.
+    @Test func tooFewPointsSayNothingSignals() throws {
+        var json = ChartFixtures.synthetic([1, 2, 3, 4, 5, 6], better: "higher")
+        json = json.replacingOccurrences(of: #""warnings": []"#, with: #""warnings": ["6 observations: the run chart rules need at least 10, so the run chart signals nothing yet"]"#)
+        let text = ChartView.render(try ChartFixtures.chart(json), kind: .run, context: Self.context(width: 100))
+        #expect(text.contains("Too few points for the IHI run chart rules: 6 of the 10 they need"), "\(text)")
+        #expect(!text.contains("non-random variation") || text.contains("no sign of non-random variation"), "\(text)")
+        #expect(!text.contains("Non-random"), "\(text)")
     }
 
     @Test func fewPointsSayWhatIsMissing() throws {

@@ -102,6 +102,12 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
         self.code = code
         self.message = message
     }
+
+    /// This error with `hint` after its message when it is `not_found` (what to do about it).
+    func adding(notFoundHint hint: String?) -> ControlError {
+        guard code == .notFound, let hint else { return self }
+        return ControlError(code, "\(message): \(hint)")
+    }
 }
 
 struct ControlFailure: Error, Sendable {
