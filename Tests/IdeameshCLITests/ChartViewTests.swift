@@ -47,6 +47,13 @@ struct ChartViewTests {
         Golden.check(ChartSVG.render(try ChartFixtures.chart(ChartFixtures.xmr), kind: .xmr), "views/chart-xmr.svg")
         Golden.check(ChartSVG.render(try ChartFixtures.chart(ChartFixtures.runAnhoej), kind: .run), "views/chart-run.svg")
         Golden.check(ChartSVG.compare(try ChartFixtures.comparison(ChartFixtures.comparison), kind: .xmr), "views/chart-compare.svg")
+        // Issue 11: "The --compare SVG for one department is 490 px wide with its title and footnote
+        // cut": every panel count is legible (rendered to PNG and looked at when these change).
+        for departments in [1, 2, 6] {
+            Golden.check(
+                ChartSVG.compare(try ChartFixtures.comparison(departments: departments), kind: .xmr),
+                "views/chart-compare-\(departments).svg")
+        }
     }
 
     // MARK: Properties
@@ -233,12 +240,48 @@ struct ChartViewTests {
         var points: [[String: String]] = []
         var text = ""
 
+        /// Each `<text>` element's content, in document order.
+        var texts: [String] = []
+        var width = 0.0
+
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
             names.append(name)
             if attributes["class"] == "point" { points.append(attributes) }
+            if name == "svg" { width = Double(attributes["width"] ?? "") ?? 0 }
+            if name == "text" { texts.append(""); inText = true }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "text" { inText = false }
+        }
+
+        private var inText = false
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+            if inText { texts[texts.count - 1] += string }
+        }
+    }
+
+    /// Issue 11: "The --compare SVG for one department is 490 px wide with its title and footnote
+    /// cut". At 1, 2 and 6 departments (long ward names among them) the document is at least as
+    /// wide as a single chart, nothing is cut short, and every department's name and every note
+    /// is there in full (wrapped lines read in order).
+    @Test func compareSVGIsLegibleAtEveryPanelCount() throws {
+        for departments in [1, 2, 6] {
+            let comparison = try ChartFixtures.comparison(departments: departments)
+            let svg = ChartSVG.compare(comparison, kind: .xmr)
+            let parsed = Self.parse(svg)
+            #expect(parsed.ok, "\(departments): \(parsed.error)")
+            #expect(parsed.elements.width >= 900, "\(departments) departments: \(parsed.elements.width) px")
+            #expect(!parsed.elements.texts.contains { $0.contains("…") }, "\(departments): cut: \(parsed.elements.texts.filter { $0.contains("…") })")
+            let reading = parsed.elements.texts.joined(separator: " ")
+            #expect(reading.contains("Insulin doses missed (per 100 doses) in \(departments) department"))
+            for series in comparison.series {
+                #expect(reading.contains(series.measure.department ?? "?"), "\(departments): \(series.measure.department ?? "?")")
+                for warning in series.warnings { #expect(reading.contains("Note: " + warning), "\(departments): \(warning)") }
+            }
+        }
     }
 
     static func parse(_ svg: String) -> (ok: Bool, elements: Elements, error: String) {

@@ -21,6 +21,23 @@ enum ChartFixtures {
         return try ControlResult.decode(MeasureComparison.self, from: object, method: "measure.compare")
     }
 
+    /// `comparison` with `departments` series: its three departments' series, cycled, the repeats
+    /// renamed after other wards (long names among them), for layouts of 1 to 6 panels.
+    static func comparison(departments: Int) throws -> MeasureComparison {
+        var object = try JSONSerialization.jsonObject(with: Data(comparison.utf8)) as? [String: Any] ?? [:]
+        let series = object["series"] as? [[String: Any]] ?? []
+        let names = ["Paediatric Intensive Care Unit", "Orthopaedics", "Acute Medical Unit (Ward 7, night shift)"]
+        object["series"] = (0..<departments).map { i -> [String: Any] in
+            var one = series[i % series.count]
+            if i >= series.count, var measure = one["measure"] as? [String: Any] {
+                measure["department"] = names[(i - series.count) % names.count]
+                one["measure"] = measure
+            }
+            return one
+        }
+        return try ControlResult.decode(MeasureComparison.self, from: object, method: "measure.compare")
+    }
+
     /// 20 weekly points in two segments (rebased on 2026-03-16): a concern outside the limits on 2026-02-23, then an improving run of 7 below the new mean; target 5 within the limits (hit and miss).
     static let xmr = """
         {"measure": {"id": "\(renal)-60", "short_id": "k3v9x2b7qa-60", "name": "Insulin doses missed", "unit": "per 100 doses", "better": "lower", "target": 5, "idea": "\(renal)-41", "idea_title": "Double-check insulin doses at every shift handover", "origin": "\(renal)", "department": "Renal Ward", "created_ms": 1767225600000, "observations": 20, "latest_date": "2026-05-18", "latest_value": 3.9, "signal": "special_cause_improvement", "signal_side": "below", "assurance": "hit_and_miss"},
