@@ -274,6 +274,7 @@ struct ImprovementEndToEndTests {
                           ["measure", "record", "zzzz-3", "3"]] {
             let run = try await CLI.run(arguments, socket: a.controlSocket)
             #expect(run.status == 1 && run.stderr.contains("no measure") && run.stderr.contains("ideamesh measure list IDEA"), "\(run)")
+            #expect(!run.stderr.contains("ideamesh search"), "the hint is about measures, not ideas: \(run)")
         }
         let retract = try await CLI.run(["measure", "retract", "oops"], socket: a.controlSocket)
         #expect(retract.status == 1 && retract.stderr.contains("not an observation id") && retract.stderr.contains("measure show"), "\(retract)")

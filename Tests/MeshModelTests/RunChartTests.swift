@@ -1,3 +1,4 @@
+import Foundation
 @testable import MeshModel
 import Testing
 
@@ -192,5 +193,75 @@ struct RunChartTests {
     @Test func rejectsEmptyAndNonFiniteData() {
         #expect(throws: ChartError.tooFewPoints(needed: 1, got: 0)) { try RunChart(values: []) }
         #expect(throws: ChartError.nonFiniteValue(index: 1)) { try RunChart(values: [1, .nan, 2]) }
+    }
+
+    // A second, independent implementation of both rule sets, written from the rules' text
+    // (qi-chart-rules.md) rather than from ChartMath, checked against RunChart on 2,000 seeded
+    // random series of 1 to 40 points drawn from few values (so ties and points on the median are
+    // common).
+    @Test func bothRuleSetsAgreeWithANaiveImplementation() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<2_000 {
+            let values = (0..<(1 + next(40))).map { _ in Double(next(6)) }
+            let sorted = values.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            // Points on the median are removed first; the rest are above (true) or below (false).
+            let sides = values.filter { $0 != median }.map { $0 > median }
+            var runLengths: [Int] = []
+            for (i, side) in sides.enumerated() {
+                if i > 0, sides[i - 1] == side { runLengths[runLengths.count - 1] += 1 } else { runLengths.append(1) }
+            }
+            let crossings = zip(sides, sides.dropFirst()).filter { $0 != $1 }.count
+            let longest = runLengths.max() ?? 0
+            // Trends: equal neighbours count once, so drop repeats, then count monotone stretches.
+            var distinct: [Double] = []
+            for v in values where distinct.last != v { distinct.append(v) }
+            var trendLengths: [Int] = []
+            var length = 1, direction = 0
+            for i in 1..<max(1, distinct.count) {
+                let d = distinct[i] > distinct[i - 1] ? 1 : -1
+                if d == direction { length += 1 } else {
+                    if length >= RunChart.trendLength { trendLengths.append(length) }
+                    length = 2
+                    direction = d
+                }
+            }
+            if length >= RunChart.trendLength { trendLengths.append(length) }
+            let enough = values.count >= 10
+
+            let ihi = try RunChart(values: values, rules: .ihi)
+            #expect(ihi.median == median && ihi.crossings == crossings && ihi.longestRun == longest, "\(values)")
+            #expect(ihi.shifts.map(\.length) == (enough ? runLengths.filter { $0 >= 6 } : []), "\(values)")
+            #expect(ihi.trends.map(\.length) == (enough ? trendLengths : []), "\(values)")
+            let runsLimits = enough ? SwedEisenhart.limits(usefulObservations: sides.count) : nil
+            let ihiSignal = !ihi.shifts.isEmpty || !ihi.trends.isEmpty
+                || runsLimits.map { runLengths.count < $0.lower || runLengths.count > $0.upper } ?? false
+            #expect(ihi.hasSignal == ihiSignal && ihi.anhoej == nil, "\(values)")
+
+            let anhoej = try RunChart(values: values, rules: .anhoej)
+            #expect(anhoej.shifts.isEmpty && anhoej.trends.isEmpty && anhoej.runsLimits == nil, "\(values)")
+            if enough, !sides.isEmpty {
+                let n = sides.count
+                // round(log2 n) + 3 by floating point here; qbinom by summing exact binomial terms.
+                let runLimit = Int(log2(Double(n)).rounded()) + 3
+                var coefficient = 1.0, cumulative = 0.0, crossingLimit = 0
+                while true {
+                    cumulative += coefficient
+                    if cumulative / pow(2, Double(n - 1)) >= 0.05 { break }
+                    coefficient = coefficient * Double(n - 1 - crossingLimit) / Double(crossingLimit + 1)
+                    crossingLimit += 1
+                }
+                let rules = try #require(anhoej.anhoej)
+                #expect(rules.longestRunLimit == runLimit && rules.crossingsLimit == crossingLimit, "\(values)")
+                #expect(anhoej.hasSignal == (longest > runLimit || crossings < crossingLimit), "\(values)")
+                #expect(rules.longRuns.map(\.length) == runLengths.filter { $0 > runLimit }, "\(values)")
+            } else {
+                #expect(anhoej.anhoej == nil && !anhoej.hasSignal, "\(values)")
+            }
+        }
     }
 }

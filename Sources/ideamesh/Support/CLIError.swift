@@ -65,6 +65,12 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return "That node is not on the trust list: see `ideamesh admin trust list`."
         case "comment.edit", "comment.retract":
             return "Check the comment's id with `ideamesh show IDEA`."
+        case "measure.record", "measure.chart", "measure.compare":
+            return "Check the measure's id with `ideamesh measure list IDEA`; a measure another department defined moments ago may still be on its way."
+        case "measure.retract":
+            return "Check the observation's id with `ideamesh measure show MEASURE`."
+        case "pdsa.do", "pdsa.study", "pdsa.act":
+            return "Check the cycle's id with `ideamesh show IDEA`."
         default:
             return "Check the id with `ideamesh list` or `ideamesh search TEXT`; an idea another department wrote moments ago may still be on its way."
         }
