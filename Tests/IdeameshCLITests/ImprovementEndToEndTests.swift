@@ -243,6 +243,8 @@ struct ImprovementEndToEndTests {
         #expect(kinds == ["count", "proportion"], "\(list)")
         let shown = try await Self.cli(["measure", "show", lunches], a)
         #expect(shown.stdout.contains("count (whole numbers 0 or more)"), "\(shown)")
+        let detail = try await Self.cli(["show", idea, "--json"], a)
+        #expect((try detail.json()["measures"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["count", "proportion"], "\(detail)")
 
         // 1, 0, 2, 0, 1, 0: mean 0.667, mean MR 1.4, lower limit −3.06: drawn at 0 (issue 11: "Lower
         // limits below zero for counts").
