@@ -183,6 +183,14 @@ struct ChartViewTests {
         #expect(!text.lowercased().contains("shift") && !text.contains("Swed") && !text.lowercased().contains("trend"), "\(text)")
     }
 
+    /// Below the Swed–Eisenhart table (10 useful points) the runs rule is not applied, and the chart
+    /// says so rather than leaving it out silently: 12 points, 4 on the median 5.
+    @Test func anUntabulatedRunsCountSaysItIsNotTested() throws {
+        let chart = try ChartFixtures.chart(ChartFixtures.synthetic([5, 5, 5, 5, 1, 9, 1, 9, 1, 9, 1, 9]))
+        let text = Self.flat(ChartView.render(chart, kind: .run, context: Self.context(width: 120)))
+        #expect(text.contains("(not tested: the Swed–Eisenhart table covers 10 to 60 useful points, here 8)"), "\(text)")
+    }
+
     /// Issue 11: six points, a trend by the rule alone, but the chart must neither signal it nor
     /// call it non-random beside its "at least 10" warning.
     @Test func tooFewPointsSayNothingSignals() throws {

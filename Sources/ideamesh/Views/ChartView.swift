@@ -642,6 +642,9 @@ enum ChartView {
                 if let lower = run.runsLower, let upper = run.runsUpper {
                     runs += " (Swed–Eisenhart limits \(lower) to \(upper)"
                     runs += run.tooFewRuns ? ": too few, a signal)" : run.tooManyRuns ? ": too many, a signal)" : ")"
+                } else {
+                    // The table covers 10 to 60 useful points; outside it the rule is not applied.
+                    runs += " (not tested: the Swed–Eisenhart table covers 10 to 60 useful points, here \(run.usefulObservations))"
                 }
                 out.append(runs)
                 out.append("Longest run: \(run.longestRun) · crossings: \(run.crossings)")
