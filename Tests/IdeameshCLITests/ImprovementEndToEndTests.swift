@@ -323,4 +323,45 @@ struct ImprovementEndToEndTests {
         #expect(measures.map { "\($0["name"] ?? "") \($0["unit"] ?? "") \($0["better"] ?? "") \($0["kind"] ?? "") \($0["target"] ?? "-")" }
             == ["Interrupted lunches lunches lower count -", "Minutes of break min higher time 30"], "\(listed)")
     }
+
+    /// Issue 11, through the daemon and the CLI: six points signal nothing on the run chart and say
+    /// why; `--rules anhoej` applies Anhøj's two rules only, with no IHI shift beside them.
+    @Test func runChartRulesAreHonestThroughTheCLI() async throws {
+        let (cluster, a) = try await DaemonCluster.single("runrules")
+        defer { cluster.shutdown() }
+        try a.submit("Red tabards on the medication round")
+        let idea = "\(a.short)-1"
+        let rising = try Self.written(try await Self.cli(
+            ["measure", "define", idea, "--name", "Rounds on time", "--unit", "%", "--better", "higher", "--kind", "proportion", "--json"], a))
+        for (i, value) in [50.0, 55, 60, 65, 70, 75].enumerated() {
+            try await Self.cli(["measure", "record", rising, String(value), "--date", String(format: "2026-10-%02d", i + 1)], a)
+        }
+        for rules in ["ihi", "anhoej"] {
+            let json = try await Self.cli(["measure", "chart", rising, "--run", "--rules", rules, "--json"], a)
+            let run = try json.json()["run"] as? [String: Any] ?? [:]
+            #expect(run["signal"] as? Bool == false && run["too_few_points"] as? Bool == true, "\(json)")
+            #expect((run["trends"] as? [Any])?.isEmpty == true && (run["shifts"] as? [Any])?.isEmpty == true, "\(json)")
+            let text = try await Self.cli(["measure", "chart", rising, "--run", "--rules", rules], a)
+            #expect(text.stdout.contains("Too few points") && !text.stdout.contains("Non-random"), "\(text)")
+        }
+
+        // The 22 interruptions: median 8, three points on it dropped, n = 19: nine above, then ten below.
+        // Anhøj: longest run 10 > round(log2 19) + 3 = 7, 1 crossing < qbinom(0.05, 18, ½) = 6: a signal
+        // by both rules, and no shift or trend reported.
+        let measure = try Self.written(try await Self.cli(
+            ["measure", "define", idea, "--name", "Interruptions per round", "--unit", "count", "--better", "lower", "--kind", "count", "--json"], a))
+        for (date, value) in Self.interruptions {
+            try await Self.cli(["measure", "record", measure, String(value), "--date", date], a)
+        }
+        let json = try await Self.cli(["measure", "chart", measure, "--run", "--rules", "anhoej", "--json"], a)
+        let run = try json.json()["run"] as? [String: Any] ?? [:]
+        #expect(run["longest_run_limit"] as? Int == 7 && run["crossings_limit"] as? Int == 6, "\(json)")
+        #expect(run["useful_observations"] as? Int == 19, "\(json)")
+        #expect(run["longest_run"] as? Int == 10 && run["crossings"] as? Int == 1 && run["signal"] as? Bool == true, "\(json)")
+        #expect((run["shifts"] as? [Any])?.isEmpty == true && (run["trends"] as? [Any])?.isEmpty == true && run["runs_lower"] == nil, "\(json)")
+        let text = try await Self.cli(["measure", "chart", measure, "--run", "--rules", "anhoej"], a)
+        #expect(!text.stdout.lowercased().contains("shift") && text.stdout.contains("Longest run: 10 (a signal if longer than 7: it is)"), "\(text)")
+        let ihi = try await Self.cli(["measure", "chart", measure, "--run", "--json"], a)
+        #expect(((try ihi.json()["run"] as? [String: Any])?["shifts"] as? [Any])?.count == 2, "IHI sees the two shifts: \(ihi)")
+    }
 }
