@@ -297,7 +297,7 @@ struct ImprovementEndToEndTests {
         defer { cluster.shutdown() }
         // Three ideas with the same two measures: one adoption of each (a department adopts an idea once).
         var ideas = [String]()
-        for title in ["Protected lunch breaks", "Quiet hour after lunch", "Lunch cover rota"] {
+        for title in ["Protected lunch breaks", "Quiet hour after lunch", "Lunch cover rota", "Lunch rota board", "Lunch bleep holder"] {
             let idea = try a.submit(title)
             ideas.append(idea)
             try await Self.cli(["measure", "define", idea, "--name", "Interrupted lunches", "--unit", "lunches", "--better", "lower", "--kind", "count"], a)
@@ -322,6 +322,18 @@ struct ImprovementEndToEndTests {
         let measures = try listed.json()["measures"] as? [[String: Any]] ?? []
         #expect(measures.map { "\($0["name"] ?? "") \($0["unit"] ?? "") \($0["better"] ?? "") \($0["kind"] ?? "") \($0["target"] ?? "-")" }
             == ["Interrupted lunches lunches lower count -", "Minutes of break min higher time 30"], "\(listed)")
+
+        // On a terminal, with no flag, adopt asks: Enter copies, "n" does not.
+        for (idea, answer, copies) in [(ideas[3], "\n", 2), (ideas[4], "n\n", 0)] {
+            let asked = try await CLI.runOnTerminal(["adopt", idea], socket: b.controlSocket, input: answer)
+            #expect(asked.status == 0 && asked.stdout.contains("Define the same on your copy"), "\(asked)")
+            #expect(asked.stdout.contains("Interrupted lunches (lunches, lower is better, count)"), "\(asked)")
+            // The terminal shows the prompt, then (on its line) "Adopted X here as Y."
+            let copyOf = asked.stdout.components(separatedBy: " here as ").dropFirst().first?
+                .prefix { $0 != "." && !$0.isWhitespace }.description ?? ""
+            let copied = try await Self.cli(["measure", "list", copyOf, "--json"], b)
+            #expect((try copied.json()["measures"] as? [Any])?.count == copies, "\(answer.debugDescription): \(asked) \(copied)")
+        }
     }
 
     /// Issue 11, through the daemon and the CLI: six points signal nothing on the run chart and say

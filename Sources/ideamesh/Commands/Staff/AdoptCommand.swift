@@ -64,7 +64,9 @@ struct AdoptCommand: ParsableCommand {
                 lines.append("Defined measure \(to.shortId) (\(from.name)) on \(written.shortId), like \(from.shortId). Record with: ideamesh measure record \(to.shortId) VALUE")
             }
             if !copy, !measures.isEmpty {
-                lines.append("Its \(measures.count == 1 ? "measure was" : "\(measures.count) measures were") not copied; `ideamesh adopt` with --copy-measures would have, or define them with `ideamesh measure define \(written.shortId) …`.")
+                lines.append(
+                    "Its \(measures.count == 1 ? "measure was" : "\(measures.count) measures were") not copied (--copy-measures copies them). "
+                        + "To compare, define them on \(written.shortId) with `ideamesh measure define \(written.shortId) …`; `ideamesh measure list \(IdeaIDs.short(id))` shows them.")
             }
             return lines.joined(separator: "\n")
         }
