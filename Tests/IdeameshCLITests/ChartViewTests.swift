@@ -271,6 +271,21 @@ struct ChartViewTests {
         }
     }
 
+    /// Date labels never crowd: 22 weekly points in a compare panel (a label every other point)
+    /// still end on the last date, and the one before it gives way rather than overlap it (seen in
+    /// the demo's PNG: "2026-11-20" written over "2026-11-27").
+    @Test func svgDateLabelsDoNotOverlap() throws {
+        let series = ChartFixtures.synthetic((0..<22).map { Double($0 % 5) })
+        let json = #"{"idea": "x-1", "idea_title": "t", "name": "Synthetic", "series": [\#(series), \#(series)]}"#
+        let svg = ChartSVG.compare(try ChartFixtures.comparison(json), kind: .xmr)
+        let pattern = /<text x="([0-9.]+)" y="[0-9.]+" text-anchor="end" transform="rotate\(-45/
+        let xs = svg.matches(of: pattern).compactMap { Double($0.output.1) }
+        #expect(xs.count >= 12, "\(xs)")
+        let gaps = zip(xs, xs.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }  // within a panel
+        #expect(gaps.allSatisfy { $0 >= 18 }, "\(gaps)")
+        #expect(svg.contains(">2026-06-01</text>"), "the last date is labelled")
+    }
+
     /// Issue 11: "The --compare SVG for one department is 490 px wide with its title and footnote
     /// cut". At 1, 2 and 6 departments (long ward names among them) the document is at least as
     /// wide as a single chart, nothing is cut short, and every department's name and every note

@@ -269,11 +269,11 @@ enum ChartSVG {
         }
         out.append("<line x1=\"\(n(frame.x))\" y1=\"\(n(frame.y))\" x2=\"\(n(frame.x))\" y2=\"\(n(frame.bottom))\" stroke=\"\(Palette.label)\" stroke-width=\"1\"/>")
         out.append("<line x1=\"\(n(frame.x))\" y1=\"\(n(frame.bottom))\" x2=\"\(n(frame.right))\" y2=\"\(n(frame.bottom))\" stroke=\"\(Palette.label)\" stroke-width=\"1\"/>")
-        // Dates: about one per 18 px, the last always.
+        // Dates: about one per 18 px, the last always (a label closer to it than that gives way).
         let every = max(1, Int((18 / step).rounded(.up)))
         var labelled = Array(stride(from: 0, to: count, by: every))
         if let last = labelled.last, last != count - 1 {
-            if count - 1 - last < (every + 1) / 2 { labelled.removeLast() }
+            if count - 1 - last < every, labelled.count > 1 { labelled.removeLast() }
             labelled.append(count - 1)
         }
         for i in labelled {
