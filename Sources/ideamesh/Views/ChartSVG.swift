@@ -89,6 +89,9 @@ enum ChartSVG {
         return document(width: width, height: legendY + 18 * Double(legend.rows), title: heading, body: body)
     }
 
+    /// The distance between two icons' centres.
+    private static let iconSpacing = 88.0
+
     /// A panel's plot takes this much; its notes add a line each (wrapped).
     private static let panelPlotHeight = 362.0
     private static let panelNoteSize = 9.0
@@ -200,7 +203,8 @@ enum ChartSVG {
                                     : ("~", Palette.common, "Random", "Run chart: no sign of non-random variation"))
         }
         var out: [String] = []
-        let spacing = max(radius * 4, 76)
+        // Wide enough for the longest captions ("Improvement (high)") side by side.
+        let spacing = max(radius * 4, Self.iconSpacing)
         for (i, icon) in icons.reversed().enumerated() {
             let cx = right - radius - 18 - Double(i) * spacing
             let cy = top + radius
@@ -220,7 +224,7 @@ enum ChartSVG {
         // The name wraps (two lines at most) clear of the icons and their captions at the right; the
         // before/after means go below them, across the panel.
         let icons = icons(chart, kind: kind, right: x + width - 4, top: y + 8, radius: 13)
-        let iconRoom = 22 + 76 * Double(icons.count)
+        let iconRoom = 22 + Self.iconSpacing * Double(icons.count)
         out += wrapped(
             x + 12, y + 22, IdeaIDs.departmentName(chart.measure.department, node: chart.measure.origin), size: 15, weight: "bold",
             room: width - 12 - iconRoom, maxLines: 2).elements
