@@ -185,6 +185,10 @@ struct RunChartTests {
         #expect(ChartMath.roundedLog2(22) == 4)
         #expect(ChartMath.roundedLog2(23) == 5)
         #expect(ChartMath.roundedLog2(1) == 0)
+        // The exact integer path and the floating-point one agree wherever both apply.
+        for size in 0...59 {
+            #expect(ChartMath.fivePercentBinomialHalfQuantile(size: size) == ChartMath.scaledBinomialHalfQuantile(0.05, size: size), "size \(size)")
+        }
         // Large n neither overflows nor loses the tail: n = 2000 has a finite, sensible limit.
         let big = ChartMath.binomialHalfQuantile(0.05, size: 1999)
         #expect(big > 950 && big < 1000)
