@@ -55,4 +55,24 @@ struct MeasureKindStoreTests {
         let reopened = try IdeaStore(path: path, identity: nil)
         #expect(try reopened.measures(.measure(measure)).first?.definition.kind == .other)
     }
+
+    /// A history without kinds digests exactly as the first release's tables do (so nodes of both
+    /// versions agree during an upgrade); a kind other than `other` changes the digest.
+    @Test func kindsChangeTheDigestOnlyWhenUsed() throws {
+        let identity = NodeIdentity()
+        let plain = try IdeaStore(path: dir.file("plain.sqlite"), identity: identity)
+        let counted = try IdeaStore(path: dir.file("counted.sqlite"), identity: identity)
+        for (store, kind) in [(plain, MeasureKind.other), (counted, .count)] {
+            let idea = try write(store, .ideaCreate(IdeaContent(title: "Falls", problem: "p", solution: "s")), at: 1_000)
+            try write(store, .measureDefine(idea: idea, MeasureDefinition(name: "falls", unit: "a week", better: .lower, kind: kind)), at: 1_001)
+        }
+        let (now, v1) = try plain.pool.read { db in
+            (try IdeaStore.digest(db), try IdeaStore.digest(db, tables: IdeaStore.v1Tables))
+        }
+        #expect(now == v1, "no kinds: the first release's digest")
+        let (countedNow, countedV1) = try counted.pool.read { db in
+            (try IdeaStore.digest(db), try IdeaStore.digest(db, tables: IdeaStore.v1Tables))
+        }
+        #expect(countedNow != countedV1, "a count measure is part of the state")
+    }
 }
