@@ -99,7 +99,7 @@ let package = Package(
             exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),
-        .testTarget(name: "MeshModelTests", dependencies: ["MeshModel"]),
+        .testTarget(name: "MeshModelTests", dependencies: ["MeshCRDT", "MeshModel"]),
         .testTarget(
             name: "MeshStoreTests",
             dependencies: [

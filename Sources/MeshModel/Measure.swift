@@ -30,18 +30,91 @@ public struct Theme: Hashable, Codable, Sendable {
     }
 }
 
-/// A measure of an idea: what is counted, in which unit, and which way is better.
+/// What a measure's values are, and so which values an observation may take (Protocol/README.md,
+/// "Measure kinds"). A measure defined before kinds existed is `other`.
+public enum MeasureKind: String, CaseIterable, Codable, Sendable {
+    /// Whole numbers ≥ 0 (e.g. interruptions per week).
+    case count
+    /// A percentage, 0 to 100 (e.g. % of patients screened).
+    case proportion
+    /// A duration ≥ 0, in the measure's unit (e.g. minutes to antibiotics).
+    case time
+    /// Any finite number.
+    case other
+
+    /// The least value the kind can take; nil when unbounded.
+    public var lowerBound: Double? { self == .other ? nil : 0 }
+    /// The greatest value the kind can take; nil when unbounded.
+    public var upperBound: Double? { self == .proportion ? 100 : nil }
+
+    /// The values the kind allows, for people: "whole numbers 0 or more".
+    public var allowedValues: String {
+        switch self {
+        case .count: "whole numbers 0 or more"
+        case .proportion: "percentages from 0 to 100"
+        case .time: "durations 0 or more"
+        case .other: "any finite number"
+        }
+    }
+
+    /// Whether an observation of this kind may have `value`.
+    public func allows(_ value: Double) -> Bool {
+        guard value.isFinite else { return false }
+        if let lowerBound, value < lowerBound { return false }
+        if let upperBound, value > upperBound { return false }
+        return self != .count || value.rounded() == value
+    }
+
+    /// Refuses a value of the measure `name` that this kind cannot take, saying which values it can.
+    public func check(_ value: Double, measure name: String) throws(ValidationError) {
+        guard allows(value) else {
+            throw ValidationError(
+                field: "value",
+                problem: "\(value.formatted) is not allowed for \"\(name)\", a \(rawValue) measure: it takes \(allowedValues)")
+        }
+    }
+
+    /// Whether a target (which need not be whole: a mean of counts) lies within the kind's bounds.
+    public func allowsTarget(_ target: Double) -> Bool {
+        guard target.isFinite else { return false }
+        return (lowerBound.map { target >= $0 } ?? true) && (upperBound.map { target <= $0 } ?? true)
+    }
+}
+
+/// A measure of an idea: what is counted, in which unit, which way is better, and what kind of
+/// values it takes.
 public struct MeasureDefinition: Hashable, Sendable {
     public var name: String
     public var unit: String
     public var better: Direction
     public var target: Double?
+    public var kind: MeasureKind
 
-    public init(name: String, unit: String, better: Direction, target: Double? = nil) {
+    public init(name: String, unit: String, better: Direction, target: Double? = nil, kind: MeasureKind = .other) {
         self.name = name
         self.unit = unit
         self.better = better
         self.target = target
+        self.kind = kind
+    }
+
+    /// Refuses a value this measure's kind cannot take, saying which values it can.
+    public func check(value: Double) throws(ValidationError) {
+        try kind.check(value, measure: name)
+    }
+}
+
+extension Double {
+    /// Without a trailing ".0" for whole numbers: "-2", "2.5".
+    var formatted: String {
+        rounded() == self && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+
+    /// Rounded to at most `places` decimals, trailing zeros dropped: "-1.07".
+    func formatted(places: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return ((self * scale).rounded() / scale).formatted
     }
 }
 

@@ -75,6 +75,10 @@ extension OpBody {
             if let target = measure.target, !target.isFinite {
                 throw ValidationError(field: "target", problem: "must be a finite number")
             }
+            if let target = measure.target, !measure.kind.allowsTarget(target) {
+                throw ValidationError(
+                    field: "target", problem: "\(target.formatted) is outside what a \(measure.kind.rawValue) measure takes (\(measure.kind.allowedValues))")
+            }
         case .observationRecord(_, _, let value, let note):
             guard value.isFinite else { throw ValidationError(field: "value", problem: "must be a finite number") }
             try Self.check(note, "note", max: Limits.text, required: false)

@@ -164,9 +164,11 @@ struct ApplySession {
             try cycleStep(cycle, by: op, rid: rid, hlc: hlc, phase: "act", decision: decision.rawValue, notes: notes)
         case .measureDefine(let idea, let measure):
             try db.cachedStatement(sql: """
-                INSERT INTO measures(id, idea, author, hlc, name, unit, better, target) VALUES(?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO measures(id, idea, author, hlc, name, unit, better, target, kind) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-                .run(rid, try self.rid(idea), op.author, hlc, measure.name, measure.unit, measure.better.rawValue, measure.target)
+                .run(
+                    rid, try self.rid(idea), op.author, hlc, measure.name, measure.unit, measure.better.rawValue, measure.target,
+                    measure.kind.rawValue)
         case .observationRecord(let measure, let date, let value, let note):
             guard measure.origin == op.origin else { return }
             let target = try self.rid(measure)

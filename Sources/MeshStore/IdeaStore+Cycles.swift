@@ -56,6 +56,7 @@ public struct IdeaMeasure: Hashable, Sendable {
     public var unit: String
     public var better: Direction
     public var target: Double?
+    public var kind: MeasureKind
     /// Observations recorded and not retracted.
     public var observations: Int
     /// The latest observation not retracted (by date, then time recorded): its date and value.
@@ -100,7 +101,7 @@ extension IdeaStore {
 
             let measures = try Row.fetchAll(
                 db, sql: """
-                    SELECT m.id, m.author, m.hlc, m.name, m.unit, m.better, m.target,
+                    SELECT m.id, m.author, m.hlc, m.name, m.unit, m.better, m.target, m.kind,
                         (SELECT count(*) FROM observations o WHERE o.measure = m.id AND o.retracted = 0) AS observed,
                         l.day AS latest_day, l.value AS latest_value
                     FROM measures m
@@ -113,7 +114,8 @@ extension IdeaStore {
             ).map { row in
                 IdeaMeasure(
                     id: opID(row["id"], keys), author: row["author"], hlc: hlc(row["hlc"]), name: row["name"], unit: row["unit"],
-                    better: Direction(rawValue: row["better"]) ?? .lower, target: row["target"], observations: row["observed"],
+                    better: Direction(rawValue: row["better"]) ?? .lower, target: row["target"],
+                    kind: MeasureKind(rawValue: row["kind"]) ?? .other, observations: row["observed"],
                     latestDate: (row["latest_day"] as String?).flatMap(Day.init), latestValue: row["latest_value"])
             }.sorted { order(($0.hlc, $0.id), ($1.hlc, $1.id)) }
             return (cycles, measures)

@@ -13,7 +13,18 @@ public struct StateDigest: Hashable, Sendable, CustomStringConvertible {
 extension IdeaStore {
     /// What the digest covers: every view table, rows in a node-independent order, local ids
     /// translated to (origin key, seq). Columns named in `ids` hold local row ids.
-    private static let digestTables: [(name: String, sql: String, ids: Set<String>)] = [
+    static let digestTables: [(name: String, sql: String, ids: Set<String>)] = IdeaStore.v1Tables + [
+        // Added with measure kinds, and only the kinds that are not `other`, hashed after the v1
+        // tables and only when there are any: a history without kinds digests as it did before,
+        // so nodes of both versions holding it agree (`admin verify` during an upgrade).
+        ("measure_kinds", "SELECT id, kind FROM measures WHERE kind != 'other'", ["id"]),
+    ]
+
+    /// Tables hashed only when they have a row (their header too).
+    private static let digestTablesIfAny: Set<String> = ["measure_kinds"]
+
+    /// The tables the first release hashed, as it hashed them.
+    static let v1Tables: [(name: String, sql: String, ids: Set<String>)] = [
         ("ideas", "SELECT id, author, hlc, title, problem, solution, theme, tags, status, conflicts, adopted_from FROM ideas",
          ["id", "adopted_from"]),
         ("reg_writes", "SELECT target, reg, writer, hlc, value, note, author, live FROM reg_writes", ["target", "writer"]),
@@ -46,7 +57,8 @@ extension IdeaStore {
         }
     }
 
-    private static func digest(_ db: Database) throws -> StateDigest {
+    /// The digest over `tables` (the tests compare it with the first release's tables).
+    static func digest(_ db: Database, tables: [(name: String, sql: String, ids: Set<String>)] = digestTables) throws -> StateDigest {
         var keys = [Int64: [UInt8]]()
         for row in try Row.fetchAll(db, sql: "SELECT id, key FROM origins") {
             keys[row["id"]] = Array(row["key"] as Data)
@@ -62,8 +74,10 @@ extension IdeaStore {
             Self.encode(row["head"] as DatabaseValue, into: &buffer)
             hasher.update(data: buffer)
         }
-        for table in Self.digestTables {
-            hasher.update(data: Array("table \(table.name)\n".utf8))
+        for table in tables {
+            let header = Array("table \(table.name)\n".utf8)
+            var headerHashed = !Self.digestTablesIfAny.contains(table.name)
+            if headerHashed { hasher.update(data: header) }
             // The first column is the key; rows sort by (origin key, seq) for ids, else by value.
             let first = String(table.sql.dropFirst("SELECT ".count).prefix { $0 != "," })
             let order = table.ids.contains(first)
@@ -73,6 +87,10 @@ extension IdeaStore {
                 ? ", t.reg, (SELECT key FROM origins WHERE id = t.writer >> 40), t.writer & \(RowID.seqMask)" : "")
             let cursor = try Row.fetchCursor(db, sql: ordered)
             while let row = try cursor.next() {
+                if !headerHashed {
+                    hasher.update(data: header)
+                    headerHashed = true
+                }
                 buffer.removeAll(keepingCapacity: true)
                 for (column, value) in row {
                     if table.ids.contains(column), case .int64(let rid) = value.storage {

@@ -63,7 +63,7 @@ extension IdeaStore {
             let keys = try originKeys(db)
             let rows = try Row.fetchAll(
                 db, sql: """
-                    SELECT m.id, m.idea, i.title, m.author, m.hlc, m.name, m.unit, m.better, m.target
+                    SELECT m.id, m.idea, i.title, m.author, m.hlc, m.name, m.unit, m.better, m.target, m.kind
                     FROM measures m LEFT JOIN ideas i ON i.id = m.idea
                     WHERE \(condition) ORDER BY \(order)
                     """,
@@ -83,7 +83,8 @@ extension IdeaStore {
                     id: opID(row["id"], keys), idea: opID(row["idea"], keys), ideaTitle: row["title"] ?? "", author: row["author"],
                     hlc: hlc(row["hlc"]),
                     definition: MeasureDefinition(
-                        name: row["name"], unit: row["unit"], better: Direction(rawValue: row["better"]) ?? .lower, target: row["target"]),
+                        name: row["name"], unit: row["unit"], better: Direction(rawValue: row["better"]) ?? .lower, target: row["target"],
+                        kind: MeasureKind(rawValue: row["kind"]) ?? .other),
                     observations: observations)
             }
         }

@@ -170,6 +170,11 @@ enum Schema {
                 CREATE INDEX links_dst ON links(dst);
                 """)
         }
+        // Measure kinds (Protocol/README.md, "Measure kinds"). Measures applied before this were
+        // defined by ops without a kind, which read as `other`.
+        migrator.registerMigration("v2-measure-kind") { db in
+            try db.execute(sql: "ALTER TABLE measures ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'")
+        }
         return migrator
     }
 }

@@ -178,6 +178,12 @@ public enum OpCodec {
             m.unit = measure.unit
             m.better = measure.better == .lower ? .lower : .higher
             if let target = measure.target { m.target = target }
+            m.kind = switch measure.kind {
+            case .count: .count
+            case .proportion: .proportion
+            case .time: .time
+            case .other: .other
+            }
             return .measureDefine(m)
         case .observationRecord(let measure, let date, let value, let note):
             var m = WireObservationRecord()
@@ -290,9 +296,17 @@ public enum OpCodec {
             case .higher: .higher
             default: nil
             }
+            // An op written before kinds existed (or with a kind this version does not know) reads
+            // as `other`: any finite value.
+            let kind: MeasureKind = switch m.kind {
+            case .count: .count
+            case .proportion: .proportion
+            case .time: .time
+            default: .other
+            }
             guard let idea = i(m.idea), let better else { return nil }
             return .measureDefine(idea: idea, MeasureDefinition(
-                name: m.name, unit: m.unit, better: better, target: m.hasTarget ? m.target : nil))
+                name: m.name, unit: m.unit, better: better, target: m.hasTarget ? m.target : nil, kind: kind))
         case .observationRecord(let m):
             guard let measure = i(m.measure), let date = Day(m.date), m.value.isFinite else { return nil }
             return .observationRecord(measure: measure, date: date, value: m.value, note: m.note)

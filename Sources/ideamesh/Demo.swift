@@ -165,7 +165,8 @@ struct Demo: ParsableCommand {
         guard let cycleID = cycle["id"] as? String else { throw DemoError("\(department.name): pdsa.start gave no id: \(cycle)") }
         try department.call("pdsa.do", ["cycle": cycleID, "notes": M.done])
         try department.call("pdsa.study", ["cycle": cycleID, "notes": M.studied])
-        let defined = try department.call("measure.define", ["idea": idea, "name": M.name, "unit": M.unit, "better": "lower", "target": M.target])
+        let defined = try department.call(
+            "measure.define", ["idea": idea, "name": M.name, "unit": M.unit, "better": "lower", "target": M.target, "kind": "count"])
         guard let measure = defined["short_id"] as? String else { throw DemoError("\(department.name): measure.define gave no id: \(defined)") }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .current

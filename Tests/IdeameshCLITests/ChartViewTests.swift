@@ -47,6 +47,13 @@ struct ChartViewTests {
         Golden.check(ChartSVG.render(try ChartFixtures.chart(ChartFixtures.xmr), kind: .xmr), "views/chart-xmr.svg")
         Golden.check(ChartSVG.render(try ChartFixtures.chart(ChartFixtures.runAnhoej), kind: .run), "views/chart-run.svg")
         Golden.check(ChartSVG.compare(try ChartFixtures.comparison(ChartFixtures.comparison), kind: .xmr), "views/chart-compare.svg")
+        // Issue 11: "The --compare SVG for one department is 490 px wide with its title and footnote
+        // cut": every panel count is legible (rendered to PNG and looked at when these change).
+        for departments in [1, 2, 6] {
+            Golden.check(
+                ChartSVG.compare(try ChartFixtures.comparison(departments: departments), kind: .xmr),
+                "views/chart-compare-\(departments).svg")
+        }
     }
 
     // MARK: Properties
@@ -164,13 +171,35 @@ struct ChartViewTests {
         #expect(Self.flat(text).contains("2026-04-06 … 2026-05-18 (7 points) improvement: a run of 7 or more points below the mean"))
     }
 
-    @Test func theRunChartMarksItsShiftsByDirection() throws {
+    @Test func theRunChartMarksItsLongRunsByDirection() throws {
         let chart = try ChartFixtures.chart(ChartFixtures.runAnhoej)
         let text = ChartView.render(chart, kind: .run, context: Self.context(width: 100))
         // Higher is better: the 12 points below the median are a concern, the 12 above an improvement.
         #expect(Self.marks(text) == ["▼": 12, "▲": 12])
-        #expect(text.contains("Anhøj limit 8"))
+        #expect(text.contains("Longest run: 12 (a signal if longer than 8: it is)"))
+        #expect(text.contains("Crossings: 1 (a signal if fewer than 8: there are)"))
         #expect(text.contains("Median 73.5"))
+        // Anhøj's rules are two: nothing of IHI's shifts, trends or runs table (issue 11).
+        #expect(!text.lowercased().contains("shift") && !text.contains("Swed") && !text.lowercased().contains("trend"), "\(text)")
+    }
+
+    /// Below the Swed–Eisenhart table (10 useful points) the runs rule is not applied, and the chart
+    /// says so rather than leaving it out silently: 12 points, 4 on the median 5.
+    @Test func anUntabulatedRunsCountSaysItIsNotTested() throws {
+        let chart = try ChartFixtures.chart(ChartFixtures.synthetic([5, 5, 5, 5, 1, 9, 1, 9, 1, 9, 1, 9]))
+        let text = Self.flat(ChartView.render(chart, kind: .run, context: Self.context(width: 120)))
+        #expect(text.contains("(not tested: the Swed–Eisenhart table covers 10 to 60 useful points, here 8)"), "\(text)")
+    }
+
+    /// Issue 11: six points, a trend by the rule alone, but the chart must neither signal it nor
+    /// call it non-random beside its "at least 10" warning.
+    @Test func tooFewPointsSayNothingSignals() throws {
+        var json = ChartFixtures.synthetic([1, 2, 3, 4, 5, 6], better: "higher")
+        json = json.replacingOccurrences(of: #""warnings": []"#, with: #""warnings": ["6 observations: the run chart rules need at least 10, so the run chart signals nothing yet"]"#)
+        let text = ChartView.render(try ChartFixtures.chart(json), kind: .run, context: Self.context(width: 100))
+        #expect(text.contains("Too few points for the IHI run chart rules: 6 of the 10 they need"), "\(text)")
+        #expect(!text.contains("non-random variation") || text.contains("no sign of non-random variation"), "\(text)")
+        #expect(!text.contains("Non-random"), "\(text)")
     }
 
     @Test func fewPointsSayWhatIsMissing() throws {
@@ -219,12 +248,63 @@ struct ChartViewTests {
         var points: [[String: String]] = []
         var text = ""
 
+        /// Each `<text>` element's content, in document order.
+        var texts: [String] = []
+        var width = 0.0
+
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
             names.append(name)
             if attributes["class"] == "point" { points.append(attributes) }
+            if name == "svg" { width = Double(attributes["width"] ?? "") ?? 0 }
+            if name == "text" { texts.append(""); inText = true }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "text" { inText = false }
+        }
+
+        private var inText = false
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+            if inText { texts[texts.count - 1] += string }
+        }
+    }
+
+    /// Date labels never crowd: 22 weekly points in a compare panel (a label every other point)
+    /// still end on the last date, and the one before it gives way rather than overlap it (seen in
+    /// the demo's PNG: "2026-11-20" written over "2026-11-27").
+    @Test func svgDateLabelsDoNotOverlap() throws {
+        let series = ChartFixtures.synthetic((0..<22).map { Double($0 % 5) })
+        let json = #"{"idea": "x-1", "idea_title": "t", "name": "Synthetic", "series": [\#(series), \#(series)]}"#
+        let svg = ChartSVG.compare(try ChartFixtures.comparison(json), kind: .xmr)
+        let pattern = /<text x="([0-9.]+)" y="[0-9.]+" text-anchor="end" transform="rotate\(-45/
+        let xs = svg.matches(of: pattern).compactMap { Double($0.output.1) }
+        #expect(xs.count >= 12, "\(xs)")
+        let gaps = zip(xs, xs.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }  // within a panel
+        #expect(gaps.allSatisfy { $0 >= 18 }, "\(gaps)")
+        #expect(svg.contains(">2026-06-01</text>"), "the last date is labelled")
+    }
+
+    /// Issue 11: "The --compare SVG for one department is 490 px wide with its title and footnote
+    /// cut". At 1, 2 and 6 departments (long ward names among them) the document is at least as
+    /// wide as a single chart, nothing is cut short, and every department's name and every note
+    /// is there in full (wrapped lines read in order).
+    @Test func compareSVGIsLegibleAtEveryPanelCount() throws {
+        for departments in [1, 2, 6] {
+            let comparison = try ChartFixtures.comparison(departments: departments)
+            let svg = ChartSVG.compare(comparison, kind: .xmr)
+            let parsed = Self.parse(svg)
+            #expect(parsed.ok, "\(departments): \(parsed.error)")
+            #expect(parsed.elements.width >= 900, "\(departments) departments: \(parsed.elements.width) px")
+            #expect(!parsed.elements.texts.contains { $0.contains("…") }, "\(departments): cut: \(parsed.elements.texts.filter { $0.contains("…") })")
+            let reading = parsed.elements.texts.joined(separator: " ")
+            #expect(reading.contains("Insulin doses missed (per 100 doses) in \(departments) department"))
+            for series in comparison.series {
+                #expect(reading.contains(series.measure.department ?? "?"), "\(departments): \(series.measure.department ?? "?")")
+                for warning in series.warnings { #expect(reading.contains("Note: " + warning), "\(departments): \(warning)") }
+            }
+        }
     }
 
     static func parse(_ svg: String) -> (ok: Bool, elements: Elements, error: String) {

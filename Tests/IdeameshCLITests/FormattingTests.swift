@@ -219,4 +219,17 @@ struct FormattingTests {
         let flag = try ClientOptions.parse(["--socket", "/tmp/f.sock"])
         #expect(flag.socketPath(environment: ["IDEAMESH_SOCKET": "/tmp/e.sock"]) == "/tmp/f.sock")
     }
+
+    /// `adopt` copies the idea's measures when the flag says so, asks when there is a terminal to
+    /// ask on and no flag, and otherwise copies nothing; with no measures there is nothing to ask.
+    @Test func adoptionCopiesMeasuresByFlagElseAsksOnATerminal() throws {
+        #expect(MeasureCopy.decide(flag: true, measures: 2, canAsk: false) == .copy)
+        #expect(MeasureCopy.decide(flag: false, measures: 2, canAsk: true) == .skip)
+        #expect(MeasureCopy.decide(flag: nil, measures: 2, canAsk: true) == .ask)
+        #expect(MeasureCopy.decide(flag: nil, measures: 2, canAsk: false) == .skip)
+        #expect(MeasureCopy.decide(flag: true, measures: 0, canAsk: true) == .skip)
+        #expect(try AdoptCommand.parse(["k3v9-1", "--copy-measures"]).copyMeasures == true)
+        #expect(try AdoptCommand.parse(["k3v9-1", "--no-copy-measures"]).copyMeasures == false)
+        #expect(try AdoptCommand.parse(["k3v9-1"]).copyMeasures == nil)
+    }
 }

@@ -113,4 +113,27 @@ struct MakingDataCountTests {
         #expect(try analyse(tail, .higher).assuranceIcon == nil)
         #expect(try analyse(tail, nil, target: 4).assuranceIcon == nil)
     }
+
+    // A second implementation's published cases: NHSRplotthedots' own unit tests
+    // (tests/testthat/test-ptd_calculate_point_type.R), worked by hand onto this baseline (mean 10,
+    // 2σ 13.5467, limits 15.32). There the "part of" flags mark every point of a signal:
+    // - ptd_part_of_two_in_three: beyond-2σ flags 0,0,1,0,1,0,0 → 0,0,1,0,1,0,0; 1,0,0,1 → none;
+    //   1,0,0,1,1 → 0,0,0,1,1 (only the points beyond 2σ, and only two within three points);
+    // - ptd_seven_point_one_side_mean(c(rep(1, 8), -1)): a run of eight on one side, then the other;
+    // - ptd_seven_point_trend(c(2, 1:7, 3)): the seven rising points 1…7, not the 2 or the 3.
+    @Test func nhsrPlotTheDotsPublishedCasesAgree() throws {
+        let beyond = 14.0, above = 10.2, below = 9.8
+        #expect(rules(try analyse([below, above, beyond, below, beyond, below, above])).suffix(7)
+            == [nil, nil, .twoOfThree, nil, .twoOfThree, nil, nil])
+        #expect(rules(try analyse([beyond, below, above, beyond])).suffix(4) == [nil, nil, nil, nil])
+        #expect(rules(try analyse([beyond, below, above, beyond, beyond])).suffix(5) == [nil, nil, nil, .twoOfThree, .twoOfThree])
+
+        let run = try analyse([10.5, 10.6, 10.5, 10.6, 10.5, 10.6, 10.5, 10.6, 9.5])
+        #expect(rules(run).suffix(9) == Array(repeating: .run, count: 8) + [nil])
+
+        // 2, 1…7, 3 as 8 + x/2: 9, 8.5 … 11.5, 9.5 (the 10 is on the mean, so no run either).
+        let trend = try analyse([9, 8.5, 9, 9.5, 10, 10.5, 11, 11.5, 9.5])
+        #expect(rules(trend).suffix(9) == [nil] + Array(repeating: .trend, count: 7) + [nil])
+        #expect(trend.points[13].side == .above, "a rising trend points up")
+    }
 }

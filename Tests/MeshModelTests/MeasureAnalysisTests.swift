@@ -57,7 +57,32 @@ struct MeasureAnalysisTests {
         #expect(one.warnings == ["one observation: a chart needs at least 2"])
         let five = try MeasureAnalysis(observations: Self.observations([4, 5, 4, 6, 5]), better: .lower, target: 3)
         #expect(five.latest?.variation == .commonCause)
-        #expect(five.warnings.contains("5 observations: the run chart rules want at least 10"))
+        #expect(five.warnings.contains("5 observations: the run chart rules need at least 10, so the run chart signals nothing yet"))
+        #expect(five.run?.hasSignal == false)
+    }
+
+    // Issue 11: "Lower limits below zero for counts (−1.07)". Hand-computed: 1, 0, 2, 0, 1, 0 has mean
+    // 4/6 ≈ 0.667 and moving ranges 1, 2, 2, 1, 1 (mean 1.4): limits 0.667 ± 3.724 → −3.06 to 4.39;
+    // 2σ: 0.667 ± 2.483 → −1.82 to 3.15. Drawn for a count: lower and lower 2σ at 0, said in a warning.
+    @Test func limitsAreFlooredAtTheKindsBoundAndSaySo() throws {
+        let points = Self.observations([1, 0, 2, 0, 1, 0])
+        let counted = try MeasureAnalysis(observations: points, better: .lower, target: nil, kind: .count)
+        let raw = try #require(counted.xmr?.segments.first?.limits)
+        #expect(abs(raw.lower - (4.0 / 6 - 2.66 * 1.4)) < 1e-12, "the computed limit is kept")
+        let drawn = counted.bounded(raw)
+        #expect(drawn.lower == 0 && drawn.lowerTwoSigma == 0)
+        #expect(drawn.upper == raw.upper && drawn.mean == raw.mean)
+        #expect(counted.warnings.contains("the lower limit (-3.06) is below 0, the least a count can be: drawn at 0"), "\(counted.warnings)")
+        let other = try MeasureAnalysis(observations: points, better: .lower, target: nil, kind: .other)
+        #expect(other.bounded(raw) == raw && !other.warnings.contains { $0.contains("drawn at") })
+
+        // A percentage near 100: 99, 100, 96, 100, 98 (mean 98.6, MRs 1, 4, 4, 2 → 2.75) → upper limit
+        // 98.6 + 7.315 = 105.915, shown as 105.92: drawn at 100.
+        let percent = try MeasureAnalysis(
+            observations: Self.observations([99, 100, 96, 100, 98]), better: .higher, target: nil, kind: .proportion)
+        let limits = try #require(percent.xmr?.segments.first?.limits)
+        #expect(percent.bounded(limits).upper == 100 && percent.bounded(limits).lower == limits.lower)
+        #expect(percent.warnings.contains("the upper limit (105.92) is above 100, the most a proportion can be: drawn at 100"), "\(percent.warnings)")
     }
 
     @Test func theLatestPointCarriesTheSignalAndTheAssurance() throws {

@@ -126,7 +126,10 @@ struct RandomHistory {
                 }
             }
         case 12:
-            body = idea.map { .measureDefine(idea: $0, MeasureDefinition(name: "m", unit: "min", better: .lower, target: 30)) }
+            body = idea.map {
+                .measureDefine(idea: $0, MeasureDefinition(
+                    name: "m", unit: "min", better: .lower, target: 30, kind: MeasureKind.allCases[rng.below(MeasureKind.allCases.count)]))
+            }
         case 13:
             body = pick(measures[node]).map { .observationRecord(measure: $0, date: Day("2026-01-\(10 + rng.below(18))")!, value: Double(rng.below(60)), note: "") }
         case 14:

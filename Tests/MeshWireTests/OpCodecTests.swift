@@ -29,6 +29,9 @@ struct OpCodecTests {
             .pdsaAct(cycle: own, decision: .adapt, notes: "adapt"),
             .measureDefine(idea: own, MeasureDefinition(name: "falls", unit: "count", better: .lower, target: 2)),
             .measureDefine(idea: own, MeasureDefinition(name: "wait", unit: "minutes", better: .higher, target: nil)),
+            .measureDefine(idea: own, MeasureDefinition(name: "interrupted lunches", unit: "per week", better: .lower, kind: .count)),
+            .measureDefine(idea: own, MeasureDefinition(name: "screened", unit: "%", better: .higher, target: 90, kind: .proportion)),
+            .measureDefine(idea: own, MeasureDefinition(name: "door to needle", unit: "minutes", better: .lower, kind: .time)),
             .observationRecord(measure: own, date: Day("2026-02-28")!, value: 41.5, note: "n"),
             .observationRetract(observation: own, reason: "typo"),
             .adopt(source: foreign, content: content),
@@ -81,6 +84,35 @@ struct OpCodecTests {
         wire.origin = Data(repeating: 1, count: 32)
         wire.seq = 2
         #expect(throws: OpDecodingError.badPrev) { try OpCodec.decode(try wire.serializedBytes()) }
+    }
+
+    /// A MeasureDefine written before kinds existed (no field 6) or with a kind this version does not
+    /// know reads as `other`, so old measures keep taking any finite value.
+    @Test func aMeasureWithoutAKindReadsAsOther() throws {
+        var define = WireMeasureDefine()
+        define.idea.seq = 1
+        define.name = "falls"
+        define.unit = "count"
+        define.better = .lower
+        var wire = WireOp()
+        wire.origin = Data(repeating: 1, count: 32)
+        wire.seq = 1
+        wire.body = .measureDefine(define)
+        guard case .measureDefine(_, let old) = try OpCodec.decode(try wire.serializedBytes()).body else {
+            Issue.record("not a measure-define")
+            return
+        }
+        #expect(old.kind == .other && old.name == "falls")
+
+        define.kind = .count
+        wire.body = .measureDefine(define)
+        guard case .measureDefine(_, let counted) = try OpCodec.decode(try wire.serializedBytes()).body else { return }
+        #expect(counted.kind == .count)
+
+        define.kind = WireMeasureKind(rawValue: 77)!
+        wire.body = .measureDefine(define)
+        guard case .measureDefine(_, let newer) = try OpCodec.decode(try wire.serializedBytes()).body else { return }
+        #expect(newer.kind == .other, "a kind from a newer protocol reads as other")
     }
 
     @Test func unreadableBodiesDecodeAsUnknown() throws {

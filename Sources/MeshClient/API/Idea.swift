@@ -118,6 +118,8 @@ public struct IdeaDetail: Decodable, Sendable {
         public let unit: String
         public let better: String
         public let target: Double?
+        /// "count", "proportion", "time" or "other"; absent from an older daemon.
+        public let kind: String?
         public let author: String?
         public let createdMs: Int?
         public let observations: Int?

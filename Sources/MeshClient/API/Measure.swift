@@ -17,6 +17,8 @@ public struct MeasureSummary: Decodable, Sendable {
     /// "lower" or "higher".
     public let better: String
     public let target: Double?
+    /// "count", "proportion" (a percentage, 0–100), "time" or "other"; absent from an older daemon.
+    public let kind: String?
     /// The idea the measure belongs to.
     public let idea: String
     public let ideaTitle: String?
@@ -73,7 +75,7 @@ public struct MeasureChart: Decodable, Sendable {
         public let variation: String?
         public let rule: String?
         public let side: String?
-        /// Run-chart signals the point is part of: "shift" and/or "trend".
+        /// Run-chart signals the point is part of: "shift", "trend" (IHI rules) or "long_run" (Anhøj).
         public let runSignals: [String]?
     }
 
@@ -91,6 +93,8 @@ public struct MeasureChart: Decodable, Sendable {
         /// Index ranges [first, last] of shifts and trends.
         public let shifts: [[Int]]
         public let trends: [[Int]]
+        /// Anhøj rules: index ranges of the runs longer than `longestRunLimit`; absent from an older daemon.
+        public let longRuns: [[Int]]?
         public let tooFewRuns: Bool
         public let tooManyRuns: Bool
         /// Anhøj rules only.
@@ -98,8 +102,10 @@ public struct MeasureChart: Decodable, Sendable {
         public let crossingsLimit: Int?
         /// Any non-random signal by the chosen rules.
         public let signal: Bool
-        /// Fewer than 10 points: the rules are not reliable yet.
+        /// Fewer than `minimumPoints`: no rule was applied, so nothing signals.
         public let tooFewPoints: Bool
+        /// The fewest points the rules are applied to (10); absent from an older daemon.
+        public let minimumPoints: Int?
     }
 
     public struct XmRSummary: Decodable, Sendable {
@@ -127,6 +133,10 @@ public struct MeasureChart: Decodable, Sendable {
             public let movingRangeUpper: Double
             /// Fewer than 12 baseline points.
             public let trial: Bool
+            /// The computed limit when `upper` is capped (`lower` floored) at the measure kind's
+            /// bound (a count's lower limit of −1.07 is drawn at 0); absent otherwise.
+            public let upperComputed: Double?
+            public let lowerComputed: Double?
         }
     }
 }

@@ -126,8 +126,30 @@ enum ChartMath {
     }
 
     /// R's `qbinom(p, size, 0.5)`: the smallest k with P(X ≤ k) ≥ p for X ~ Binomial(size, ½).
-    /// Terms are scaled by the central coefficient so large sizes neither overflow nor lose the tail.
+    ///
+    /// For p = 0.05 and sizes up to 59 (run charts of up to 60 useful points) it is exact, in
+    /// integers: the smallest k with 20 · Σ_{i≤k} C(size, i) ≥ 2^size. Otherwise terms are scaled by
+    /// the central coefficient so large sizes neither overflow nor lose the tail.
     static func binomialHalfQuantile(_ p: Double, size: Int) -> Int {
+        precondition(size >= 0)
+        if p == 0.05, size <= 59 { return fivePercentBinomialHalfQuantile(size: size) }
+        return scaledBinomialHalfQuantile(p, size: size)
+    }
+
+    /// `qbinom(0.05, size, 0.5)` in integers, for sizes up to 59 (20 · 2^59 fits in 64 bits).
+    static func fivePercentBinomialHalfQuantile(size: Int) -> Int {
+        precondition((0...59).contains(size))
+        var coefficient: UInt64 = 1, sum: UInt64 = 0
+        for k in 0...size {
+            sum += coefficient
+            if 20 * sum >= UInt64(1) << UInt64(size) { return k }
+            coefficient = coefficient * UInt64(size - k) / UInt64(k + 1)
+        }
+        return size
+    }
+
+    /// `qbinom(p, size, 0.5)` in floating point, for any size.
+    static func scaledBinomialHalfQuantile(_ p: Double, size: Int) -> Int {
         precondition(size >= 0)
         let mode = size / 2
         var terms = [Double](repeating: 0, count: size + 1)

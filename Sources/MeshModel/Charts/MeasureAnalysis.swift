@@ -45,12 +45,17 @@ public struct MeasureAnalysis: Hashable, Sendable {
     public let classification: MakingDataCount?
     /// Indices where the XmR limits are recalculated.
     public let rebaseIndices: [Int]
+    /// The measure's kind: what its limits are floored and capped at when drawn (`bounded`).
+    public let kind: MeasureKind
     public let warnings: [String]
 
-    /// Analyses `observations` (sorted here by date; equal dates keep their given order).
+    /// Analyses `observations` (sorted here by date; equal dates keep their given order) of a
+    /// measure of `kind`.
     public init(
-        observations: [Observation], better: Direction?, target: Double?, options: Options = Options()
+        observations: [Observation], better: Direction?, target: Double?, kind: MeasureKind = .other,
+        options: Options = Options()
     ) throws(OptionError) {
+        self.kind = kind
         let order = observations.indices.sorted { (observations[$0].date, $0) < (observations[$1].date, $1) }
         let sorted = order.map { observations[$0] }
         self.order = order
@@ -91,13 +96,42 @@ public struct MeasureAnalysis: Hashable, Sendable {
         switch values.count {
         case 0: break
         case 1: warnings.append("one observation: a chart needs at least 2")
-        case ..<10: warnings.append("\(values.count) observations: the run chart rules want at least 10")
+        case ..<RunChart.minimumPoints:
+            warnings.append(
+                "\(values.count) observations: the run chart rules need at least \(RunChart.minimumPoints), so the run chart signals nothing yet")
         default: break
         }
         if let xmr, xmr.hasTrialLimits {
             warnings.append("limits rest on fewer than \(XmRChart.minimumBaselinePoints) points: treat them as trial limits")
         }
+        for segment in xmr?.segments ?? [] {
+            let limits = segment.limits
+            if let floor = kind.lowerBound, limits.lower < floor {
+                let text = "the lower limit (\(limits.lower.formatted(places: 2))) is below \(floor.formatted), the least a \(kind.rawValue) can be: drawn at \(floor.formatted)"
+                if !warnings.contains(text) { warnings.append(text) }
+            }
+            if let cap = kind.upperBound, limits.upper > cap {
+                let text = "the upper limit (\(limits.upper.formatted(places: 2))) is above \(cap.formatted), the most a \(kind.rawValue) can be: drawn at \(cap.formatted)"
+                if !warnings.contains(text) { warnings.append(text) }
+            }
+        }
         self.warnings = warnings
+    }
+
+    /// `limits` as drawn: lines below the kind's least value floored at it, lines above its
+    /// greatest capped at it (a count's lower limit of −1.07 is drawn at 0). The signals are
+    /// unchanged: no value of the kind lies beyond its bounds.
+    public func bounded(_ limits: XmRChart.Limits) -> XmRChart.Limits {
+        var out = limits
+        if let floor = kind.lowerBound {
+            out.lower = max(out.lower, floor)
+            out.lowerTwoSigma = max(out.lowerTwoSigma, floor)
+        }
+        if let cap = kind.upperBound {
+            out.upper = min(out.upper, cap)
+            out.upperTwoSigma = min(out.upperTwoSigma, cap)
+        }
+        return out
     }
 
     /// The latest point's classification; nil with fewer than 2 observations.

@@ -13,23 +13,32 @@ extension ControlHandler {
             write(.pdsaStart(idea: try resolve(p.idea), plan: p.plan, prediction: p.prediction), author: user.name, reply)
         case "pdsa.do":
             let p = try request.decode(PDSAStepParams.self)
-            write(.pdsaDo(cycle: try resolve(p.cycle), notes: p.notes ?? ""), author: user.name, reply)
+            write(.pdsaDo(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
         case "pdsa.study":
             let p = try request.decode(PDSAStepParams.self)
-            write(.pdsaStudy(cycle: try resolve(p.cycle), notes: p.notes ?? ""), author: user.name, reply)
+            write(.pdsaStudy(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
         case "pdsa.act":
             let p = try request.decode(PDSAActParams.self)
             guard let decision = PDSADecision(rawValue: p.decision) else {
                 throw ControlError(.invalid, "unknown decision \"\(p.decision)\"; one of: \(PDSADecision.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            write(.pdsaAct(cycle: try resolve(p.cycle), decision: decision, notes: p.notes ?? ""), author: user.name, reply)
+            write(.pdsaAct(cycle: try resolveCycle(p.cycle), decision: decision, notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
 
         case "measure.define":
             let p = try request.decode(MeasureDefineParams.self)
             guard let better = Direction(rawValue: p.better) else {
                 throw ControlError(.invalid, "better: \"\(p.better)\" is not one of: \(Direction.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let definition = MeasureDefinition(name: p.name, unit: p.unit, better: better, target: p.target)
+            let kind: MeasureKind
+            if let text = p.kind {
+                guard let parsed = MeasureKind(rawValue: text) else {
+                    throw ControlError(.invalid, "kind: \"\(text)\" is not one of: \(MeasureKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                kind = parsed
+            } else {
+                kind = .other
+            }
+            let definition = MeasureDefinition(name: p.name, unit: p.unit, better: better, target: p.target, kind: kind)
             write(.measureDefine(idea: try resolve(p.idea), definition), author: user.name, reply)
         case "measure.record":
             let p = try request.decode(RecordParams.self)
@@ -45,10 +54,14 @@ extension ControlHandler {
             guard date <= today.next else {
                 throw ControlError(.invalid, "date: \(date) is in the future (today is \(today) here)")
             }
-            write(.observationRecord(measure: try resolve(p.measure), date: date, value: p.value, note: p.note ?? ""), author: user.name, reply)
+            write(
+                .observationRecord(measure: try resolveMeasure(p.measure), date: date, value: p.value, note: p.note ?? ""), author: user.name,
+                notFoundHint: Self.measureHint, reply)
         case "measure.retract":
             let p = try request.decode(ObservationRetractParams.self)
-            write(.observationRetract(observation: try resolve(p.observation), reason: p.reason ?? ""), author: user.name, reply)
+            write(
+                .observationRetract(observation: try resolve(p.observation, what: "observation", hint: Self.observationHint), reason: p.reason ?? ""),
+                author: user.name, notFoundHint: Self.observationHint, reply)
         case "measure.list":
             let p = try request.decode(MeasureListParams.self)
             var filter = MeasureFilter.all(limit: min(max(p.limit ?? 200, 1), 10_000))
@@ -59,11 +72,11 @@ extension ControlHandler {
             }
         case "measure.chart":
             let p = try request.decode(ChartParams.self)
-            let id = try resolve(p.measure), options = try p.options()
+            let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 guard let record = try Self.store({ try store.measures(.measure(id)) }).first else {
-                    throw ControlError(.notFound, "no measure \(id.short) here (yet)")
+                    throw ControlError(.notFound, "no measure \(id.short) here (yet): \(Self.measureHint)")
                 }
                 let analysis: MeasureAnalysis
                 do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
@@ -73,7 +86,7 @@ extension ControlHandler {
             }
         case "measure.compare":
             let p = try request.decode(ChartParams.self)
-            let id = try resolve(p.measure), options = try p.options()
+            let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 try Self.store { try Self.comparison(of: id, options: options, store: store, departments: departments) }
@@ -90,6 +103,19 @@ extension ControlHandler {
         default:
             throw Self.unknownMethod(request)
         }
+    }
+
+    /// Where measure ids are listed, for refusals naming an unknown one.
+    static let measureHint = "`ideamesh measure list IDEA` shows an idea's measures with their ids"
+    static let observationHint = "`ideamesh measure show MEASURE` lists a measure's observations with their ids"
+    static let cycleHint = "`ideamesh show IDEA` lists an idea's PDSA cycles with their ids"
+
+    func resolveMeasure(_ text: String) throws(ControlError) -> OpID {
+        try resolve(text, what: "measure", hint: Self.measureHint)
+    }
+
+    func resolveCycle(_ text: String) throws(ControlError) -> OpID {
+        try resolve(text, what: "PDSA cycle", hint: Self.cycleHint)
     }
 
     /// At most this many ideas in a spread tree.
@@ -124,7 +150,7 @@ extension ControlHandler {
         of id: OpID, options: MeasureAnalysis.Options, store: IdeaStore, departments: Departments
     ) throws -> MeasureComparisonJSON {
         guard let measure = try store.measures(.measure(id)).first else {
-            throw ControlError(.notFound, "no measure \(id.short) here (yet)")
+            throw ControlError(.notFound, "no measure \(id.short) here (yet): \(measureHint)")
         }
         guard let root = try root(of: measure.idea, store: store) else {
             throw ControlError(.notFound, "the idea of measure \(id.short) is not here (yet)")
@@ -194,12 +220,13 @@ private struct PDSAActParams: ControlParams {
 }
 
 private struct MeasureDefineParams: ControlParams {
-    static let keys: Set<String> = ["idea", "name", "unit", "better", "target"]
+    static let keys: Set<String> = ["idea", "name", "unit", "better", "target", "kind"]
     var idea: String
     var name: String
     var unit: String
     var better: String
     var target: Double?
+    var kind: String?
 }
 
 private struct RecordParams: ControlParams {

@@ -141,14 +141,20 @@ final class ControlHandler: @unchecked Sendable {
 
     typealias Reply = (Result<any Encodable & Sendable, ControlError>) -> Void
 
-    func write(_ body: OpBody, author: String, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void) {
+    /// Writes `body`. `notFoundHint`, when given, is added to a `not_found` refusal's message (what
+    /// to do, e.g. where the ids are listed).
+    func write(
+        _ body: OpBody, author: String, notFoundHint: String? = nil,
+        _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
+    ) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.write(body, author: author) { result in
             let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
             case .success(let signed):
                 if let op = try? signed.decode() { .success(Written(id: op.id.text, short_id: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
-            case .failure(let error): .failure(Self.controlError(error))
+            case .failure(let error):
+                .failure(Self.controlError(error).adding(notFoundHint: notFoundHint))
             }
             loop.execute { reply.value()(outcome) }
         }
@@ -181,12 +187,14 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    /// An idea id: `<origin base32>-<seq>`, or the short form `<origin prefix>-<seq>` as people see
-    /// it, resolved among the origins this node holds.
-    func resolve(_ text: String) throws(ControlError) -> OpID {
+    /// An id of what an op made (an idea unless `what` says otherwise): `<origin base32>-<seq>`, or
+    /// the short form `<origin prefix>-<seq>` as people see it, resolved among the origins this node
+    /// holds. `hint` (where such ids are listed) ends the refusals.
+    func resolve(_ text: String, what: String = "idea", hint: String? = nil) throws(ControlError) -> OpID {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let seq = UInt64(parts[1]), seq >= 1 else {
-            throw ControlError(.invalid, "\"\(text)\" is not an idea id (ORIGIN-SEQ, e.g. \"k3v9x2b7qa-12\")")
+            throw ControlError(.invalid, "\"\(text)\" is not \("aeiou".contains(what.prefix(1)) ? "an" : "a") \(what) id (ORIGIN-SEQ, e.g. \"k3v9x2b7qa-12\")"
+                + (hint.map { ": \($0)" } ?? ""))
         }
         let prefix = parts[0].lowercased()
         if let node = NodeID(base32: prefix) { return OpID(origin: node, seq: seq) }
@@ -195,7 +203,7 @@ final class ControlHandler: @unchecked Sendable {
         if origins.isEmpty && mesh.selfID.base32.hasPrefix(prefix) { origins = [mesh.selfID] }
         guard origins.count == 1 else {
             throw origins.isEmpty
-                ? ControlError(.notFound, "no idea \(text) here (yet)")
+                ? ControlError(.notFound, "no \(what) \(text) here (yet)" + (hint.map { ": \($0)" } ?? ""))
                 : ControlError(.invalid, "\"\(prefix)\" matches \(origins.count) departments' nodes; give more characters")
         }
         return OpID(origin: origins[0], seq: seq)

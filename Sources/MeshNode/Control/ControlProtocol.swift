@@ -122,6 +122,12 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case code, message
     }
+
+    /// This error with `hint` after its message when it is `not_found` (what to do about it).
+    func adding(notFoundHint hint: String?) -> ControlError {
+        guard code == .notFound, let hint else { return self }
+        return ControlError(code, "\(message): \(hint)")
+    }
 }
 
 struct ControlFailure: Error, Sendable {

@@ -39,8 +39,8 @@ struct IdeaJSON: Encodable, Sendable {
     /// A measure: `observations` counts those not retracted; `latest_date` and `latest_value`
     /// are the latest of them (absent when there is none).
     struct MeasureJSON: Encodable, Sendable {
-        let id: String, name: String, unit: String, better: String, target: Double?, author: String, created_ms: UInt64
-        let observations: Int, latest_date: String?, latest_value: Double?
+        let id: String, name: String, unit: String, better: String, target: Double?, kind: String, author: String
+        let created_ms: UInt64, observations: Int, latest_date: String?, latest_value: Double?
     }
 
     let id: String, short_id: String, title: String, status: String, theme: String, tags: [String]
@@ -118,7 +118,8 @@ struct IdeaJSON: Encodable, Sendable {
         }
         self.measures = measures.map {
             MeasureJSON(
-                id: $0.id.text, name: $0.name, unit: $0.unit, better: $0.better.rawValue, target: $0.target, author: $0.author,
+                id: $0.id.text, name: $0.name, unit: $0.unit, better: $0.better.rawValue, target: $0.target, kind: $0.kind.rawValue,
+                author: $0.author,
                 created_ms: $0.hlc.millis, observations: $0.observations, latest_date: $0.latestDate?.description,
                 latest_value: $0.latestValue)
         }

@@ -34,7 +34,7 @@ enum SignalWord {
 
 /// A measure with the summary of its observations and its latest signal.
 struct MeasureSummaryJSON: Encodable, Sendable {
-    let id: String, short_id: String, name: String, unit: String, better: String, target: Double?
+    let id: String, short_id: String, name: String, unit: String, better: String, target: Double?, kind: String
     let idea: String, idea_title: String, origin: String, department: String?, created_ms: UInt64
     let observations: Int, latest_date: String?, latest_value: Double?
     let signal: String?, signal_side: String?, assurance: String?
@@ -46,6 +46,7 @@ struct MeasureSummaryJSON: Encodable, Sendable {
         unit = record.definition.unit
         better = record.definition.better.rawValue
         target = record.definition.target
+        kind = record.definition.kind.rawValue
         idea = record.idea.text
         idea_title = record.ideaTitle
         origin = record.id.origin.base32
@@ -72,7 +73,7 @@ extension MeasureAnalysis {
     static func of(_ record: MeasureRecord, options: Options = Options()) throws(OptionError) -> MeasureAnalysis {
         try MeasureAnalysis(
             observations: record.observations.map { Observation(date: $0.date, value: $0.value) },
-            better: record.definition.better, target: record.definition.target, options: options)
+            better: record.definition.better, target: record.definition.target, kind: record.definition.kind, options: options)
     }
 }
 
@@ -85,8 +86,8 @@ struct MeasureChartJSON: Encodable, Sendable {
 
     struct Run: Encodable, Sendable {
         let rules: String, median: Double, useful_observations: Int, crossings: Int, runs: Int, longest_run: Int
-        let runs_lower: Int?, runs_upper: Int?, shifts: [[Int]], trends: [[Int]], too_few_runs: Bool, too_many_runs: Bool
-        let longest_run_limit: Int?, crossings_limit: Int?, signal: Bool, too_few_points: Bool
+        let runs_lower: Int?, runs_upper: Int?, shifts: [[Int]], trends: [[Int]], long_runs: [[Int]], too_few_runs: Bool, too_many_runs: Bool
+        let longest_run_limit: Int?, crossings_limit: Int?, signal: Bool, too_few_points: Bool, minimum_points: Int
     }
 
     struct XmR: Encodable, Sendable {
@@ -94,6 +95,8 @@ struct MeasureChartJSON: Encodable, Sendable {
             let start: Int, count: Int, from_date: String, baseline_count: Int, mean: Double, mean_moving_range: Double
             let upper: Double, lower: Double, upper_two_sigma: Double, lower_two_sigma: Double, moving_range_upper: Double
             let trial: Bool
+            /// The computed limits when `upper`/`lower` are capped/floored at the kind's bounds.
+            let upper_computed: Double?, lower_computed: Double?
         }
         let segments: [Segment], variation_icon: String, icon_side: String?, assurance: String?
     }
@@ -116,14 +119,16 @@ struct MeasureChartJSON: Encodable, Sendable {
         if let chart = analysis.run {
             for shift in chart.shifts { for i in shift.range { runSignals[i].append("shift") } }
             for trend in chart.trends { for i in trend.range where !runSignals[i].contains("trend") { runSignals[i].append("trend") } }
+            for run in chart.anhoej?.longRuns ?? [] { for i in run.range { runSignals[i].append("long_run") } }
             run = Run(
                 rules: rules.rawValue, median: chart.median, useful_observations: chart.usefulObservations, crossings: chart.crossings,
                 runs: chart.runs, longest_run: chart.longestRun, runs_lower: chart.runsLimits?.lower, runs_upper: chart.runsLimits?.upper,
                 shifts: chart.shifts.map { [$0.range.lowerBound, $0.range.upperBound] },
                 trends: chart.trends.map { [$0.range.lowerBound, $0.range.upperBound] },
+                long_runs: (chart.anhoej?.longRuns ?? []).map { [$0.range.lowerBound, $0.range.upperBound] },
                 too_few_runs: chart.tooFewRuns, too_many_runs: chart.tooManyRuns,
                 longest_run_limit: chart.anhoej?.longestRunLimit, crossings_limit: chart.anhoej?.crossingsLimit,
-                signal: chart.hasSignal, too_few_points: chart.tooFewPoints)
+                signal: chart.hasSignal, too_few_points: chart.tooFewPoints, minimum_points: RunChart.minimumPoints)
         } else {
             run = nil
         }
@@ -131,13 +136,17 @@ struct MeasureChartJSON: Encodable, Sendable {
             let icon = SignalWord.of(classes.variationIcon)
             xmr = XmR(
                 segments: chart.segments.map { segment in
-                    XmR.Segment(
+                    // Drawn within the kind's bounds (MeasureAnalysis.bounded); the warnings say so.
+                    let computed = segment.limits, limits = analysis.bounded(computed)
+                    return XmR.Segment(
                         start: segment.range.lowerBound, count: segment.range.count,
                         from_date: observations[segment.range.lowerBound].date.description, baseline_count: segment.baselineCount,
-                        mean: segment.limits.mean, mean_moving_range: segment.limits.meanMovingRange, upper: segment.limits.upper,
-                        lower: segment.limits.lower, upper_two_sigma: segment.limits.upperTwoSigma,
-                        lower_two_sigma: segment.limits.lowerTwoSigma, moving_range_upper: segment.limits.movingRangeUpper,
-                        trial: segment.isTrial)
+                        mean: limits.mean, mean_moving_range: limits.meanMovingRange, upper: limits.upper,
+                        lower: limits.lower, upper_two_sigma: limits.upperTwoSigma,
+                        lower_two_sigma: limits.lowerTwoSigma, moving_range_upper: limits.movingRangeUpper,
+                        trial: segment.isTrial,
+                        upper_computed: limits.upper == computed.upper ? nil : computed.upper,
+                        lower_computed: limits.lower == computed.lower ? nil : computed.lower)
                 },
                 variation_icon: icon.variation, icon_side: icon.side,
                 assurance: classes.assuranceIcon.map { SignalWord.of($0.rawValue) })

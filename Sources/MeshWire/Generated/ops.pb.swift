@@ -229,6 +229,62 @@ public nonisolated enum WireDirection: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+public nonisolated enum WireMeasureKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// read as OTHER
+  case unspecified // = 0
+
+  /// whole numbers >= 0
+  case count // = 1
+
+  /// a percentage, 0 to 100
+  case proportion // = 2
+
+  /// a duration, >= 0
+  case time // = 3
+
+  /// any finite number
+  case other // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .count
+    case 2: self = .proportion
+    case 3: self = .time
+    case 4: self = .other
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .count: return 1
+    case .proportion: return 2
+    case .time: return 3
+    case .other: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [WireMeasureKind] = [
+    .unspecified,
+    .count,
+    .proportion,
+    .time,
+    .other,
+  ]
+
+}
+
 public nonisolated enum WireLinkKind: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0
@@ -882,6 +938,10 @@ public nonisolated struct WireMeasureDefine: Sendable {
   /// Clears the value of `target`. Subsequent reads from it will return its default value.
   public mutating func clearTarget() {self._target = nil}
 
+  /// What the values are, and so which values an observation may take (Protocol/README.md,
+  /// "Measure kinds"). Unspecified (an op written before kinds existed) reads as OTHER.
+  public var kind: WireMeasureKind = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1027,6 +1087,10 @@ nonisolated extension WirePdsaDecision: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension WireDirection: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DIRECTION_UNSPECIFIED\0\u{1}DIRECTION_LOWER\0\u{1}DIRECTION_HIGHER\0")
+}
+
+nonisolated extension WireMeasureKind: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0MEASURE_KIND_UNSPECIFIED\0\u{1}MEASURE_KIND_COUNT\0\u{1}MEASURE_KIND_PROPORTION\0\u{1}MEASURE_KIND_TIME\0\u{1}MEASURE_KIND_OTHER\0")
 }
 
 nonisolated extension WireLinkKind: SwiftProtobuf._ProtoNameProviding {
@@ -2087,7 +2151,7 @@ nonisolated extension WirePdsaAct: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension WireMeasureDefine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MeasureDefine"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}idea\0\u{1}name\0\u{1}unit\0\u{1}better\0\u{1}target\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}idea\0\u{1}name\0\u{1}unit\0\u{1}better\0\u{1}target\0\u{1}kind\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2100,6 +2164,7 @@ nonisolated extension WireMeasureDefine: SwiftProtobuf.Message, SwiftProtobuf._M
       case 3: try { try decoder.decodeSingularStringField(value: &self.unit) }()
       case 4: try { try decoder.decodeSingularEnumField(value: &self.better) }()
       case 5: try { try decoder.decodeSingularDoubleField(value: &self._target) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
       default: break
       }
     }
@@ -2125,6 +2190,9 @@ nonisolated extension WireMeasureDefine: SwiftProtobuf.Message, SwiftProtobuf._M
     try { if let v = self._target {
       try visitor.visitSingularDoubleField(value: v, fieldNumber: 5)
     } }()
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2134,6 +2202,7 @@ nonisolated extension WireMeasureDefine: SwiftProtobuf.Message, SwiftProtobuf._M
     if lhs.unit != rhs.unit {return false}
     if lhs.better != rhs.better {return false}
     if lhs._target != rhs._target {return false}
+    if lhs.kind != rhs.kind {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

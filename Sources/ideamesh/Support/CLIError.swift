@@ -82,6 +82,10 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return "That node is not on the trust list: see `ideamesh admin trust list`."
         case "comment.edit", "comment.retract":
             return "Check the comment's id with `ideamesh show IDEA`."
+        case "measure.record", "measure.chart", "measure.compare":
+            return "Check the measure's id with `ideamesh measure list IDEA`; a measure another department defined moments ago may still be on its way."
+        case "measure.retract":
+            return "Check the observation's id with `ideamesh measure show MEASURE`."
         case "pdsa.do", "pdsa.study", "pdsa.act":
             return "Give the cycle's id, not the idea's: `ideamesh show IDEA` lists the idea's PDSA cycles with their ids."
         default:

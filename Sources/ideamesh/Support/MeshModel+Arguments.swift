@@ -6,3 +6,4 @@ extension IdeaStatus: ExpressibleByArgument {}
 extension LinkKind: ExpressibleByArgument {}
 extension PDSADecision: ExpressibleByArgument {}
 extension Direction: ExpressibleByArgument {}
+extension MeasureKind: ExpressibleByArgument {}

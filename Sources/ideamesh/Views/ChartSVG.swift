@@ -16,52 +16,94 @@ enum ChartSVG {
         let notes = notes(chart)
         var body: [String] = []
         let measure = chart.measure
-        body.append(text(24, 34, title(measure), size: 20, weight: "bold", room: width - 260))
-        body.append(text(24, 56, "Idea: " + (measure.ideaTitle ?? IdeaIDs.short(measure.idea)) + " — "
-            + IdeaIDs.department(measure.department, node: measure.origin), size: 13, room: width - 260))
-        body.append(text(24, 76, subtitle(chart, reading: reading, kind: kind), size: 12, color: Palette.label, room: width - 260))
+        // The heading wraps beside the icons (at most two lines each), so nothing is cut short.
+        var y = 34.0
+        for (content, size, weight, color) in [
+            (title(measure), 20.0, "bold" as String?, nil as String?),
+            ("Idea: " + (measure.ideaTitle ?? IdeaIDs.short(measure.idea)) + " — " + IdeaIDs.department(measure.department, node: measure.origin),
+             13, nil, nil),
+            (subtitle(chart, reading: reading, kind: kind), 12, nil, Palette.label),
+        ] {
+            let lines = wrapped(24, y, content, size: size, weight: weight, color: color, room: width - 260, maxLines: 2)
+            body += lines.elements
+            y += Double(lines.count) * (size + 5) + 3
+        }
         body += icons(chart, kind: kind, right: width - 24, top: 24, radius: 22)
-        let frame = Frame(x: 84, y: 130, width: width - 84 - 84, height: 300)
+        let frame = Frame(x: 84, y: max(130, y + 27), width: width - 84 - 84, height: 300)
         body += plot(chart, reading: reading, kind: kind, frame: frame)
-        var y = frame.y + frame.height + 90
+        y = frame.y + frame.height + 90
         let legend = legend([reading], x: 24, y: y, width: width - 48)
         body += legend.elements
         y += 18 * Double(legend.rows) + 6
         for note in notes {
-            body.append(text(24, y, note, size: 11, color: Palette.label, room: width - 48))
-            y += 16
+            let lines = wrapped(24, y, note, size: 11, color: Palette.label, room: width - 48)
+            body += lines.elements
+            y += 16 * Double(lines.count)
         }
         return document(width: width, height: y + 8, title: title(measure), body: body)
     }
 
     /// The same measure in every department, panels side by side (three across), each split
-    /// where the department adopted the idea.
+    /// where the department adopted the idea. The document is never narrower than a single chart
+    /// (900 px): one department gets one wide panel. Headings wrap instead of being cut, and every
+    /// panel's notes are shown, wrapped; a row is as tall as its tallest panel.
     static func compare(_ comparison: MeasureComparison, kind: ChartKind) -> String {
-        let across = max(1, min(3, comparison.series.count))
-        let rows = (comparison.series.count + across - 1) / across
-        let panelWidth = 440.0, panelHeight = 360.0, gap = 24.0, top = 100.0
+        let count = comparison.series.count
+        let across = max(1, min(3, count))
+        let gap = 24.0, minimumWidth = 900.0
+        let panelWidth = max(440, ((minimumWidth - 24) / Double(across)).rounded(.down) - gap)
         let width = 24 + Double(across) * (panelWidth + gap)
-        let legendY = top + Double(max(1, rows)) * (panelHeight + gap) + 16
         var heading = comparison.name
         if let unit = comparison.series.first?.measure.unit, !unit.isEmpty { heading += " (\(unit))" }
         var body: [String] = []
-        body.append(text(24, 34, heading + " in \(comparison.series.count) department\(comparison.series.count == 1 ? "" : "s")", size: 20, weight: "bold", room: width - 48))
-        body.append(text(24, 56, "Idea: " + (comparison.ideaTitle ?? IdeaIDs.short(comparison.idea)), size: 13, room: width - 48))
         var facts = [kind == .xmr ? "XmR charts" : "Run charts", "each split where the department adopted the idea"]
         if let first = comparison.series.first { facts.insert(betterAndTarget(first.measure), at: 0) }
-        body.append(text(24, 76, facts.joined(separator: " · "), size: 12, color: Palette.label, room: width - 48))
+        var y = 34.0
+        for (content, size, weight, color) in [
+            (heading + " in \(count) department\(count == 1 ? "" : "s")", 20.0, "bold" as String?, nil as String?),
+            ("Idea: " + (comparison.ideaTitle ?? IdeaIDs.short(comparison.idea)), 13, nil, nil),
+            (facts.joined(separator: " · "), 12, nil, Palette.label),
+        ] {
+            let lines = wrapped(24, y, content, size: size, weight: weight, color: color, room: width - 48, maxLines: 3)
+            body += lines.elements
+            y += Double(lines.count) * (size + 5) + 3
+        }
+        let top = max(100, y + 12)
         if comparison.series.isEmpty {
             body.append(text(24, top + 20, "No department has this measure yet.", size: 14, room: width - 48))
         }
-        for (i, series) in comparison.series.enumerated() {
-            let x = 24 + Double(i % across) * (panelWidth + gap)
-            let y = top + Double(i / across) * (panelHeight + gap)
-            body += panel(series, kind: kind, x: x, y: y, width: panelWidth, height: panelHeight)
+        var rowTop = top
+        for row in stride(from: 0, to: count, by: across) {
+            let members = Array(comparison.series[row..<min(count, row + across)])
+            let height = members.map { panelHeight($0, width: panelWidth) }.max() ?? 0
+            for (column, series) in members.enumerated() {
+                let x = 24 + Double(column) * (panelWidth + gap)
+                body += panel(series, kind: kind, x: x, y: rowTop, width: panelWidth, height: height)
+            }
+            rowTop += height + gap
         }
+        let legendY = (count == 0 ? top + 40 : rowTop) + 16
         let readings = comparison.series.map { ChartView.Reading($0, kind: kind) }
         let legend = legend(readings, x: 24, y: legendY, width: width - 48)
         body += legend.elements
         return document(width: width, height: legendY + 18 * Double(legend.rows), title: heading, body: body)
+    }
+
+    /// The distance between two icons' centres.
+    private static let iconSpacing = 88.0
+
+    /// A panel's plot takes this much; its notes add a line each (wrapped).
+    private static let panelPlotHeight = 362.0
+    private static let panelNoteSize = 9.0
+
+    private static func panelNotes(_ chart: MeasureChart) -> [String] {
+        chart.warnings.map { "Note: " + $0 }
+    }
+
+    /// The height a panel needs for its plot and every note.
+    private static func panelHeight(_ chart: MeasureChart, width: Double) -> Double {
+        let lines = panelNotes(chart).reduce(0) { $0 + wrapLines($1, size: panelNoteSize, room: width - 24).count }
+        return panelPlotHeight + Double(lines) * (panelNoteSize + 3) + 4
     }
 
     // MARK: Pieces
@@ -154,12 +196,15 @@ enum ChartSVG {
                     }
                 icons.append((letter, color, caption, "Assurance: " + ChartView.assuranceWords(assurance, target: chart.measure.target)))
             }
+        } else if kind == .run, let run = chart.run, run.tooFewPoints {
+            icons.append(("–", Palette.common, "Too few points", "Run chart: " + ChartView.runVerdict(run, points: chart.points.count)))
         } else if kind == .run, let run = chart.run {
             icons.append(run.signal ? ("!", Palette.text, "Non-random", "Run chart: non-random variation")
                                     : ("~", Palette.common, "Random", "Run chart: no sign of non-random variation"))
         }
         var out: [String] = []
-        let spacing = max(radius * 4, 76)
+        // Wide enough for the longest captions ("Improvement (high)") side by side.
+        let spacing = max(radius * 4, Self.iconSpacing)
         for (i, icon) in icons.reversed().enumerated() {
             let cx = right - radius - 18 - Double(i) * spacing
             let cy = top + radius
@@ -176,17 +221,26 @@ enum ChartSVG {
         let reading = ChartView.Reading(chart, kind: kind)
         var out = ["<g class=\"panel\">",
                    "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"none\" stroke=\"\(Palette.grid)\"/>"]
-        out.append(text(x + 12, y + 22, IdeaIDs.departmentName(chart.measure.department, node: chart.measure.origin), size: 15, weight: "bold", room: width - 130))
+        // The name wraps (two lines at most) clear of the icons and their captions at the right; the
+        // before/after means go below them, across the panel.
+        let icons = icons(chart, kind: kind, right: x + width - 4, top: y + 8, radius: 13)
+        let iconRoom = 22 + Self.iconSpacing * Double(icons.count)
+        out += wrapped(
+            x + 12, y + 22, IdeaIDs.departmentName(chart.measure.department, node: chart.measure.origin), size: 15, weight: "bold",
+            room: width - 12 - iconRoom, maxLines: 2).elements
         if let parts = reading.beforeAndAfter {
             let before = parts.before.map { "before: mean \(ChartView.number($0.mean)) (\($0.count))" } ?? "no points before"
             let after = parts.after.map { "after: mean \(ChartView.number($0.mean)) (\($0.count))" } ?? "none after yet"
-            out.append(text(x + 12, y + 40, "\(before) | \(after)", size: 11, color: Palette.label, room: width - 130))
+            out.append(text(x + 12, y + 62, "\(before) | \(after)", size: 11, color: Palette.label, room: width - 24))
         }
-        out += icons(chart, kind: kind, right: x + width - 4, top: y + 8, radius: 13)
-        let frame = Frame(x: x + 56, y: y + 76, width: width - 56 - 60, height: height - 76 - 76)
+        out += icons
+        let frame = Frame(x: x + 56, y: y + 90, width: width - 56 - 60, height: panelPlotHeight - 90 - 76)
         out += plot(chart, reading: reading, kind: kind, frame: frame)
-        if let warning = chart.warnings.first {
-            out.append(text(x + 12, y + height - 8, "Note: " + warning, size: 9, color: Palette.label, room: width - 24))
+        var noteY = y + panelPlotHeight - 4
+        for note in panelNotes(chart) {
+            let lines = wrapped(x + 12, noteY, note, size: panelNoteSize, color: Palette.label, room: width - 24)
+            out += lines.elements
+            noteY += Double(lines.count) * (panelNoteSize + 3)
         }
         out.append("</g>")
         return out
@@ -219,11 +273,11 @@ enum ChartSVG {
         }
         out.append("<line x1=\"\(n(frame.x))\" y1=\"\(n(frame.y))\" x2=\"\(n(frame.x))\" y2=\"\(n(frame.bottom))\" stroke=\"\(Palette.label)\" stroke-width=\"1\"/>")
         out.append("<line x1=\"\(n(frame.x))\" y1=\"\(n(frame.bottom))\" x2=\"\(n(frame.right))\" y2=\"\(n(frame.bottom))\" stroke=\"\(Palette.label)\" stroke-width=\"1\"/>")
-        // Dates: about one per 18 px, the last always.
+        // Dates: about one per 18 px, the last always (a label closer to it than that gives way).
         let every = max(1, Int((18 / step).rounded(.up)))
         var labelled = Array(stride(from: 0, to: count, by: every))
         if let last = labelled.last, last != count - 1 {
-            if count - 1 - last < (every + 1) / 2 { labelled.removeLast() }
+            if count - 1 - last < every, labelled.count > 1 { labelled.removeLast() }
             labelled.append(count - 1)
         }
         for i in labelled {
@@ -335,10 +389,37 @@ enum ChartSVG {
         return (out, Int(((cy - y) / 18).rounded()) + 1)
     }
 
+    /// `content` wrapped to about `room` pixels: one `<text>` per line, `size + 5` apart, at most
+    /// `maxLines` (the last cut short when there is more).
+    private static func wrapped(
+        _ x: Double, _ y: Double, _ content: String, size: Double, weight: String? = nil, color: String? = nil, room: Double,
+        maxLines: Int = 8
+    ) -> (elements: [String], count: Int) {
+        var lines = wrapLines(content, size: size, bold: weight != nil, room: room)
+        if lines.count > maxLines {
+            lines = Array(lines.prefix(maxLines - 1)) + [lines[(maxLines - 1)...].joined(separator: " ")]
+        }
+        let elements = lines.enumerated().map { i, line in
+            text(x, y + Double(i) * (size + 5), line, size: size, weight: weight, color: color, room: room)
+        }
+        return (elements, lines.count)
+    }
+
+    /// The lines `content` wraps to in about `room` pixels.
+    private static func wrapLines(_ content: String, size: Double, bold: Bool = false, room: Double) -> [String] {
+        let lines = TextWrap.lines(TextWidth.singleLine(content), width: columns(room, size: size, bold: bold))
+        return lines.isEmpty ? [""] : lines
+    }
+
+    /// How many characters fit in `room` pixels: Arial's average advance is about 0.55 em, bold
+    /// about 0.62 em (measured generously: a cut is better than an overlap).
+    private static func columns(_ room: Double, size: Double, bold: Bool) -> Int {
+        max(4, Int(room / (size * (bold ? 0.64 : 0.56))))
+    }
+
     /// A `<text>` element, cut to about `room` pixels (Arial's average advance is about 0.55 em).
     private static func text(_ x: Double, _ y: Double, _ content: String, size: Double, weight: String? = nil, color: String? = nil, room: Double) -> String {
-        let columns = max(4, Int(room / (size * 0.56)))
-        let cut = TextWidth.truncate(TextWidth.singleLine(content), to: columns)
+        let cut = TextWidth.truncate(TextWidth.singleLine(content), to: columns(room, size: size, bold: weight != nil))
         var attributes = "x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\""
         if let weight { attributes += " font-weight=\"\(weight)\"" }
         if let color { attributes += " fill=\"\(color)\"" }

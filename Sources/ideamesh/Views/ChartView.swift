@@ -264,6 +264,12 @@ enum ChartView {
                 let side = range.contains { values[$0] > run.median } ? "above" : "below"
                 out.append((range, "shift", "\(range.count) points \(side) the median", Signal(side: side, better: chart.measure.better)))
             }
+            for pair in run.longRuns ?? [] {
+                guard let range = range(pair) else { continue }
+                let side = range.contains { values[$0] > run.median } ? "above" : "below"
+                let limit = run.longestRunLimit.map { " (longer than \($0))" } ?? ""
+                out.append((range, "long run", "\(range.count) points \(side) the median\(limit)", Signal(side: side, better: chart.measure.better)))
+            }
             for pair in run.trends {
                 guard let range = range(pair) else { continue }
                 let up = values[range.upperBound] > values[range.lowerBound]
@@ -607,30 +613,44 @@ enum ChartView {
                     + "(2σ \(number(segment.lowerTwoSigma)) to \(number(segment.upperTwoSigma)))"
                 if segment.baselineCount < segment.count { line += ", computed from the first \(segment.baselineCount)" }
                 if segment.trial { line += ", trial limits" }
+                if let computed = segment.lowerComputed { line += "; lower limit computed \(number(computed)), floored at \(number(segment.lower))" }
+                if let computed = segment.upperComputed { line += "; upper limit computed \(number(computed)), capped at \(number(segment.upper))" }
                 if segment.meanMovingRange == 0 { line += "; every point is the same, so the limits have no width" }
                 out.append(line)
             }
         case .run:
             guard let run = chart.run else { break }
             out.append("Median \(number(run.median)); \(run.usefulObservations) of \(count(reading.values.count, "point")) useful (not on the median)")
-            var runs = "Runs: \(run.runs)"
-            if let lower = run.runsLower, let upper = run.runsUpper {
-                runs += " (Swed–Eisenhart limits \(lower) to \(upper)"
-                runs += run.tooFewRuns ? ": too few, a signal)" : run.tooManyRuns ? ": too many, a signal)" : ")"
-            }
-            out.append(runs)
-            if let limit = run.longestRunLimit {
-                out.append("Longest run: \(run.longestRun) (Anhøj limit \(limit)\(run.longestRun > limit ? ": longer, a signal" : ""))")
+            if run.tooFewPoints {
+                // Below the rules' minimum nothing signals, and the chart says so (issue 11).
+                out.append("Runs: \(run.runs) · longest run: \(run.longestRun) · crossings: \(run.crossings)")
+                out.append("Too few points for the \(rulesName(run.rules)) rules: \(reading.values.count) of the \(run.minimumPoints ?? 10) they need, so none is applied and nothing signals yet")
+            } else if run.rules == "anhoej" {
+                // Anhøj's rules are exactly two, on the points not on the median.
+                let longest = run.longestRunLimit.map { limit in
+                    " (a signal if longer than \(limit)\(run.longestRun > limit ? ": it is" : ""))"
+                } ?? ""
+                out.append("Longest run: \(run.longestRun)" + longest)
+                let crossings = run.crossingsLimit.map { limit in
+                    " (a signal if fewer than \(limit)\(run.crossings < limit ? ": there are" : ""))"
+                } ?? ""
+                out.append("Crossings: \(run.crossings)" + crossings)
+                out.append("Anhøj rules (longest run and crossings only): "
+                    + (run.signal ? "non-random variation" : "no sign of non-random variation"))
             } else {
-                out.append("Longest run: \(run.longestRun)")
+                var runs = "Runs: \(run.runs)"
+                if let lower = run.runsLower, let upper = run.runsUpper {
+                    runs += " (Swed–Eisenhart limits \(lower) to \(upper)"
+                    runs += run.tooFewRuns ? ": too few, a signal)" : run.tooManyRuns ? ": too many, a signal)" : ")"
+                } else {
+                    // The table covers 10 to 60 useful points; outside it the rule is not applied.
+                    runs += " (not tested: the Swed–Eisenhart table covers 10 to 60 useful points, here \(run.usefulObservations))"
+                }
+                out.append(runs)
+                out.append("Longest run: \(run.longestRun) · crossings: \(run.crossings)")
+                out.append("Shifts: \(run.shifts.count) · trends: \(run.trends.count) · "
+                    + (run.signal ? "non-random variation" : "no sign of non-random variation"))
             }
-            if let limit = run.crossingsLimit {
-                out.append("Crossings: \(run.crossings) (Anhøj limit \(limit)\(run.crossings < limit ? ": fewer, a signal" : ""))")
-            } else {
-                out.append("Crossings: \(run.crossings)")
-            }
-            out.append("Shifts: \(run.shifts.count) · trends: \(run.trends.count) · "
-                + (run.signal ? "non-random variation" : "no sign of non-random variation"))
         }
         if let last = reading.values.indices.last {
             var line = "Latest: \(number(reading.values[last])) on \(reading.dates[last])"
@@ -726,7 +746,7 @@ enum ChartView {
             out += TextWrap.lines("Variation: " + variationWords(xmr.variationIcon, side: xmr.iconSide), width: width)
             if let assurance = xmr.assurance { out += TextWrap.lines("Assurance: " + assuranceWords(assurance, target: chart.measure.target), width: width) }
         } else if kind == .run, let run = chart.run {
-            out += TextWrap.lines(run.signal ? "Non-random variation (\(count(run.shifts.count, "shift")), \(count(run.trends.count, "trend")))" : "No sign of non-random variation", width: width)
+            out += TextWrap.lines(runVerdict(run, points: reading.values.count), width: width)
         }
         for warning in chart.warnings {
             out += TextWrap.lines("! " + TextWidth.singleLine(warning), width: width).map(style.dim)
@@ -735,6 +755,24 @@ enum ChartView {
     }
 
     // MARK: Numbers and text
+
+    static func rulesName(_ rules: String) -> String { rules == "anhoej" ? "Anhøj" : "IHI run chart" }
+
+    /// One line: what the run chart's rules found, or that there are too few points for them.
+    static func runVerdict(_ run: MeasureChart.RunSummary, points: Int) -> String {
+        if run.tooFewPoints {
+            return "Too few points for the \(rulesName(run.rules)) rules (\(points) of \(run.minimumPoints ?? 10)): no signal yet"
+        }
+        if run.rules == "anhoej" {
+            var reasons = [String]()
+            if let limit = run.longestRunLimit, run.longestRun > limit { reasons.append("longest run \(run.longestRun) > \(limit)") }
+            if let limit = run.crossingsLimit, run.crossings < limit { reasons.append("\(count(run.crossings, "crossing")) < \(limit)") }
+            return run.signal ? "Non-random variation (Anhøj: \(reasons.joined(separator: ", ")))" : "No sign of non-random variation (Anhøj rules)"
+        }
+        return run.signal
+            ? "Non-random variation (\(count(run.shifts.count, "shift")), \(count(run.trends.count, "trend")))"
+            : "No sign of non-random variation"
+    }
 
     /// A value for people: three significant digits, trailing zeros dropped, powers of ten for
     /// the huge and the tiny ("1.5e9", "2.5e-5").

@@ -88,6 +88,7 @@ enum IdeaDetailView {
         if let measures = idea.measures, !measures.isEmpty {
             section("Measures (\(measures.count))", measures.map { measure in
                 var line = "  \(IdeaIDs.short(measure.id))  \(measure.name) (\(measure.unit)), \(measure.better) is better"
+                if let kind = measure.kind, kind != "other" { line += ", a \(kind)" }
                 if let target = measure.target { line += ", target \(NumberText.format(target))" }
                 let count = measure.observations ?? 0
                 line += ", \(count) observation\(count == 1 ? "" : "s")"

@@ -5,17 +5,18 @@ import MeshClient
 enum MeasureViews {
     static func list(_ measures: [MeasureSummary], context: RenderContext) -> String {
         guard !measures.isEmpty else {
-            return "No measures yet. Define one with: ideamesh measure define IDEA --name … --unit … --better lower|higher\n"
+            return "No measures yet. Define one with: ideamesh measure define IDEA --name … --unit … --better lower|higher --kind count|proportion|time|other\n"
         }
         var table = Table([
-            .fixed("ID"), .flexible("MEASURE", min: 8, priority: 3), .flexible("DEPT", min: 6, priority: 1).droppable(2),
-            .fixed("N", .right).droppable(3), .fixed("LATEST", .right), .fixed("ON").droppable(1), .fixed("SIGNAL"),
-            .fixed("TARGET").droppable(0),
+            .fixed("ID"), .flexible("MEASURE", min: 12, priority: 3), .fixed("KIND").droppable(1),
+            .flexible("DEPT", min: 6, priority: 1).droppable(3), .fixed("N", .right).droppable(4), .fixed("LATEST", .right),
+            .fixed("ON").droppable(2), .fixed("SIGNAL"), .fixed("TARGET").droppable(0),
         ])
         for measure in measures {
             table.append([
                 Table.Cell(measure.shortId),
                 Table.Cell("\(measure.name) (\(measure.unit))"),
+                Table.Cell(measure.kind ?? "other"),
                 Table.Cell(IdeaIDs.departmentName(measure.department, node: measure.origin)),
                 Table.Cell(String(measure.observations)),
                 Table.Cell(measure.latestValue.map(NumberText.format) ?? "—"),
@@ -32,6 +33,7 @@ enum MeasureViews {
         let m = chart.measure
         var out = context.heading("\(m.name) (\(m.unit), \(m.better) is better)") + "\n"
         var facts = ["measure \(m.shortId)", "idea \(m.ideaTitle ?? IdeaIDs.short(m.idea))", IdeaIDs.departmentName(m.department, node: m.origin)]
+        facts.append(kindText(m.kind))
         if let target = m.target { facts.append("target \(NumberText.format(target))") }
         out += context.style.dim(context.cut(facts.joined(separator: " · "), to: context.width)) + "\n\n"
         guard !chart.points.isEmpty else {
@@ -52,6 +54,17 @@ enum MeasureViews {
         out += context.render(table)
         for warning in chart.warnings { out += context.note("Note: \(warning).") }
         return out
+    }
+
+    /// A measure's kind with the values it takes: "count (whole numbers 0 or more)".
+    static func kindText(_ kind: String?) -> String {
+        switch kind ?? "other" {
+        case "count": "count (whole numbers 0 or more)"
+        case "proportion": "proportion (a percentage, 0 to 100)"
+        case "time": "time (0 or more)"
+        case "other": "other (any number)"
+        case let unknown: unknown
+        }
     }
 
     /// The adoption tree, from the original idea.

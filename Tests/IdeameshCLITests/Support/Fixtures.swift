@@ -75,7 +75,7 @@ enum Fixtures {
         """
 
     static let measure = """
-        {"id": "\(cardio)-10", "short_id": "m7dz4wq2pc-10", "name": "Patients woken at night", "unit": "count", "better": "lower", "target": 2,
+        {"id": "\(cardio)-10", "short_id": "m7dz4wq2pc-10", "name": "Patients woken at night", "unit": "count", "better": "lower", "target": 2, "kind": "count",
          "idea": "\(cardio)-7", "idea_title": "Quiet hours", "origin": "\(cardio)", "department": "Cardiology", "created_ms": \(ago(minutes: 75)),
          "observations": 14, "latest_date": "2026-11-17", "latest_value": 4, "signal": "special_cause_improvement", "signal_side": "below",
          "assurance": "hit_and_miss"}
@@ -87,7 +87,7 @@ enum Fixtures {
           {"id": "\(renal)-60", "short_id": "k3v9x2b7qa-60", "name": "Insulin errors per 1,000 doses", "unit": "per 1,000", "better": "lower",
            "idea": "\(renal)-41", "idea_title": "Double-check insulin doses at every shift handover", "origin": "\(renal)", "department": "Renal Ward",
            "created_ms": \(ago(minutes: 60 * 24 * 9)), "observations": 1, "latest_date": "2026-11-10", "latest_value": 2.5},
-          {"id": "\(emergency)-95", "short_id": "eng7pchbar-95", "name": "Minutes to first dose", "unit": "min", "better": "lower",
+          {"id": "\(emergency)-95", "short_id": "eng7pchbar-95", "name": "Minutes to first dose", "unit": "min", "better": "lower", "kind": "time",
            "idea": "\(emergency)-90", "origin": "\(emergency)", "created_ms": \(ago(minutes: 60)), "observations": 0}
         ]}
         """

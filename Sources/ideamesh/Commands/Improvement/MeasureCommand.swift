@@ -32,15 +32,23 @@ struct MeasureCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The target, for the assurance icon.", valueName: "number"))
         var target: Double?
 
+        @Option(help: ArgumentHelp(
+            "What the values are: count (whole numbers 0 or more), proportion (a percentage, 0 to 100), time (a duration, 0 or more) or other (any number). Observations the kind cannot take are refused, and chart limits are drawn within its bounds.",
+            valueName: "kind"))
+        var kind: MeasureKind = .other
+
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
             if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
+            if let target, !kind.allowsTarget(target) {
+                throw ValidationError("--target \(NumberText.format(target)) is outside what a \(kind.rawValue) measure takes (\(kind.allowedValues))")
+            }
         }
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure define")
-            var params: [String: Any] = ["idea": idea, "name": name, "unit": unit, "better": better.rawValue]
+            var params: [String: Any] = ["idea": idea, "name": name, "unit": unit, "better": better.rawValue, "kind": kind.rawValue]
             if let target { params["target"] = target }
             let (written, raw) = try daemon.call("measure.define", params, as: WrittenOp.self)
             Output(json: client.json).emit(raw) {
