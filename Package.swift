@@ -74,16 +74,20 @@ let package = Package(
         // The control socket's client side (Protocol/CONTROL.md): the CLI, the benchmarks and the
         // end-to-end tests talk to daemons through it.
         .target(name: "MeshClient"),
+        // Real ideameshd processes on loopback: free ports, init, config, spawn, wait until
+        // ready, stop; one node (DaemonNode) or several (DaemonCluster). The end-to-end tests,
+        // the demo and the benchmarks all run daemons through it.
+        .target(name: "MeshLoopback", dependencies: ["MeshClient"]),
         .executableTarget(
             name: "ideamesh",
             dependencies: [
-                "MeshModel", "MeshClient",
+                "MeshModel", "MeshClient", "MeshLoopback",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "ideamesh-bench",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode", "MeshClient", "MeshSim",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNode", "MeshClient", "MeshLoopback", "MeshSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The raw-SQLite baseline talks to the C API directly.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -112,11 +116,11 @@ let package = Package(
         .testTarget(
             name: "IdeameshdTests",
             dependencies: [
-                "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshClient",
+                "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshClient", "MeshLoopback",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The CLI run as a real process against real daemons, and golden files of its output.
         .testTarget(
-            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient", "MeshModel"], exclude: ["Golden"]),
+            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
     ]
 )

@@ -66,7 +66,7 @@ struct CliBench: ParsableCommand {
         defer { if temporary { removeTree(base) } }
         if temporary { Interruption.removeOnInterrupt(base) }
         let cli = try Self.findCLI()
-        let cluster = try DaemonCluster(base: base)
+        let cluster = try BenchDaemons(base: base)
         defer { cluster.stopAll() }
 
         let node = try cluster.initNode("cli", department: "Bench", networkKeyFrom: nil)

@@ -1,13 +1,16 @@
 import Foundation
 import MeshCRDT
+import MeshLoopback
 import MeshNode
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Real `ideameshd` processes on loopback, for `sync` and `mesh`: data dirs made by `ideameshd init`, configs
-/// written here, daemons started and stopped (SIGTERM, then SIGKILL).
-final class DaemonCluster {
+/// Real `ideameshd` processes on loopback for `sync`, `mesh` and `cli`, through MeshLoopback
+/// (ports, `ideameshd init`, configs, spawning, stopping): the data dirs and logs under `base`,
+/// the control sockets under a short directory of their own; every daemon stopped (SIGTERM,
+/// then SIGKILL) when the bench ends or is interrupted.
+final class BenchDaemons {
     /// The `ideameshd` next to this executable (SwiftPM builds them into the same bin dir).
     let executable: String
     /// Where the data dirs and logs go.
@@ -17,7 +20,7 @@ final class DaemonCluster {
     private(set) var running: [String: DaemonProcess] = [:]
 
     init(base: String) throws {
-        executable = try Self.findDaemon()
+        do { executable = try Loopback.requireDaemon() } catch { throw BenchError(error.description) }
         self.base = base
         socketDir = "/tmp/imb-\(getpid())"
         Interruption.removeOnInterrupt(socketDir)
@@ -25,85 +28,49 @@ final class DaemonCluster {
         try FileManager.default.createDirectory(atPath: socketDir, withIntermediateDirectories: true)
     }
 
-    static func findDaemon() throws -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ideameshd").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw BenchError("no ideameshd at \(path): build ideameshd first: swift build -c release (with the same --scratch-path as this bench)")
-        }
-        return path
-    }
-
     /// A node's data dir made by `ideameshd init`: `--new-network`, or joining with the key of `networkKeyFrom`.
     struct Node {
         let name: String
         let dir: DataDirectory
         let id: NodeID
-        let port: Int
-        let socket: String
-        var address: String { "127.0.0.1:\(port)" }
+        let daemon: DaemonNode
+        var port: Int { daemon.port }
+        var socket: String { daemon.controlSocket }
+        var address: String { daemon.address }
     }
 
     func initNode(_ name: String, department: String, networkKeyFrom: Node?) throws -> Node {
         let dir = DataDirectory(path: "\(base)/\(name)")
         try? FileManager.default.removeItem(at: dir.url)
-        var arguments = ["init", "--data", dir.url.path, "--dept", department]
-        if let networkKeyFrom { arguments += ["--network-key", networkKeyFrom.dir.networkKeyPath] } else { arguments.append("--new-network") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("ideameshd \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+        do {
+            let made = try DaemonNode.initialize(
+                dataDir: dir.url.path, department: department, networkKeyFrom: networkKeyFrom?.dir.networkKeyPath, ideameshd: executable)
+            let daemon = DaemonNode(
+                name: name, department: department, dataDir: dir.url.path, nodeID: made.nodeID, port: try Loopback.freePort(),
+                controlSocket: "\(socketDir)/\(name).sock", logPrefix: "\(base)/\(name)")
+            return Node(name: name, dir: dir, id: try dir.loadIdentity().nodeID, daemon: daemon)
+        } catch let error as HarnessError {
+            throw BenchError(error.description)
         }
-        return Node(name: name, dir: dir, id: try dir.loadIdentity().nodeID, port: try Self.freePort(), socket: "\(socketDir)/\(name).sock")
     }
 
     /// Writes `node`'s config: listen on loopback (or only dial out), dial `seeds`, trust
     /// `trusted`, its control socket.
     func configure(_ node: Node, department: String, listen: Bool, seeds: [Node], trusted: [Node], maxConnections: Int? = nil) throws {
-        func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
-        let text = """
-            # Written by ideamesh-bench sync.
-            [node]
-            department = "\(department)"
-
-            [network]
-            \(listen ? "listen = \"\(node.address)\"" : "# dials out only")
-            seeds = \(list(seeds.map(\.address)))
-            \(maxConnections.map { "max_connections = \($0)" } ?? "")
-
-            [trust]
-            nodes = \(list(trusted.map(\.id.base32)))
-
-            [control]
-            socket = "\(node.socket)"
-
-            """
-        try text.write(toFile: node.dir.configPath, atomically: true, encoding: .utf8)
+        var config = LoopbackConfig(
+            department: department, listen: listen ? node.address : nil, seeds: seeds.map(\.address),
+            trust: trusted.map(\.id.base32), controlSocket: node.socket)
+        config.comments = ["Written by ideamesh-bench."]
+        config.maxConnections = maxConnections
+        do { try config.write(to: node.dir.configPath) } catch { throw BenchError(error.description) }
     }
 
-    /// Starts `ideameshd run` for `node`; its stderr goes to BASE/<name>.log.
+    /// Starts `ideameshd run` for `node`; its stderr goes to BASE/<name>.runN.log.
     @discardableResult
     func start(_ node: Node, logLevel: String) throws -> DaemonProcess {
         if let old = running[node.name] { old.stop() }
-        let log = "\(base)/\(node.name).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: log) else { throw BenchError("cannot write \(log)") }
-        handle.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["run", "--data", node.dir.url.path, "--log-level", logLevel]
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let daemon = DaemonProcess(node: node, process: process, log: log)
+        do { try node.daemon.launch(logLevel: logLevel, ideameshd: executable) } catch { throw BenchError(error.description) }
+        let daemon = DaemonProcess(node: node)
         running[node.name] = daemon
         Interruption.track(daemon.pid)
         return daemon
@@ -119,7 +86,7 @@ final class DaemonCluster {
     func stopAll() {
         let all = Array(running.values)
         running = [:]
-        for daemon in all where daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGTERM) }
+        for daemon in all where daemon.isRunning { kill(daemon.pid, SIGTERM) }
         for daemon in all {
             daemon.stop()
             Interruption.untrack(daemon.pid)
@@ -128,47 +95,27 @@ final class DaemonCluster {
     }
 
     deinit { stopAll() }
-
-    /// A TCP port on 127.0.0.1 that nobody listens on right now (the kernel's pick).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw BenchError("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// One running `ideameshd run`.
 final class DaemonProcess {
-    let node: DaemonCluster.Node
-    let process: Process
-    let log: String
+    let node: BenchDaemons.Node
     private var client: ControlClient?
 
-    init(node: DaemonCluster.Node, process: Process, log: String) {
+    init(node: BenchDaemons.Node) {
         self.node = node
-        self.process = process
-        self.log = log
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { node.daemon.process?.pid ?? -1 }
+    var isRunning: Bool { node.daemon.isRunning }
+    /// The current run's log.
+    var log: String { node.daemon.logPaths.last ?? "" }
 
     /// The control connection, made on first use (waiting up to `timeout` s for the socket).
     func control(timeout: Double = 30) throws -> ControlClient {
         if let client { return client }
         do {
-            let client = try ControlClient.connect(path: node.socket, timeout: timeout, alive: { process.isRunning })
+            let client = try ControlClient.connect(path: node.socket, timeout: timeout, alive: { node.daemon.isRunning })
             self.client = client
             return client
         } catch {
@@ -219,14 +166,7 @@ final class DaemonProcess {
     /// SIGTERM, then SIGKILL if it has not exited within `grace` seconds.
     func stop(grace: Double = 10) {
         client = nil
-        guard process.isRunning else { return }
-        kill(pid, SIGTERM)
-        let watch = Stopwatch()
-        while process.isRunning && watch.seconds < grace { usleep(10_000) }
-        if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
-        }
+        node.daemon.stopBlocking(grace: .milliseconds(Int(grace * 1000)))
     }
 }
 

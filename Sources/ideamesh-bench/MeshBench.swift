@@ -74,7 +74,7 @@ struct MeshBench: ParsableCommand {
         let base = dir ?? NSTemporaryDirectory() + "ideamesh-bench-mesh-\(getpid())"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         if dir == nil { Interruption.removeOnInterrupt(base) }
-        let cluster = try DaemonCluster(base: base)
+        let cluster = try BenchDaemons(base: base)
         defer {
             cluster.stopAll()
             if dir == nil { removeTree(base) }
@@ -84,10 +84,10 @@ struct MeshBench: ParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    func measure(_ cluster: DaemonCluster) throws -> [String: Any] {
+    func measure(_ cluster: BenchDaemons) throws -> [String: Any] {
         let started = Stopwatch()
         var rng = SplitMix64(seed: seed)
-        var made = [DaemonCluster.Node]()
+        var made = [BenchDaemons.Node]()
         for i in 0..<nodes {
             made.append(try cluster.initNode("n\(i)", department: "Ward \(i)", networkKeyFrom: made.first))
         }

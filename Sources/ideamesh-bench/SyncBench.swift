@@ -41,7 +41,7 @@ struct SyncBench: ParsableCommand {
             every 2 ms until it has it.
 
             Every daemon is stopped at the end (SIGTERM, then SIGKILL), also on error. Daemon logs \
-            are DIR/<node>.log; the temporary DIR is removed unless --dir is given.
+            are DIR/<node>.runN.log; the temporary DIR is removed unless --dir is given.
 
             Output: one JSON object; sizes in bytes, rates in ops/s, medians over the \
             repetitions with every sample listed. Keys:
@@ -132,7 +132,7 @@ struct SyncBench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { if temporary { removeTree(base) } }
         if temporary { Interruption.removeOnInterrupt(base) }
-        let cluster = try DaemonCluster(base: base)
+        let cluster = try BenchDaemons(base: base)
         defer { cluster.stopAll() }
 
         // The history: one store per department, each its own origin.
@@ -144,7 +144,7 @@ struct SyncBench: ParsableCommand {
 
         // The nodes: the source, one fresh catching-up node per repetition.
         let src = try cluster.initNode("src", department: "Source", networkKeyFrom: nil)
-        var dsts = [DaemonCluster.Node]()
+        var dsts = [BenchDaemons.Node]()
         for i in 0..<repetitions { dsts.append(try cluster.initNode("dst\(i)", department: "Catch-up \(i)", networkKeyFrom: src)) }
         try cluster.configure(src, department: "Source", listen: true, seeds: [], trusted: dsts)
         for (i, dst) in dsts.enumerated() {
@@ -307,7 +307,7 @@ struct SyncBench: ParsableCommand {
     }
 
     /// Starts `node` with the source as its seed and waits until it holds every op.
-    func catchUp(cluster: DaemonCluster, source: DaemonProcess, node: DaemonCluster.Node, ops: Int) throws -> CatchUp {
+    func catchUp(cluster: BenchDaemons, source: DaemonProcess, node: BenchDaemons.Node, ops: Int) throws -> CatchUp {
         var result = CatchUp()
         let srcCPU = source.cpuSeconds()
         let timeout = max(120, Double(ops) / 1_000)
@@ -323,7 +323,7 @@ struct SyncBench: ParsableCommand {
                 result.linkAfterSeconds = watch.seconds
             }
             if held >= ops { break }
-            guard dst.process.isRunning else { throw BenchError("\(node.name) exited during catch-up\(dst.logTail())") }
+            guard dst.isRunning else { throw BenchError("\(node.name) exited during catch-up\(dst.logTail())") }
             guard watch.seconds < timeout else {
                 throw BenchError("\(node.name) holds \(held) of \(ops) ops after \(Int(timeout)) s\(dst.logTail())\(source.logTail())")
             }
@@ -354,7 +354,7 @@ struct SyncBench: ParsableCommand {
     }
 
     /// `from`'s open link to `to`, as `admin.peers` reports it.
-    func link(of from: DaemonProcess, to: DaemonCluster.Node) throws -> [String: Any]? {
+    func link(of from: DaemonProcess, to: BenchDaemons.Node) throws -> [String: Any]? {
         let peers = try from.call("admin.peers")["peers"] as? [[String: Any]] ?? []
         return peers.first { $0["node_id"] as? String == to.id.base32 }
     }
@@ -402,7 +402,7 @@ struct SyncBench: ParsableCommand {
     /// Watches the caught-up link's byte counters until each side has sent one Have (the daemons
     /// send one every 30 s): each counter's first step is one message, in sync a digest Have of
     /// `computed` bytes (a full Have is `full`).
-    func observeHave(dst: DaemonProcess, source: DaemonCluster.Node, computed: Int, full: Int) throws -> [String: Any] {
+    func observeHave(dst: DaemonProcess, source: BenchDaemons.Node, computed: Int, full: Int) throws -> [String: Any] {
         let watch = Stopwatch()
         guard var last = try link(of: dst, to: source) else { throw BenchError("\(dst.node.name) has no link to the source") }
         var sent: Int?, received: Int?
@@ -439,7 +439,7 @@ struct SyncBench: ParsableCommand {
     }
 
     /// Three fresh daemons in a line, A–B–C: an idea submitted at A, polled at C.
-    func measureLatency(cluster: DaemonCluster, networkKeyFrom key: DaemonCluster.Node) throws -> [Sample] {
+    func measureLatency(cluster: BenchDaemons, networkKeyFrom key: BenchDaemons.Node) throws -> [Sample] {
         let a = try cluster.initNode("lat-a", department: "Ward A", networkKeyFrom: key)
         let b = try cluster.initNode("lat-b", department: "Ward B", networkKeyFrom: key)
         let c = try cluster.initNode("lat-c", department: "Ward C", networkKeyFrom: key)

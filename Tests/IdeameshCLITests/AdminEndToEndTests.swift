@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// The admin commands against a real daemon, and their refusal to a user who is not an admin.
 @Suite(.timeLimit(.minutes(3)))

@@ -1,4 +1,5 @@
 import Foundation
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,16 +9,8 @@ import Darwin
 /// Runs `ideamesh demo` as a real process for DemoTests, its output in files (a daemon that
 /// wrongly inherited a pipe could otherwise keep a reader waiting for ever).
 enum DemoRunner {
-    /// The directory the test runner and the built executables live in.
-    static let binaries: URL = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        if url.lastPathComponent == "MacOS" || url.pathExtension == "xctest" { url.deleteLastPathComponent() }
-        return url
-    }()
-
-    static var ideamesh: String { binaries.appendingPathComponent("ideamesh").path }
-    static var ideameshd: String { binaries.appendingPathComponent("ideameshd").path }
+    static var ideamesh: String { Loopback.ideamesh }
+    static var ideameshd: String { Loopback.ideameshd }
 
     struct Run {
         let status: Int32

@@ -100,7 +100,7 @@ struct DemoTests {
         let script = """
             #!/bin/sh
             case "$1 $3" in
-              "run "*/emergency/ideameshd.toml) echo "fake ideameshd: refusing to start" >&2; exit 3 ;;
+              "run "*/emergency) echo "fake ideameshd: refusing to start" >&2; exit 3 ;;
             esac
             exec '\(DemoRunner.ideameshd)' "$@"
 

@@ -1,13 +1,14 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// Exit statuses and messages when things go wrong: no daemon (2), usage errors (1), and
 /// `--json` output that parses for every command that reads.
 @Suite(.timeLimit(.minutes(3)))
 struct ErrorEndToEndTests {
     @Test func noDaemonExitsTwoAndSaysHowToStartIt() async throws {
-        let root = try Harness.makeTempRoot("nodaemon")
+        let root = try Loopback.makeTempRoot("nodaemon")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let socket = "\(root)/control.sock"
         for command in [["list"], ["show", "abcd-1"], ["submit", "--title", "t", "--problem", "p", "--solution", "s"], ["admin", "status"]] {

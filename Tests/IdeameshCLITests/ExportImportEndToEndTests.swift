@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// `export` and `import` with real files and real daemons: a round trip, and a bad file
 /// refused with its line numbers and nothing imported.
@@ -95,7 +96,7 @@ struct ExportImportEndToEndTests {
         #expect(try a.opCount() == ops)
 
         // On a terminal, a progress bar on stderr (script(1) shows both streams).
-        if Harness.script != nil {
+        if Loopback.script != nil {
             try "title,problem,solution\nOne,p,s\nTwo,p,s\n".write(toFile: file, atomically: true, encoding: .utf8)
             let shown = try await CLI.runOnTerminal(["import", file], socket: a.controlSocket, input: "", env: ["NO_COLOR": "1"])
             #expect(shown.succeeded && shown.stdout.contains("Imported 2 ideas"), "\(shown)")

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// What a ward nurse, a QI lead and an admin meet in their first hour (issue 11): themes that
 /// must exist, one way of typing days, refusals that say what to do, whole names in a pipe,

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// Tests of change through the real CLI and daemons: PDSA cycles, measures and observations,
 /// charts, comparison and spread, and the same chart signals in another department after sync.

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// Commands that need more than one department: adoption seen back home, the digest's
 /// adoptions elsewhere, replication, where an idea is, conflicts made by a partition.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MeshLoopback
 
 /// A department's node set up as README "Running a department's node" says, with the socket
 /// where `init` and the CLI put it by default (/run/ideamesh/control.sock), in a mount namespace
@@ -19,13 +20,13 @@ struct SetupEndToEndTests {
 
     @Test(.enabled(if: canRunSetup, "needs root, setpriv and unshare with a private mount namespace"))
     func theDocumentedSetupWorksForRootAndForStaff() async throws {
-        let root = try Harness.makeTempRoot("setup")
-        defer { if !Harness.keepDirectories { try? FileManager.default.removeItem(atPath: root) } }
-        let port = try Harness.freePort()
+        let root = try Loopback.makeTempRoot("setup")
+        defer { if !Loopback.keepDirectories { try? FileManager.default.removeItem(atPath: root) } }
+        let port = try Loopback.freePort()
         let script = """
             set -u
             mount -t tmpfs -o mode=0755 tmpfs /run || exit 77
-            IDEAMESHD='\(Harness.ideameshd)' IDEAMESH='\(Harness.ideamesh)' D='\(root)/dept'
+            IDEAMESHD='\(Loopback.ideameshd)' IDEAMESH='\(Loopback.ideamesh)' D='\(root)/dept'
             SOCK=/run/ideamesh/control.sock
             nobody() { G=$1; shift; setpriv --reuid=65534 --regid=65534 $G "$IDEAMESH" list "$@" 2>&1; echo "rc=$?"; }
             start() {

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// The staff commands, run as the real `ideamesh` binary against a real `ideameshd`: what they
 /// print, what they change in the daemon, and their refusals.
@@ -81,7 +82,7 @@ struct StaffEndToEndTests {
         #expect(try a.opCount() == 0)
     }
 
-    @Test(.enabled(if: Harness.script != nil, "needs script(1) for a terminal"))
+    @Test(.enabled(if: Loopback.script != nil, "needs script(1) for a terminal"))
     func submitAsksForMissingFieldsOnATerminal() async throws {
         let (cluster, a) = try await DaemonCluster.single("prompt")
         defer { cluster.shutdown() }
@@ -103,7 +104,7 @@ struct StaffEndToEndTests {
     }
 
     /// On a terminal, tables are painted; NO_COLOR turns that off; a pipe never gets colour.
-    @Test(.enabled(if: Harness.script != nil, "needs script(1) for a terminal"))
+    @Test(.enabled(if: Loopback.script != nil, "needs script(1) for a terminal"))
     func colourOnlyOnATerminalWithoutNoColor() async throws {
         let (cluster, a) = try await DaemonCluster.single("colour")
         defer { cluster.shutdown() }

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// Text as people give it: pasted paragraphs at the prompts, long text from files and stdin, the
 /// department's themes to pick from, and bytes that are not UTF-8, refused everywhere alike.
@@ -8,7 +9,7 @@ import Testing
 struct TextInputEndToEndTests {
     /// Two pasted paragraphs stay in "Problem"; the solution is what follows the end marker;
     /// the prompt lists the themes and takes one of their codes.
-    @Test(.enabled(if: Harness.script != nil, "needs script(1) for a terminal"))
+    @Test(.enabled(if: Loopback.script != nil, "needs script(1) for a terminal"))
     func pastedParagraphsStayInTheirFieldAndThemesAreListed() async throws {
         let (cluster, a) = try await DaemonCluster.single("paste")
         defer { cluster.shutdown() }
@@ -114,7 +115,7 @@ struct TextInputEndToEndTests {
         #expect(imported.status == 1 && imported.stderr.contains("Error: \(csv) is not UTF-8 text (byte 0xE9 at offset 26)"), "\(imported)")
 
         // Typed at the prompt.
-        if Harness.script != nil {
+        if Loopback.script != nil {
             let typed = try await CLI.runOnTerminal(["submit", "--title", "t", "--solution", "s"], socket: a.controlSocket, inputBytes: latin1 + bytes("\n.\n\n\n"))
             #expect(typed.status == 1 && typed.stdout.contains("Error: what was typed is not UTF-8 text (byte 0xE9 at offset 3)"), "\(typed)")
         }

@@ -6,6 +6,7 @@ import MeshModel
 import MeshNode
 import MeshWire
 import Testing
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,7 +38,7 @@ struct AttackEndToEndTests {
             peer = NodeIdentity()
             do {
                 daemon = try cluster.addNode("a")
-                try daemon.configure(trust: [peer.nodeID.base32])
+                try daemon.configure(trustIDs: [peer.nodeID.base32])
                 networkKey = try NetworkKey.load(path: daemon.networkKeyPath).bytes
                 try await cluster.start(daemon)
                 try daemon.submit("Attack: the daemon's own idea")

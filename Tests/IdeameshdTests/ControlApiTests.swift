@@ -4,6 +4,7 @@ import MeshModel
 import MeshNode
 import MeshStore
 import Testing
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif

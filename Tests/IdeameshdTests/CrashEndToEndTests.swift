@@ -2,6 +2,7 @@ import Foundation
 import MeshClient
 import MeshCRDT
 import Testing
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -3,6 +3,7 @@ import MeshClient
 import MeshCRDT
 import MeshStore
 import Synchronization
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,7 +83,7 @@ final class BackgroundWriter: Sendable {
     private let state = Mutex(State())
 
     static var cli: String? {
-        let path = InitCommandTests.binaries.appendingPathComponent("ideamesh").path
+        let path = Loopback.binaries.appendingPathComponent("ideamesh").path
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import Testing
+import MeshLoopback
 
 /// Real daemons with a `FaultProxy` on the link between them: the dialling node's only seed is
 /// the proxy and it does not listen, so no peer can learn a direct address and go around it.

@@ -1,18 +1,11 @@
 import Foundation
+import MeshLoopback
 import MeshNode
 import MeshStore
 import Testing
 
 /// `ideameshd init`, run as a real process.
 struct InitCommandTests {
-    /// The directory the test runner and the built executables live in.
-    static let binaries: URL = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        if url.lastPathComponent == "MacOS" || url.pathExtension == "xctest" { url.deleteLastPathComponent() }
-        return url
-    }()
-
     struct Run {
         let status: Int32
         let stdout: String
@@ -21,7 +14,7 @@ struct InitCommandTests {
 
     static func ideameshd(_ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent("ideameshd")
+        process.executableURL = Loopback.binaries.appendingPathComponent("ideameshd")
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -2,6 +2,7 @@ import Foundation
 import MeshCRDT
 import MeshStore
 import Testing
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #endif

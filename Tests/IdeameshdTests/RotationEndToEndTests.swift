@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MeshLoopback
 
 /// Link rotation (PROTOCOL.md §7) with real `ideameshd` processes on loopback. Every wait polls
 /// the daemons' own state (`admin.peers`, `admin.digest`) or their logs, with a timeout.

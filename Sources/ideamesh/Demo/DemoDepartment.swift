@@ -1,22 +1,23 @@
 import Foundation
 import MeshClient
+import MeshLoopback
 
-/// One department of the demo: its node's data dir, config, control socket and log under the
-/// demo's directory, its `ideameshd run` process, and requests to its control socket.
+/// One department of the demo: its node (MeshLoopback's `DaemonNode`: data dir, config, control
+/// socket and log under the demo's directory, its `ideameshd run` process), and requests to its
+/// control socket on one kept connection.
 ///
-///     ROOT/<slug>/        the data dir (`ideameshd init`): identity, network key, config, store
-///     ROOT/<slug>.sock    the control socket
-///     ROOT/<slug>.log     `init`'s output, then the daemon's log (its stderr)
+///     ROOT/<slug>/          the data dir (`ideameshd init`): identity, network key, config, store
+///     ROOT/<slug>.sock      the control socket
+///     ROOT/<slug>.log       the daemon's log (its stderr)
 final class DemoDepartment {
     let name: String
     let slug: String
     let root: String
     let port: Int
-    /// The node's id (52 base32 characters), once `ideameshd init` has made it.
-    var nodeID = ""
+    /// The node, once `ideameshd init` has made it.
+    private(set) var node: DaemonNode?
     /// Whether the daemon has answered a ping since it was started.
     var ready = false
-    private(set) var process: ChildProcess?
     private var connection: ControlConnection?
 
     init(name: String, slug: String, root: String, port: Int) {
@@ -32,49 +33,46 @@ final class DemoDepartment {
     var socket: String { "\(root)/\(slug).sock" }
     var log: String { "\(root)/\(slug).log" }
     var address: String { "127.0.0.1:\(port)" }
+    /// The node's id (52 base32 characters), once `ideameshd init` has made it.
+    var nodeID: String { node?.nodeID ?? "" }
     /// The node id as people see it (the first 10 characters).
     var short: String { String(nodeID.prefix(10)) }
+    var process: ChildProcess? { node?.process }
 
-    // MARK: Config
+    // MARK: Setting up
+
+    /// `ideameshd init`: a new network key, or a copy of `networkKeyFrom`'s.
+    func initialize(daemon: String, networkKeyFrom: DemoDepartment?) throws(DemoError) {
+        do {
+            let made = try DaemonNode.initialize(
+                dataDir: dataDir, department: name, networkKeyFrom: networkKeyFrom?.networkKeyPath, ideameshd: daemon)
+            node = DaemonNode(
+                name: slug, department: name, dataDir: dataDir, nodeID: made.nodeID, port: port, controlSocket: socket,
+                logPrefix: "\(root)/\(slug)", oneLogFile: true)
+        } catch {
+            throw DemoError("ideameshd init for \(name) failed: \(error.description)")
+        }
+    }
 
     /// Writes the node's config: listen on loopback, dial `seeds`, trust exactly `trust`.
     func writeConfig(seeds: [DemoDepartment], trust: [DemoDepartment], note: String) throws(DemoError) {
-        func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
-        let text = """
-            # ideamesh demo: \(name). Every key is explained in Config/ideameshd.example.toml.
-            # \(note)
-
-            [node]
-            department = "\(name)"
-
-            [network]
-            listen = "\(address)"
-            seeds = \(list(seeds.map(\.address)))
-
-            [trust]
-            # \(DemoStyle.list(trust.map(\.name)))
-            nodes = \(list(trust.map(\.nodeID)))
-
-            [control]
-            socket = "\(socket)"
-
-            """
-        do { try text.write(toFile: configPath, atomically: true, encoding: .utf8) } catch {
-            throw DemoError("cannot write \(configPath): \(error.localizedDescription)")
-        }
+        var config = LoopbackConfig(
+            department: name, listen: address, seeds: seeds.map(\.address), trust: trust.map(\.nodeID), controlSocket: socket)
+        config.comments = ["ideamesh demo: \(name). Every key is explained in Config/ideameshd.example.toml.", note]
+        config.trustComment = DemoStyle.list(trust.map(\.name))
+        do { try config.write(to: configPath) } catch { throw DemoError(error.description) }
     }
 
     // MARK: Process
 
-    /// Starts `ideameshd run` on the config; its stderr goes to the log.
+    /// Starts `ideameshd run` on the config, in a process group of its own (a terminal's Ctrl-C
+    /// reaches only the demo, which then stops the daemons in order); its stderr goes to the log.
     func launch(daemon: String) throws(DemoError) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? nil
-        runLogStart = size ?? 0
-        process = try DemoMesh.spawn(daemon, ["run", "--config", configPath], log: log)
+        guard let node else { throw DemoError("\(name) has no node yet: ideameshd init first") }
+        do { try node.launch(logLevel: "info", newProcessGroup: true, ideameshd: daemon) } catch {
+            throw DemoError(error.description)
+        }
     }
-
-    /// Where the daemon's own lines start in the log (after `init`'s).
-    private var runLogStart = 0
 
     /// Fails when the daemon has ended although it should be running.
     func checkAlive() throws(DemoError) {
@@ -82,11 +80,9 @@ final class DemoDepartment {
         throw DemoError("\(name)'s daemon stopped unexpectedly (\(process.exit.map { "\($0)" } ?? "?")); read its log: \(log)\(logTail())")
     }
 
-    /// The log's last lines (the daemon's, once it has been started), indented, to show under an
-    /// error.
+    /// The log's last lines, indented, to show under an error.
     func logTail(lines: Int = 8) -> String {
-        let data = FileManager.default.contents(atPath: log) ?? Data()
-        let text = String(decoding: data.dropFirst(min(runLogStart, data.count)), as: UTF8.self)
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         let last = text.split(separator: "\n").suffix(lines)
         return last.isEmpty ? "" : "\n  " + last.joined(separator: "\n  ")
     }
@@ -112,10 +108,9 @@ final class DemoDepartment {
         }
     }
 
-    /// `ping` on a fresh connection: whether this node's daemon answers.
+    /// Whether this node's daemon answers a ping (false too once it has exited).
     func answersPing() -> Bool {
-        guard let pong = try? ControlConnection(path: socket, timeoutSeconds: 5).call("ping") else { return false }
-        return pong["node_id"] as? String == nodeID
+        (try? node?.answersPing()) == true
     }
 
     /// The node ids of the peers this node is in sync with (`admin.peers`).

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshLoopback
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,16 +14,6 @@ import Darwin
 /// The owner must call `stop()` on every path (the daemons run in process groups of their own,
 /// so nothing else stops them); `ChildProcess` kills any child still running when it is freed.
 final class DemoMesh {
-    /// Starts a daemon (or `ideameshd init`) with stdout and stderr in `log`, in its own process
-    /// group so that a terminal's Ctrl-C reaches only the demo, which then stops it in order.
-    static func spawn(_ executable: String, _ arguments: [String], log: String) throws(DemoError) -> ChildProcess {
-        do {
-            return try ChildProcess(executable: executable, arguments: arguments, stdout: log, newProcessGroup: true)
-        } catch {
-            throw DemoError(error.description)
-        }
-    }
-
     let daemon: String
     let root: String
     let renal: DemoDepartment
@@ -38,28 +29,23 @@ final class DemoMesh {
 
     /// `ideameshd`, next to the running `ideamesh`.
     static func locateDaemon() throws(DemoError) -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let daemon = directory + "/ideameshd"
-        guard FileManager.default.isExecutableFile(atPath: daemon) else {
-            throw DemoError("build the daemon first: swift build (ideameshd is not next to ideamesh in \(directory))")
+        guard FileManager.default.isExecutableFile(atPath: Loopback.ideameshd) else {
+            throw DemoError("build the daemon first: swift build (ideameshd is not next to ideamesh in \(Loopback.binaries.path))")
         }
-        return daemon
+        return Loopback.ideameshd
     }
 
     /// Makes the directory (short, under /tmp: a Unix socket path must stay under ~107 bytes)
     /// and picks three free loopback ports. Nothing is started yet.
     init(daemon: String) throws(DemoError) {
         self.daemon = daemon
-        var template = Array("/tmp/ideamesh-demo-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in mkdtemp(buffer.baseAddress!).map { String(cString: $0) } }
-        guard let made else { throw DemoError("cannot make a directory under /tmp: \(String(cString: strerror(errno)))") }
+        let made: String
+        do { made = try Loopback.makeTempRoot("demo", prefix: "ideamesh") } catch { throw DemoError(error.description) }
         root = made
         let ports: [Int]
-        do { ports = try DemoPorts.pick(3) } catch {
+        do { ports = try Loopback.freePorts(3) } catch {
             try? FileManager.default.removeItem(atPath: made)
-            throw error
+            throw DemoError("cannot find 3 free TCP ports on 127.0.0.1: \(error.description)")
         }
         renal = DemoDepartment(name: "Renal Ward", slug: "renal-ward", root: root, port: ports[0])
         cardiology = DemoDepartment(name: "Cardiology", slug: "cardiology", root: root, port: ports[1])
@@ -72,31 +58,9 @@ final class DemoMesh {
     /// copy it. Records each node's id.
     func initialize() throws {
         for department in departments {
-            var arguments = ["init", "--data", department.dataDir, "--dept", department.name]
-            arguments += department === renal ? ["--new-network"] : ["--network-key", renal.networkKeyPath]
-            let process = try Self.spawn(daemon, arguments, log: department.log)
-            defer { process.killAndReap() }
-            let deadline = DemoDeadline(after: 30)
-            while process.isRunning {
-                guard !deadline.hasPassed else { throw DemoError("ideameshd init for \(department.name) did not finish in 30 s; read \(department.log)") }
-                try DemoSignals.pause(milliseconds: 10)
-            }
-            guard process.exit?.clean == true else {
-                throw DemoError("ideameshd init for \(department.name) failed (\(process.exit.map { "\($0)" } ?? "?")); read \(department.log)\(department.logTail())")
-            }
-            department.nodeID = try Self.nodeID(in: department)
+            try department.initialize(daemon: daemon, networkKeyFrom: department === renal ? nil : renal)
+            try DemoSignals.check()
         }
-    }
-
-    /// The node id from the identity file's comment line (`# node id: …`).
-    private static func nodeID(in department: DemoDepartment) throws(DemoError) -> String {
-        let path = department.dataDir + "/identity.key"
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("# node id: ") }),
-              case let id = String(line.dropFirst("# node id: ".count)).trimmingCharacters(in: .whitespaces), id.count == 52 else {
-            throw DemoError("no node id in \(path) after ideameshd init; read \(department.log)")
-        }
-        return id
     }
 
     /// The line: the outer two trust and dial only Cardiology; Cardiology trusts both and

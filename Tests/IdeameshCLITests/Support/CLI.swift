@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshLoopback
 
 /// Runs the real `ideamesh` binary, as a person or a script would, and captures what it did.
 enum CLI {
@@ -28,12 +29,12 @@ enum CLI {
         asNobody: Bool = false, timeout: Duration = .seconds(60)
     ) async throws -> Run {
         let full = arguments + (socket.map { ["--socket", $0] } ?? [])
-        var executable = Harness.ideamesh
+        var executable = Loopback.ideamesh
         var argv = full
         if asNobody {
-            guard let setpriv = Harness.setpriv else { throw HarnessError("setpriv is missing") }
+            guard let setpriv = Loopback.setpriv else { throw HarnessError("setpriv is missing") }
             executable = setpriv
-            argv = ["--reuid=65534", "--regid=65534", "--clear-groups", Harness.ideamesh] + full
+            argv = ["--reuid=65534", "--regid=65534", "--clear-groups", Loopback.ideamesh] + full
         }
         return try await spawn(executable, argv, shownAs: full, env: environment(env), input: Array((input ?? "").utf8), timeout: timeout)
     }
@@ -46,8 +47,8 @@ enum CLI {
 
     /// As `runOnTerminal(_:socket:input:env:)`, typing raw bytes (which need not be UTF-8).
     static func runOnTerminal(_ arguments: [String], socket: String, inputBytes: [UInt8], env: [String: String] = [:]) async throws -> Run {
-        guard let script = Harness.script else { throw HarnessError("script(1) is missing") }
-        let command = ([Harness.ideamesh] + arguments + ["--socket", socket]).map(shellQuote).joined(separator: " ")
+        guard let script = Loopback.script else { throw HarnessError("script(1) is missing") }
+        let command = ([Loopback.ideamesh] + arguments + ["--socket", socket]).map(shellQuote).joined(separator: " ")
         return try await spawn(script, ["-q", "-e", "-c", command, "/dev/null"], shownAs: arguments, env: environment(env), input: inputBytes, timeout: .seconds(60))
     }
 
@@ -56,7 +57,7 @@ enum CLI {
     static func run(rawArguments: [[UInt8]], socket: String, input: [UInt8] = []) async throws -> Run {
         // Each argument is made by printf from octal escapes, so it can hold any byte but NUL.
         let quoted = rawArguments.map { bytes in "\"$(printf '" + bytes.map { String(format: "\\%03o", $0) }.joined() + "')\"" }
-        let command = "exec \(shellQuote(Harness.ideamesh)) " + quoted.joined(separator: " ") + " --socket \(shellQuote(socket))"
+        let command = "exec \(shellQuote(Loopback.ideamesh)) " + quoted.joined(separator: " ") + " --socket \(shellQuote(socket))"
         let shown = rawArguments.map { String(decoding: $0, as: UTF8.self) }
         return try await spawn("/bin/sh", ["-c", command], shownAs: shown, env: environment(), input: input, timeout: .seconds(60))
     }
@@ -66,7 +67,7 @@ enum CLI {
     private static func spawn(
         _ executable: String, _ arguments: [String], shownAs: [String], env: [String: String], input: [UInt8], timeout: Duration
     ) async throws -> Run {
-        let dir = try Harness.makeTempRoot("run")
+        let dir = try Loopback.makeTempRoot("run")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outPath = "\(dir)/out", errPath = "\(dir)/err", inPath = "\(dir)/in"
         try Data(input).write(to: URL(fileURLWithPath: inPath))
