@@ -6,15 +6,10 @@ import MeshWire
 import Testing
 
 /// An idea's PDSA cycles and measures (`idea.show`'s `cycles` and `measures`).
-struct CycleQueryTests {
-    let dir = TempDir()
-    let a: IdeaStore, b: IdeaStore
-    let aID = NodeIdentity(), bID = NodeIdentity()
+struct CycleQueryTests: TwoStoreSuite {
+    let stores: TwoStores
 
-    init() throws {
-        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
-        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
-    }
+    init() throws { stores = try TwoStores() }
 
     @Test func cyclesWithTheirStepsAndMeasuresWithTheirObservations() throws {
         let idea = try write(a, .ideaCreate(content), at: 1_000)

@@ -6,15 +6,10 @@ import MeshWire
 import Testing
 
 /// An idea's history, links and adoptions (`idea.show`), and the export of every idea.
-struct HistoryTests {
-    let dir = TempDir()
-    let a: IdeaStore, b: IdeaStore
-    let aID = NodeIdentity(), bID = NodeIdentity()
+struct HistoryTests: TwoStoreSuite {
+    let stores: TwoStores
 
-    init() throws {
-        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
-        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
-    }
+    init() throws { stores = try TwoStores() }
 
     @Test func historyHoldsEveryOpAboutTheIdeaInOrder() throws {
         let idea = try write(a, .ideaCreate(content), at: 1_000)

@@ -6,15 +6,10 @@ import MeshWire
 import Testing
 
 /// The list queries behind `idea.list`, `themes.list` and `digest`: filters, sorts, counts.
-struct ListQueryTests {
-    let dir = TempDir()
-    let a: IdeaStore, b: IdeaStore
-    let aID = NodeIdentity(), bID = NodeIdentity()
+struct ListQueryTests: TwoStoreSuite {
+    let stores: TwoStores
 
-    init() throws {
-        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
-        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
-    }
+    init() throws { stores = try TwoStores() }
 
     func idea(_ store: IdeaStore, _ title: String, by author: String, theme: String = "", at wall: UInt64) throws -> OpID {
         try store.write(.ideaCreate(IdeaContent(title: title, problem: "p", solution: "s", theme: theme)), author: author, wallMillis: wall)

@@ -7,15 +7,10 @@ import Testing
 
 /// `IdeaStore.measures(_:)` and `observation(_:)`: what charts, lists, spread and the digest's
 /// results read; and the local rules of PDSA steps and retractions.
-struct MeasureQueryTests {
-    let dir = TempDir()
-    let a: IdeaStore, b: IdeaStore
-    let aID = NodeIdentity(), bID = NodeIdentity()
+struct MeasureQueryTests: TwoStoreSuite {
+    let stores: TwoStores
 
-    init() throws {
-        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
-        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
-    }
+    init() throws { stores = try TwoStores() }
 
     @Test func measuresByIdByIdeaAllAndObservedSince() throws {
         let idea = try write(a, .ideaCreate(content), at: 1_000)

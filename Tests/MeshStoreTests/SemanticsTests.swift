@@ -6,15 +6,10 @@ import MeshWire
 import Testing
 
 /// The CRDT semantics of DESIGN.md's table, one rule at a time, between real SQLite stores.
-struct SemanticsTests {
-    let dir = TempDir()
-    let a: IdeaStore, b: IdeaStore
-    let aID = NodeIdentity(), bID = NodeIdentity()
+struct SemanticsTests: TwoStoreSuite {
+    let stores: TwoStores
 
-    init() throws {
-        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
-        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
-    }
+    init() throws { stores = try TwoStores() }
 
     /// An idea made at A and known to both.
     func sharedIdea(at wall: UInt64 = 1000) throws -> OpID {

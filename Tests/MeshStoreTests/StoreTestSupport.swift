@@ -19,6 +19,32 @@ final class TempDir: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
+/// Two departments' stores, A and B, each with an identity of its own, in a temporary
+/// directory: what the suites that write at one and sync to the other start from.
+struct TwoStores {
+    let dir = TempDir()
+    let aID = NodeIdentity(), bID = NodeIdentity()
+    let a: IdeaStore, b: IdeaStore
+
+    init() throws {
+        a = try IdeaStore(path: dir.file("a.sqlite"), identity: aID)
+        b = try IdeaStore(path: dir.file("b.sqlite"), identity: bID)
+    }
+}
+
+/// A suite set up with `TwoStores`, whose parts it reads by name.
+protocol TwoStoreSuite {
+    var stores: TwoStores { get }
+}
+
+extension TwoStoreSuite {
+    var dir: TempDir { stores.dir }
+    var a: IdeaStore { stores.a }
+    var b: IdeaStore { stores.b }
+    var aID: NodeIdentity { stores.aID }
+    var bID: NodeIdentity { stores.bID }
+}
+
 /// No theme: a local write may only name a theme a leader defined (`themes` tests that).
 let content = IdeaContent(title: "Night falls", problem: "Patients fall at night", solution: "Hourly rounding")
 
