@@ -35,8 +35,18 @@ extension ApplySession {
             let supports = try ownSupports(idea: target, origin: origin, author: author)
             if supports.isEmpty { throw StoreError.notAllowed("\(author) does not support \(idea.short), so there is no support to take back") }
             return .unsupport(idea: idea, supports: supports)
-        case .commentAdd(let idea, _), .pdsaStart(let idea, _, _), .measureDefine(let idea, _):
+        case .commentAdd(let idea, _), .pdsaStart(let idea, _, _):
             _ = try requireIdea(idea)
+            return body
+        case .measureDefine(let idea, let measure):
+            let target = try requireIdea(idea)
+            // Departments compare a measure by its name (`measure.compare`): one idea's measures
+            // are told apart by theirs.
+            if requireTargets, let same = try Int64.fetchOne(
+                db, sql: "SELECT id FROM measures WHERE idea = ? AND name = ? COLLATE NOCASE LIMIT 1", arguments: [target, measure.name]) {
+                throw StoreError.invalid(ValidationError(
+                    field: "name", problem: "\(idea.short) already has a measure called \"\(measure.name)\" (\(try opID(same).short)); give this one another name"))
+            }
             return body
         case .commentEdit(let comment, _), .commentRetract(let comment, _):
             guard comment.origin == origin,

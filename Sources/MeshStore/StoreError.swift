@@ -22,7 +22,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalid(let error): "invalid: \(error)"
         case .notFound(let what, let id): "no \(what) \(id.short) here (yet)"
         case .notOwnFound(let what, let id):
-            "no \(what) \(id.short) of this department here: only the department that made a \(what) adds to it or changes it"
+            "no \(what) \(id.short) of this department here: only the department that made it adds to it or changes it"
         case .notAllowed(let why): why
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"

@@ -356,7 +356,12 @@ struct ImprovementEndToEndTests {
             #expect((run["trends"] as? [Any])?.isEmpty == true && (run["shifts"] as? [Any])?.isEmpty == true, "\(json)")
             let text = try await Self.cli(["measure", "chart", rising, "--run", "--rules", rules], a)
             #expect(text.stdout.contains("Too few points") && !text.stdout.contains("Non-random"), "\(text)")
+            // A run chart has no limits: no note about trial limits, nor about limits drawn at a bound.
+            #expect(!text.stdout.contains("trial limits") && !text.stdout.contains("drawn at"), "\(text)")
         }
+        // The XmR chart of the same six points has trial limits, and says so.
+        let xmr = try await Self.cli(["measure", "chart", rising], a)
+        #expect(xmr.stdout.contains("trial limits"), "\(xmr)")
 
         // The 22 interruptions: median 8, three points on it dropped, n = 19: nine above, then ten below.
         // Anhøj: longest run 10 > round(log2 19) + 3 = 7, 1 crossing < qbinom(0.05, 18, ½) = 6: a signal

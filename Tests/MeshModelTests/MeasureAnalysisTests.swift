@@ -30,7 +30,8 @@ struct MeasureAnalysisTests {
         #expect(segments.map(\.range) == [0..<4, 4..<8])
         #expect(abs(segments[0].limits.mean - 11.5) < 1e-12 && abs(segments[0].limits.meanMovingRange - 5.0 / 3) < 1e-12)
         #expect(abs(segments[1].limits.mean - 6) < 1e-12 && abs(segments[1].limits.meanMovingRange - 4.0 / 3) < 1e-12)
-        #expect(analysis.warnings.contains { $0.contains("trial limits") }, "4 points a segment: trial limits")
+        #expect(analysis.xmrWarnings.contains { $0.contains("trial limits") }, "4 points a segment: trial limits")
+        #expect(!(analysis.warnings + analysis.runWarnings).contains { $0.contains("limits") }, "a run chart has no limits to call trial")
     }
 
     @Test func optionsThatCannotApplyAreRefusedWithTheReason() {
@@ -57,7 +58,8 @@ struct MeasureAnalysisTests {
         #expect(one.warnings == ["one observation: a chart needs at least 2"])
         let five = try MeasureAnalysis(observations: Self.observations([4, 5, 4, 6, 5]), better: .lower, target: 3)
         #expect(five.latest?.variation == .commonCause)
-        #expect(five.warnings.contains("5 observations: the run chart rules need at least 10, so the run chart signals nothing yet"))
+        #expect(five.runWarnings.contains("5 observations: the run chart rules need at least 10, so the run chart signals nothing yet"))
+        #expect(five.xmrWarnings.allSatisfy { !$0.contains("run chart") } && five.warnings.isEmpty, "the XmR chart is read by its own rules")
         #expect(five.run?.hasSignal == false)
     }
 
@@ -72,9 +74,10 @@ struct MeasureAnalysisTests {
         let drawn = counted.bounded(raw)
         #expect(drawn.lower == 0 && drawn.lowerTwoSigma == 0)
         #expect(drawn.upper == raw.upper && drawn.mean == raw.mean)
-        #expect(counted.warnings.contains("the lower limit (-3.06) is below 0, the least a count can be: drawn at 0"), "\(counted.warnings)")
+        #expect(counted.xmrWarnings.contains("the lower limit (-3.06) is below 0, the least a count can be: drawn at 0"), "\(counted.xmrWarnings)")
+        #expect(!(counted.warnings + counted.runWarnings).contains { $0.contains("limit (") }, "a run chart has no limits to floor")
         let other = try MeasureAnalysis(observations: points, better: .lower, target: nil, kind: .other)
-        #expect(other.bounded(raw) == raw && !other.warnings.contains { $0.contains("drawn at") })
+        #expect(other.bounded(raw) == raw && !other.xmrWarnings.contains { $0.contains("drawn at") })
 
         // A percentage near 100: 99, 100, 96, 100, 98 (mean 98.6, MRs 1, 4, 4, 2 → 2.75) → upper limit
         // 98.6 + 7.315 = 105.915, shown as 105.92: drawn at 100.
@@ -82,7 +85,7 @@ struct MeasureAnalysisTests {
             observations: Self.observations([99, 100, 96, 100, 98]), better: .higher, target: nil, kind: .proportion)
         let limits = try #require(percent.xmr?.segments.first?.limits)
         #expect(percent.bounded(limits).upper == 100 && percent.bounded(limits).lower == limits.lower)
-        #expect(percent.warnings.contains("the upper limit (105.92) is above 100, the most a proportion can be: drawn at 100"), "\(percent.warnings)")
+        #expect(percent.xmrWarnings.contains("the upper limit (105.92) is above 100, the most a proportion can be: drawn at 100"), "\(percent.xmrWarnings)")
     }
 
     @Test func theLatestPointCarriesTheSignalAndTheAssurance() throws {

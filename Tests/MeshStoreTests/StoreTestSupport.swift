@@ -154,7 +154,7 @@ struct RandomHistory {
         case 12:
             body = idea.map {
                 .measureDefine(idea: $0, MeasureDefinition(
-                    name: "m", unit: "min", better: .lower, target: 30, kind: MeasureKind.allCases[rng.below(MeasureKind.allCases.count)]))
+                    name: "m\(rng.below(4))", unit: "min", better: .lower, target: 30, kind: MeasureKind.allCases[rng.below(MeasureKind.allCases.count)]))
             }
         case 13:
             body = pick(measures[node]).map { .observationRecord(measure: $0, date: Day("2026-01-\(10 + rng.below(18))")!, value: Double(rng.below(60)), note: "") }
@@ -175,8 +175,8 @@ struct RandomHistory {
             signed = try store.write(body, author: rng.chance(10) && !needsAuthor(body) ? "" : author, wallMillis: wall)
         } catch StoreError.notAllowed, StoreError.notFound, StoreError.notOwnFound {
             return  // e.g. supporting twice: refused, as it should be
-        } catch StoreError.invalid(let error) where error.field == "theme" {
-            return  // a theme not defined (or archived) at this node yet
+        } catch StoreError.invalid(let error) where error.field == "theme" || error.field == "name" {
+            return  // a theme not defined (or archived) at this node yet, a measure name the idea has
         }
         let id = try signed.decode().id
         switch body {

@@ -55,8 +55,18 @@ public struct MeasureChart: Decodable, Sendable {
     public let run: RunSummary?
     /// Absent with fewer than 2 observations.
     public let xmr: XmRSummary?
-    /// Things a reader must know, e.g. "limits rest on fewer than 12 points (trial limits)".
+    /// Things a reader of either chart must know (e.g. "one observation: a chart needs at least
+    /// 2"); each chart has its own as well (`warnings(of:)`).
     public let warnings: [String]
+
+    /// What a reader of the run chart (`run: true`) or of the XmR chart must know: this chart's
+    /// warnings and its own, not the other chart's (a run chart has no limits to call trial).
+    public func warnings(run: Bool) -> [String] {
+        warnings + ((run ? self.run?.warnings : xmr?.warnings) ?? [])
+    }
+
+    /// Every warning, of both charts (for a list of the observations).
+    public var allWarnings: [String] { warnings + (run?.warnings ?? []) + (xmr?.warnings ?? []) }
 
     public struct Point: Decodable, Sendable {
         /// The observation's id (for `measure retract`).
@@ -106,6 +116,8 @@ public struct MeasureChart: Decodable, Sendable {
         public let tooFewPoints: Bool
         /// The fewest points the rules are applied to (10); absent from an older daemon.
         public let minimumPoints: Int?
+        /// What a reader of the run chart must know (too few points for its rules).
+        public let warnings: [String]?
     }
 
     public struct XmRSummary: Decodable, Sendable {
@@ -115,6 +127,8 @@ public struct MeasureChart: Decodable, Sendable {
         public let variationIcon: String
         public let iconSide: String?
         public let assurance: String?
+        /// What a reader of the XmR chart must know (trial limits, limits beyond the kind's bounds).
+        public let warnings: [String]?
 
         public struct Segment: Decodable, Sendable {
             /// Index of the first point; the segment runs to the next segment's start.

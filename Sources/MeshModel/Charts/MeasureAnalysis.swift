@@ -47,7 +47,12 @@ public struct MeasureAnalysis: Hashable, Sendable {
     public let rebaseIndices: [Int]
     /// The measure's kind: what its limits are floored and capped at when drawn (`bounded`).
     public let kind: MeasureKind
+    /// What a reader of either chart must see (too few observations for any chart).
     public let warnings: [String]
+    /// What a reader of the run chart must see (too few points for its rules).
+    public let runWarnings: [String]
+    /// What a reader of the XmR chart must see (trial limits, limits beyond the kind's bounds).
+    public let xmrWarnings: [String]
 
     /// Analyses `observations` (sorted here by date; equal dates keep their given order) of a
     /// measure of `kind`.
@@ -61,7 +66,7 @@ public struct MeasureAnalysis: Hashable, Sendable {
         self.order = order
         self.observations = sorted
         let values = sorted.map(\.value)
-        var warnings = [String]()
+        var warnings = [String](), runWarnings = [String](), xmrWarnings = [String]()
 
         var indices = [Int]()
         for day in options.rebase.sorted() {
@@ -97,25 +102,27 @@ public struct MeasureAnalysis: Hashable, Sendable {
         case 0: break
         case 1: warnings.append("one observation: a chart needs at least 2")
         case ..<RunChart.minimumPoints:
-            warnings.append(
+            runWarnings.append(
                 "\(values.count) observations: the run chart rules need at least \(RunChart.minimumPoints), so the run chart signals nothing yet")
         default: break
         }
         if let xmr, xmr.hasTrialLimits {
-            warnings.append("limits rest on fewer than \(XmRChart.minimumBaselinePoints) points: treat them as trial limits")
+            xmrWarnings.append("limits rest on fewer than \(XmRChart.minimumBaselinePoints) points: treat them as trial limits")
         }
         for segment in xmr?.segments ?? [] {
             let limits = segment.limits
             if let floor = kind.lowerBound, limits.lower < floor {
                 let text = "the lower limit (\(limits.lower.formatted(places: 2))) is below \(floor.formatted), the least a \(kind.rawValue) can be: drawn at \(floor.formatted)"
-                if !warnings.contains(text) { warnings.append(text) }
+                if !xmrWarnings.contains(text) { xmrWarnings.append(text) }
             }
             if let cap = kind.upperBound, limits.upper > cap {
                 let text = "the upper limit (\(limits.upper.formatted(places: 2))) is above \(cap.formatted), the most a \(kind.rawValue) can be: drawn at \(cap.formatted)"
-                if !warnings.contains(text) { warnings.append(text) }
+                if !xmrWarnings.contains(text) { xmrWarnings.append(text) }
             }
         }
         self.warnings = warnings
+        self.runWarnings = runWarnings
+        self.xmrWarnings = xmrWarnings
     }
 
     /// `limits` as drawn: lines below the kind's least value floored at it, lines above its

@@ -124,12 +124,26 @@ extension ControlHandler {
         }
     }
 
-    /// A copy of another department's idea, made here, with an adopted-from edge to it.
+    /// A copy of another department's idea, made here, with an adopted-from edge to it. Not
+    /// this department's own idea, nor a copy (of a copy…) of it, nor one adopted here already.
     private func adopt(_ source: OpID, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
         let home = mesh.selfID
-        guard source.origin != home else { throw ControlError(.notAllowed, "\(source.short) is this department's own idea: there is nothing to adopt") }
         read(reply, { store throws(ControlError) in
-            try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
+            guard var idea = try Self.store({ try store.summary(of: source) })?.view else {
+                throw ControlError(.notFound, "no idea \(source.short) here (yet)")
+            }
+            guard source.origin != home else {
+                throw ControlError(.notAllowed, "\(source.short) is this department's own idea: there is nothing to adopt")
+            }
+            // Up the adoption lineage: an idea that started here comes back as a copy of itself.
+            for _ in 0..<64 {
+                guard let parent = idea.adoptedFrom, let view = try Self.store({ try store.summary(of: parent) })?.view else { break }
+                if parent.origin == home {
+                    throw ControlError(.notAllowed, "\(source.short) is a copy of this department's own idea \(parent.short): there is nothing to adopt")
+                }
+                idea = view
+            }
+            return try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
         }) { [self] existing throws(ControlError) in
             if let existing { throw ControlError(.notAllowed, "\(source.short) is already adopted here, as \(existing.idea.short)") }
             let empty = IdeaContent(title: "", problem: "", solution: "")

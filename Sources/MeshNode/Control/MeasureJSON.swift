@@ -88,6 +88,8 @@ struct MeasureChartJSON: Encodable, Sendable {
         let rules: String, median: Double, useful_observations: Int, crossings: Int, runs: Int, longest_run: Int
         let runs_lower: Int?, runs_upper: Int?, shifts: [[Int]], trends: [[Int]], long_runs: [[Int]], too_few_runs: Bool, too_many_runs: Bool
         let longest_run_limit: Int?, crossings_limit: Int?, signal: Bool, too_few_points: Bool, minimum_points: Int
+        /// What a reader of the run chart must see, beside the chart's own `warnings`.
+        let warnings: [String]
     }
 
     struct XmR: Encodable, Sendable {
@@ -99,6 +101,8 @@ struct MeasureChartJSON: Encodable, Sendable {
             let upper_computed: Double?, lower_computed: Double?
         }
         let segments: [Segment], variation_icon: String, icon_side: String?, assurance: String?
+        /// What a reader of the XmR chart must see, beside the chart's own `warnings`.
+        let warnings: [String]
     }
 
     let measure: MeasureSummaryJSON
@@ -128,7 +132,8 @@ struct MeasureChartJSON: Encodable, Sendable {
                 long_runs: (chart.anhoej?.longRuns ?? []).map { [$0.range.lowerBound, $0.range.upperBound] },
                 too_few_runs: chart.tooFewRuns, too_many_runs: chart.tooManyRuns,
                 longest_run_limit: chart.anhoej?.longestRunLimit, crossings_limit: chart.anhoej?.crossingsLimit,
-                signal: chart.hasSignal, too_few_points: chart.tooFewPoints, minimum_points: RunChart.minimumPoints)
+                signal: chart.hasSignal, too_few_points: chart.tooFewPoints, minimum_points: RunChart.minimumPoints,
+                warnings: analysis.runWarnings)
         } else {
             run = nil
         }
@@ -149,7 +154,8 @@ struct MeasureChartJSON: Encodable, Sendable {
                         lower_computed: limits.lower == computed.lower ? nil : computed.lower)
                 },
                 variation_icon: icon.variation, icon_side: icon.side,
-                assurance: classes.assuranceIcon.map { SignalWord.of($0.rawValue) })
+                assurance: classes.assuranceIcon.map { SignalWord.of($0.rawValue) },
+                warnings: analysis.xmrWarnings)
         } else {
             xmr = nil
         }

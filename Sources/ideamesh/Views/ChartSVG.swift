@@ -13,7 +13,7 @@ enum ChartSVG {
     static func render(_ chart: MeasureChart, kind: ChartKind) -> String {
         let reading = ChartView.Reading(chart, kind: kind)
         let width = 900.0
-        let notes = notes(chart)
+        let notes = notes(chart, kind: kind)
         var body: [String] = []
         let measure = chart.measure
         // The heading wraps beside the icons (at most two lines each), so nothing is cut short.
@@ -75,7 +75,7 @@ enum ChartSVG {
         var rowTop = top
         for row in stride(from: 0, to: count, by: across) {
             let members = Array(comparison.series[row..<min(count, row + across)])
-            let height = members.map { panelHeight($0, width: panelWidth) }.max() ?? 0
+            let height = members.map { panelHeight($0, kind: kind, width: panelWidth) }.max() ?? 0
             for (column, series) in members.enumerated() {
                 let x = 24 + Double(column) * (panelWidth + gap)
                 body += panel(series, kind: kind, x: x, y: rowTop, width: panelWidth, height: height)
@@ -96,13 +96,13 @@ enum ChartSVG {
     private static let panelPlotHeight = 362.0
     private static let panelNoteSize = 9.0
 
-    private static func panelNotes(_ chart: MeasureChart) -> [String] {
-        chart.warnings.map { "Note: " + $0 }
+    private static func panelNotes(_ chart: MeasureChart, kind: ChartKind) -> [String] {
+        chart.warnings(run: kind == .run).map { "Note: " + $0 }
     }
 
     /// The height a panel needs for its plot and every note.
-    private static func panelHeight(_ chart: MeasureChart, width: Double) -> Double {
-        let lines = panelNotes(chart).reduce(0) { $0 + wrapLines($1, size: panelNoteSize, room: width - 24).count }
+    private static func panelHeight(_ chart: MeasureChart, kind: ChartKind, width: Double) -> Double {
+        let lines = panelNotes(chart, kind: kind).reduce(0) { $0 + wrapLines($1, size: panelNoteSize, room: width - 24).count }
         return panelPlotHeight + Double(lines) * (panelNoteSize + 3) + 4
     }
 
@@ -171,8 +171,8 @@ enum ChartSVG {
     }
 
     /// The warnings and, for a run chart, what its rules found.
-    private static func notes(_ chart: MeasureChart) -> [String] {
-        var notes = chart.warnings.map { "Note: \($0)" }
+    private static func notes(_ chart: MeasureChart, kind: ChartKind) -> [String] {
+        var notes = chart.warnings(run: kind == .run).map { "Note: \($0)" }
         if chart.points.isEmpty { notes.append("No observations yet.") } else if chart.points.count == 1 { notes.append("A chart needs at least 2 observations.") }
         return notes
     }
@@ -237,7 +237,7 @@ enum ChartSVG {
         let frame = Frame(x: x + 56, y: y + 90, width: width - 56 - 60, height: panelPlotHeight - 90 - 76)
         out += plot(chart, reading: reading, kind: kind, frame: frame)
         var noteY = y + panelPlotHeight - 4
-        for note in panelNotes(chart) {
+        for note in panelNotes(chart, kind: kind) {
             let lines = wrapped(x + 12, noteY, note, size: panelNoteSize, color: Palette.label, room: width - 24)
             out += lines.elements
             noteY += Double(lines.count) * (panelNoteSize + 3)

@@ -24,7 +24,7 @@ extension ChartView {
         } else if kind == .run, let run = chart.run {
             out += TextWrap.lines(runVerdict(run, points: reading.values.count), width: width)
         }
-        for warning in chart.warnings {
+        for warning in chart.warnings(run: kind == .run) {
             out += TextWrap.lines("! " + TextWidth.singleLine(warning), width: width).map(style.dim)
         }
         return out

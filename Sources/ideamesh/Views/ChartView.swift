@@ -25,7 +25,7 @@ enum ChartView {
         guard !reading.values.isEmpty else {
             out += TextWrap.lines(
                 "No observations yet: record some with `ideamesh measure record \(chart.measure.shortId) VALUE`.", width: width)
-            out += warnings(chart.warnings, width: width, style: style)
+            out += warnings(chart.warnings(run: kind == .run), width: width, style: style)
             return finish(out, width: width)
         }
 
@@ -43,7 +43,7 @@ enum ChartView {
         out.append("")
         out.append(context.heading("Summary"))
         out += summary(chart, reading: reading, kind: kind).flatMap { TextWrap.lines($0, width: width, indent: "  ") }
-        out += warnings(chart.warnings, width: width, style: style)
+        out += warnings(chart.warnings(run: kind == .run), width: width, style: style)
         out += signals(chart, reading: reading, kind: kind, width: width, style: style)
         return finish(out, width: width)
     }

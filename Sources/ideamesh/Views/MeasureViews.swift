@@ -52,7 +52,7 @@ enum MeasureViews {
             ])
         }
         out += context.render(table)
-        for warning in chart.warnings { out += context.note("Note: \(warning).") }
+        for warning in chart.allWarnings { out += context.note("Note: \(warning).") }
         return out
     }
 
