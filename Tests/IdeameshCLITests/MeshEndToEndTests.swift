@@ -46,6 +46,15 @@ struct MeshEndToEndTests {
 
         let show = try await CLI.run(["show", "\(a.short)-1"], socket: a.controlSocket)
         #expect(show.stdout.contains("Adoptions (1)") && show.stdout.contains("Cardiology"), "\(show)")
+        // Renal Ward cannot adopt its own idea back through Cardiology's copy, nor an idea it does not hold.
+        let copy = try #require(try b.show(idea)["adoptions"] as? [[String: Any]]).first?["id"] as? String
+        try await cluster.eventually("a holds b's copy") { (try? a.show(try #require(copy))) != nil }
+        let ops = try a.opCount()
+        let back = try await CLI.run(["adopt", try #require(copy)], socket: a.controlSocket)
+        #expect(back.status == 1 && back.stderr.contains("is a copy of this department's own idea \(a.short)-1"), "\(back)")
+        let missing = try await CLI.run(["adopt", "\(a.short)-999"], socket: a.controlSocket)
+        #expect(missing.status == 1 && missing.stderr.contains("no idea \(a.short)-999 here"), "\(missing)")
+        #expect(try a.opCount() == ops)
         let digest = try await CLI.run(["digest"], socket: a.controlSocket)
         #expect(digest.stdout.contains("This department's ideas adopted elsewhere (1)") && digest.stdout.contains("Cardiology"), "\(digest)")
         let adoptedShow = try await CLI.run(["show", "\(b.short)-1"], socket: b.controlSocket)

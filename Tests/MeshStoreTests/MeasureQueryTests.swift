@@ -12,6 +12,20 @@ struct MeasureQueryTests: TwoStoreSuite {
 
     init() throws { stores = try TwoStores() }
 
+    /// Departments compare an idea's measure by its name: one idea's measures have different
+    /// names (any case), and a refused one writes nothing.
+    @Test func oneIdeasMeasuresHaveDifferentNames() throws {
+        let idea = try write(a, .ideaCreate(content), at: 1_000)
+        try write(a, .measureDefine(idea: idea, MeasureDefinition(name: "Falls", unit: "falls", better: .lower)), at: 1_001)
+        let before = try a.opCount()
+        #expect(throws: StoreError.self) {
+            try a.write(.measureDefine(idea: idea, MeasureDefinition(name: "falls", unit: "per week", better: .lower)), author: "ann", wallMillis: 1_002)
+        }
+        #expect(try a.opCount() == before)
+        let other = try write(a, .ideaCreate(content), at: 1_003)
+        try write(a, .measureDefine(idea: other, MeasureDefinition(name: "Falls", unit: "falls", better: .lower)), at: 1_004)
+    }
+
     @Test func measuresByIdByIdeaAllAndObservedSince() throws {
         let idea = try write(a, .ideaCreate(content), at: 1_000)
         let other = try write(a, .ideaCreate(IdeaContent(title: "Other", problem: "p", solution: "s")), at: 1_001)
