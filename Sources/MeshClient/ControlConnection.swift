@@ -23,7 +23,7 @@ public final class ControlConnection {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw .unreachable(path: path, reason: .other("the path is longer than a Unix socket path may be (\(bytes.count) bytes)"))
+            throw .unreachable(path: path, reason: .pathTooLong(bytes: bytes.count))
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)

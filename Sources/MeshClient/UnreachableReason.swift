@@ -15,13 +15,23 @@ public enum UnreachableReason: Equatable, Sendable, CustomStringConvertible {
     /// The caller may not reach the socket (EACCES, EPERM). `group`: the group owning the
     /// directory or socket that refused, when it could be read (staff belong to it).
     case permissionDenied(group: String?)
+    /// Something else is at that path (a directory, a regular file: e.g. the store's file).
+    case notASocket(what: String)
+    /// The path is longer than a Unix socket address holds (`bytes`).
+    case pathTooLong(bytes: Int)
     case other(String)
 
     /// Reads `errno` of a failed connect to `path`.
     public init(errno code: Int32, path: String) {
         switch code {
         case ENOENT, ENOTDIR: self = .noSocket
-        case ECONNREFUSED: self = .refused
+        case ECONNREFUSED, ENOTSOCK:
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFSOCK {
+                self = .notASocket(what: info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "a file, not a socket")
+            } else {
+                self = .refused
+            }
         case EACCES, EPERM: self = .permissionDenied(group: Self.refusingGroup(path))
         default: self = .other(String(cString: strerror(code)))
         }
@@ -31,6 +41,8 @@ public enum UnreachableReason: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .noSocket: "no socket there"
         case .refused: "connection refused (the socket is there but no daemon listens on it)"
+        case .notASocket(let what): "that is \(what)"
+        case .pathTooLong(let bytes): "the path is longer than a Unix socket path may be (\(bytes) bytes, at most 107)"
         case .permissionDenied(let group): "permission denied" + (group.map { " (the socket is for group \($0))" } ?? "")
         case .other(let why): why
         }

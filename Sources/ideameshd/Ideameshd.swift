@@ -14,6 +14,7 @@ struct Ideameshd: ParsableCommand {
             Start with `ideameshd init --data DIR --dept NAME`, add the other departments' node ids \
             to [trust] in DIR/ideameshd.toml, then `ideameshd run --data DIR`.
             """,
+        version: "0.1.0",
         subcommands: [Init.self, Run.self])
 }
 

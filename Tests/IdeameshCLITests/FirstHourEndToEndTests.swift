@@ -119,4 +119,54 @@ struct FirstHourEndToEndTests {
         let kinds = (try json.json()["history"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
         #expect(kinds == ["idea-create", "status-set", "measure-define", "observation-record"], "\(json)")
     }
+
+    /// Siblings a newcomer found while trying the fixes above: each says what is wrong in words.
+    @Test func whatANewcomerTripsOverSaysWhatIsWrong() async throws {
+        let (cluster, a) = try await DaemonCluster.single("newcomer")
+        defer { cluster.shutdown() }
+        let idea = try a.submit("Falls at night")
+        let measure = try #require(try a.call("measure.define", ["idea": idea, "name": "Falls", "unit": "falls", "better": "lower"])["id"] as? String)
+        for (day, value) in [("2026-10-01", 3), ("2026-10-08", 4), ("2026-10-15", 2), ("2026-10-22", 3)] {
+            _ = try a.call("measure.record", ["measure": measure, "value": value, "date": day])
+        }
+        let ops = try a.opCount()
+
+        // Not a socket, or a path no socket address holds: said so, not "Is it running?".
+        let directory = try await CLI.run(["list"], socket: cluster.root)
+        #expect(directory.status == 2 && directory.stderr.contains("that is a directory") && !directory.stderr.contains("Is it running"), "\(directory)")
+        let store = try await CLI.run(["list"], socket: a.storePath)
+        #expect(store.status == 2 && store.stderr.contains("a file, not a socket"), "\(store)")
+        let long = try await CLI.run(["list"], socket: "/tmp/" + String(repeating: "x", count: 120) + ".sock")
+        #expect(long.status == 2 && long.stderr.contains("at most 107") && !long.stderr.contains("Is it running"), "\(long)")
+
+        // A field given empty is empty, not missing; a directory is not a text file.
+        let empty = try await CLI.run(["submit", "--title", "t", "--problem", "", "--solution", "s"], socket: a.controlSocket)
+        #expect(empty.status == 1 && empty.stderr.contains("--problem is empty") && !empty.stderr.contains("missing"), "\(empty)")
+        let folder = try await CLI.run(["submit", "--title", "t", "--problem-file", cluster.root, "--solution", "s"], socket: a.controlSocket)
+        #expect(folder.status == 1 && folder.stderr.contains("it is a directory") && !folder.stderr.contains("NSCocoaErrorDomain"), "\(folder)")
+
+        // Where an SVG goes: a directory, a missing directory, or standard output.
+        let svgDirectory = try await CLI.run(["measure", "chart", measure, "--svg", cluster.root], socket: a.controlSocket)
+        #expect(svgDirectory.status == 1 && svgDirectory.stderr.contains("it is a directory"), "\(svgDirectory)")
+        let svgNowhere = try await CLI.run(["measure", "chart", measure, "--svg", "/nonexistent-dir/falls.svg"], socket: a.controlSocket)
+        #expect(svgNowhere.status == 1 && svgNowhere.stderr.contains("there is no directory /nonexistent-dir"), "\(svgNowhere)")
+        let svgOut = try await CLI.run(["measure", "chart", measure, "--svg", "-"], socket: a.controlSocket)
+        #expect(svgOut.succeeded && svgOut.stdout.hasPrefix("<?xml") && svgOut.stdout.contains("<svg") && !FileManager.default.fileExists(atPath: "-"), "\(svgOut)")
+
+        // --rebase reads days as --date does.
+        let rebase = try await CLI.run(["measure", "chart", measure, "--rebase", "2026-10-15"], socket: a.controlSocket)
+        #expect(rebase.succeeded, "\(rebase)")
+        let word = try await CLI.run(["measure", "chart", measure, "--rebase", "yesterday"], socket: a.controlSocket)
+        #expect(!word.stderr.contains("YYYY-MM-DD (got"), "a day word is a day: \(word)")
+
+        // This node named as a peer; an unknown theme to archive.
+        let itself = try await CLI.run(["admin", "verify", "renal ward"], socket: a.controlSocket)
+        #expect(itself.status == 1 && itself.stderr.contains("\"renal ward\" is this node"), "\(itself)")
+        let theme = try await CLI.run(["theme", "archive", "nigth-shift"], socket: a.controlSocket)
+        #expect(theme.status == 1 && theme.stderr.contains("ideamesh themes"), "\(theme)")
+        #expect(try a.opCount() == ops, "nothing above wrote anything")
+
+        let version = try CLI.runSync(Loopback.ideameshd, ["--version"], in: cluster.root)
+        #expect(version.status == 0 && version.stdout.contains("0.1.0"), "\(version)")
+    }
 }

@@ -148,8 +148,11 @@ struct StaffEndToEndTests {
 
         let nowhere = try await CLI.run(["list", "--dept", "Nowhere"], socket: a.controlSocket)
         #expect(nowhere.status == 1 && nowhere.stderr.contains("department's name"), "\(nowhere)")
+        try a.defineThemes("nothing-here")
         let none = try await CLI.run(["list", "--theme", "nothing-here"], socket: a.controlSocket)
-        #expect(none.succeeded && none.stdout == "No ideas match.\n", "\(none)")
+        #expect(none.succeeded && none.stdout == "No ideas match.\n", "a theme with no ideas yet: \(none)")
+        let typo = try await CLI.run(["list", "--theme", "flwo"], socket: a.controlSocket)
+        #expect(typo.status == 1 && typo.stderr.contains("no theme \"flwo\" is defined; the themes are: flow, meds, nothing-here"), "\(typo)")
         let limited = try await CLI.run(["list", "--limit", "1"], socket: a.controlSocket)
         #expect(limited.stdout.contains("Showing 1 of 4 ideas; use --limit N to see more."), "\(limited)")
 

@@ -120,6 +120,13 @@ extension ControlHandler {
         let departments = departments(), matching = query
         read(reply) { store throws(ControlError) in
             let page = try Self.store { try store.ideas(matching: matching) }
+            // A theme nobody defined and no idea carries is a typo, not an empty theme.
+            if page.total == 0, let theme = matching.theme, try Self.store({ try store.theme(code: theme) }) == nil,
+               try Self.store({ try store.themeUse()[theme] }) == nil {
+                let themes = try Self.store { try store.themes(includeArchived: true) }.map(\.code)
+                throw ControlError(.invalid, "theme: no theme \"\(theme)\" is defined; "
+                    + (themes.isEmpty ? "no themes are defined yet" : "the themes are: \(themes.joined(separator: ", "))"))
+            }
             return IdeaList(total: page.total, ideas: page.ideas.map { IdeaJSON($0, departments: departments) })
         }
     }

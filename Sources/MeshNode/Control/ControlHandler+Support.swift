@@ -22,7 +22,12 @@ extension ControlHandler {
     /// A node: its department's name (any case), its full id, or a prefix of at least 4
     /// characters of one of `candidates`. Loop thread (it reads the names known here).
     func resolveNode(_ text: String, among candidates: [NodeID], what: String) throws(ControlError) -> NodeID {
-        try Self.resolveNode(text, among: candidates, names: departments(), what: what)
+        let names = departments()
+        if !candidates.contains(mesh.selfID),
+           names[mesh.selfID]?.caseInsensitiveCompare(text) == .orderedSame || mesh.selfID.base32 == text.lowercased() {
+            throw ControlError(.invalid, "\"\(text)\" is this node (\(mesh.selfID.short)); name another department's")
+        }
+        return try Self.resolveNode(text, among: candidates, names: names, what: what)
     }
 
     /// `resolveNode` with the department names given, for work off the loop.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MeshModel
 
@@ -28,5 +29,15 @@ enum DaySpec: Equatable, Sendable {
             calendar.timeZone = timeZone
             return calendar.date(byAdding: .day, value: -days, to: now).flatMap { Day($0, timeZone: timeZone) }
         }
+    }
+}
+
+/// A day typed on the command line: YYYY-MM-DD, `today` or `yesterday` (in the local time zone).
+enum DayArgument {
+    static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Day {
+        guard let day = DaySpec.parse(text)?.resolve(now: now, timeZone: timeZone) else {
+            throw ValidationError("\"\(text)\" is not a date: give \(DaySpec.help)")
+        }
+        return day
     }
 }

@@ -48,6 +48,16 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
                 "cannot reach ideameshd at \(path): permission denied (the socket or its directory lets no other user in).",
                 hint: "Ask your department's ideamesh admin: the daemon's [control] socket should be in a directory staff can reach (the default, /run/ideamesh), and [control] staff_group names who may connect.",
                 exitCode: unreachable)
+        case .unreachable(let path, .notASocket(let what)):
+            return CLIError(
+                "cannot reach ideameshd at \(path): that is \(what).",
+                hint: "Point --socket or IDEAMESH_SOCKET at the daemon's control socket: [control] socket in its config (default /run/ideamesh/control.sock).",
+                exitCode: unreachable)
+        case .unreachable(let path, .pathTooLong(let bytes)):
+            return CLIError(
+                "cannot reach ideameshd at \(path): the path is \(bytes) bytes long, and a Unix socket path holds at most 107.",
+                hint: "Use a shorter path to the socket (a symbolic link does not help: the limit is on the path given), e.g. move the daemon's [control] socket.",
+                exitCode: unreachable)
         case .unreachable(let path, .other(let reason)):
             return CLIError("cannot reach ideameshd at \(path): \(reason). \(startHint)", exitCode: unreachable)
         case .connectionLost(let path, let reason):
@@ -88,6 +98,8 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return "Check the observation's id with `ideamesh measure show MEASURE`."
         case "pdsa.do", "pdsa.study", "pdsa.act":
             return "Give the cycle's id, not the idea's: `ideamesh show IDEA` lists the idea's PDSA cycles with their ids."
+        case "theme.archive":
+            return "`ideamesh themes --archived` lists the themes there are."
         default:
             return "Check the id with `ideamesh list` or `ideamesh search TEXT`; an idea another department wrote moments ago may still be on its way."
         }

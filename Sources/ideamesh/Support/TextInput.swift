@@ -67,10 +67,15 @@ enum TextInput {
     /// The whole of `path` ("-": stdin) as UTF-8 text.
     static func readFile(_ path: String) throws(CLIError) -> String {
         let data: Data
+        var isDirectory: ObjCBool = false
+        if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CLIError("cannot read \(path): it is a directory", hint: "Give the path of a text file, or - for standard input.")
+        }
         do {
             data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CLIError("cannot read \(path): \((error as NSError).localizedDescription)", hint: "Check the path.")
+            let why = FileManager.default.fileExists(atPath: path) ? "you may not read it" : "there is no such file"
+            throw CLIError("cannot read \(path): \(why)", hint: "Check the path.")
         }
         return try decode(data, from: path == "-" ? "standard input" : path)
     }

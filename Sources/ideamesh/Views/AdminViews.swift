@@ -99,7 +99,7 @@ enum AdminViews {
     }
 
     static func conflicts(_ report: ConflictsReport, context: RenderContext) -> String {
-        guard !report.ideas.isEmpty else { return "No conflicts: no register holds concurrent values.\n" }
+        guard !report.ideas.isEmpty else { return "No conflicts: no idea has a field with concurrent values.\n" }
         let style = context.style
         var out = ""
         for (index, idea) in report.ideas.enumerated() {

@@ -33,16 +33,16 @@ struct MeasureChartCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Fix the limits on the first N points of each segment.", valueName: "N"))
     var baseline: Int?
 
-    @Option(help: ArgumentHelp("Recalculate the limits from this date (YYYY-MM-DD); repeat for several.", valueName: "date"))
+    @Option(help: ArgumentHelp("Recalculate the limits from this day (\(DaySpec.help)); repeat for several.", valueName: "date"))
     var rebase: [String] = []
 
     @Flag(help: "Draw the same measure for every department that adopted the idea, side by side.")
     var compare = false
 
-    @Option(help: ArgumentHelp("Write a standalone SVG chart to this file instead of drawing in the terminal.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write a standalone SVG chart to this file (-: standard output) instead of drawing in the terminal.", valueName: "file"))
     var svg: String?
 
-    @Option(help: ArgumentHelp("Rows of the plot in the terminal (default: 12).", valueName: "rows"))
+    @Option(help: ArgumentHelp("Rows of the plot in the terminal.", valueName: "rows"))
     var height: Int = 12
 
     @OptionGroup var client: ClientOptions
@@ -50,7 +50,7 @@ struct MeasureChartCommand: ParsableCommand {
     func validate() throws {
         if let rules, !["ihi", "anhoej"].contains(rules) { throw ValidationError("--rules takes ihi or anhoej") }
         if let baseline, baseline < 2 { throw ValidationError("--baseline needs at least 2 points") }
-        for date in rebase where Day(date) == nil { throw ValidationError("--rebase takes a date, YYYY-MM-DD (got \"\(date)\")") }
+        for date in rebase { _ = try DayArgument.parse(date) }
         if !(4...60).contains(height) { throw ValidationError("--height takes 4 to 60 rows") }
         if client.json && svg != nil { throw ValidationError("--json and --svg cannot be used together") }
     }
@@ -61,7 +61,7 @@ struct MeasureChartCommand: ParsableCommand {
         var params: [String: Any] = ["measure": measure]
         if let rules { params["rules"] = rules }
         if let baseline { params["baseline"] = baseline }
-        if !rebase.isEmpty { params["rebase"] = rebase }
+        if !rebase.isEmpty { params["rebase"] = try rebase.map { try DayArgument.parse($0).description } }
         let kind: ChartKind = runChart ? .run : .xmr
 
         let text: String, raw: [String: Any], svgText: () -> String
@@ -77,11 +77,7 @@ struct MeasureChartCommand: ParsableCommand {
             svgText = { ChartSVG.render(chart, kind: kind) }
         }
         guard let svg else { return output.emit(raw) { text } }
-        do {
-            try svgText().write(toFile: svg, atomically: true, encoding: .utf8)
-        } catch {
-            throw CLIError("cannot write \(svg): \(error.localizedDescription)")
-        }
-        output.text("Wrote \(svg).")
+        try OutputFile.write(svgText(), to: svg)
+        if svg != "-" { output.text("Wrote \(svg).") }
     }
 }

@@ -145,13 +145,3 @@ struct MeasureCommand: ParsableCommand {
         }
     }
 }
-
-/// A day typed on the command line: YYYY-MM-DD, `today` or `yesterday` (in the local time zone).
-enum DayArgument {
-    static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Day {
-        guard let day = DaySpec.parse(text)?.resolve(now: now, timeZone: timeZone) else {
-            throw ValidationError("\"\(text)\" is not a date: give \(DaySpec.help)")
-        }
-        return day
-    }
-}

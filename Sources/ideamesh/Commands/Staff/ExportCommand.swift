@@ -40,15 +40,11 @@ struct ExportCommand: ParsableCommand {
             text = IdeaCSV.export(result.ideas) { progress.update($0, of: result.ideas.count) }
             progress.finish()
         }
-        guard let output else {
+        guard let output, output != "-" else {
             Terminal.write(text)
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw CLIError("cannot write \(output): \(error.localizedDescription)", hint: "Check that its directory exists and that you may write there.")
-        }
+        try OutputFile.write(text, to: output)
         Terminal.write("Exported \(result.ideas.count) idea\(result.ideas.count == 1 ? "" : "s") to \(output).\n")
     }
 }

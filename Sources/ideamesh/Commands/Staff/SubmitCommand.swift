@@ -62,8 +62,14 @@ struct SubmitCommand: ParsableCommand {
         if !missing.isEmpty {
             guard terminal.stdinIsTTY, !stdinTaken else {
                 let why = stdinTaken ? "standard input is the file given as -, so there is nothing to ask on" : "there is no terminal to ask on"
+                // A field given but blank is empty, not missing.
+                let given = Set([("title", title), ("problem", problemFile ?? problem), ("solution", solutionFile ?? solution)]
+                    .filter { $0.1 != nil }.map(\.0))
+                let blank = missing.filter { given.contains($0) }, absent = missing.filter { !given.contains($0) }
+                let parts = (absent.isEmpty ? [] : ["missing \(absent.map { "--\($0)" }.joined(separator: ", "))"])
+                    + (blank.isEmpty ? [] : ["\(blank.map { "--\($0)" }.joined(separator: ", ")) \(blank.count == 1 ? "is" : "are") empty"])
                 throw CLIError(
-                    "missing \(missing.map { "--\($0)" }.joined(separator: ", ")) (\(why))",
+                    "\(parts.joined(separator: "; ")) (\(why))",
                     hint: "Give every field as a flag: ideamesh submit --title TEXT --problem TEXT --solution TEXT [--theme CODE] [--tags A,B].")
             }
             let themes = fields.theme == nil ? try daemon.call("themes.list", as: ThemeList.self).value.themes : []
