@@ -54,7 +54,10 @@ extension ApplySession {
                     db, sql: "SELECT author, retracted FROM comments WHERE id = ?", arguments: [try rid(comment)])
             else { throw StoreError.notOwnFound(what: "comment", id: comment) }
             guard row["author"] as String == author else { throw StoreError.notAllowed("comment \(comment.short) is \(row["author"] as String)'s: only its author may change it") }
-            guard !(row["retracted"] as Bool) else { throw StoreError.notAllowed("comment \(comment.short) was retracted and cannot change any more") }
+            guard !(row["retracted"] as Bool) else {
+                if case .commentRetract = body { throw StoreError.notAllowed("comment \(comment.short) is already retracted: nothing to do") }
+                throw StoreError.notAllowed("comment \(comment.short) was retracted and cannot change any more")
+            }
             return body
         case .pdsaDo(let cycle, _), .pdsaStudy(let cycle, _), .pdsaAct(let cycle, _, _):
             try requireOwn(cycle, origin: origin, table: "cycles", what: "PDSA cycle")

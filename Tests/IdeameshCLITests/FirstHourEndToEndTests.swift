@@ -65,7 +65,8 @@ struct FirstHourEndToEndTests {
         let cases: [([String], String, String)] = [
             (["support", idea], "already supports", "`ideamesh unsupport ID` takes it back"),
             (["adopt", idea], "this department's own idea", "Nothing to do"),
-            (["comment", "retract", comment], "was retracted", "Add a comment of your own"),
+            (["comment", "retract", comment], "is already retracted: nothing to do", "Only its author retracts a comment"),
+            (["comment", "edit", comment, "new text"], "was retracted and cannot change", "Add a comment of your own"),
             (["pdsa", "do", cycle, "--notes", "more"], "closed by its Act step", "ideamesh pdsa start IDEA"),
         ]
         for (arguments, message, hint) in cases {

@@ -115,8 +115,10 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return "Nothing to do. `ideamesh support ID` supports the idea."
         case "idea.adopt":
             return "Nothing to do: work on your department's own idea or copy (`ideamesh show ID`, then `ideamesh pdsa start ID`)."
-        case "comment.edit", "comment.retract":
+        case "comment.edit":
             return "Add a comment of your own instead: `ideamesh comment add ID TEXT`."
+        case "comment.retract":
+            return "Only its author retracts a comment, once; `ideamesh show IDEA` shows which are retracted."
         case "pdsa.do", "pdsa.study", "pdsa.act":
             return "Start a new cycle on the idea for the next test of change: `ideamesh pdsa start IDEA --plan ... --prediction ...`."
         case "measure.retract":

@@ -42,8 +42,9 @@ enum IdeaDetailView {
         let comments = idea.comments ?? []
         section("Comments (\(comments.count))", comments.flatMap { comment -> [String] in
             var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author))  \(context.absolute(comment.createdMs))"
-            if comment.edited == true { head += "  (edited)" }
+            // A retraction is the comment's last change: it is "retracted", not "edited".
             if comment.retracted == true { return [style.dim(context.cut(head + "  (retracted)", to: context.width))] }
+            if comment.edited == true { head += "  (edited)" }
             return [style.dim(context.cut(head, to: context.width))] + TextWrap.lines(comment.text, width: context.width, indent: "    ")
         })
 
