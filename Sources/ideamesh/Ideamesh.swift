@@ -41,7 +41,7 @@ struct Ideamesh: ParsableCommand {
     static func main() {
         do {
             try TextInput.checkArguments()
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(SignedNumber.protect(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as CLIError {
             Terminal.writeError(error.description + "\n")

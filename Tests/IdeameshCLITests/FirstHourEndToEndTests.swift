@@ -167,6 +167,16 @@ struct FirstHourEndToEndTests {
         #expect(theme.status == 1 && theme.stderr.contains("ideamesh themes"), "\(theme)")
         #expect(try a.opCount() == ops, "nothing above wrote anything")
 
+        // A negative number is a value, not an option: refused for a count, taken by another kind.
+        let count = try #require(try a.call("measure.define", ["idea": idea, "name": "Lunches missed", "unit": "lunches", "better": "lower", "kind": "count"])["id"] as? String)
+        let negativeCount = try await CLI.run(["measure", "record", count, "-2"], socket: a.controlSocket)
+        #expect(negativeCount.status == 1 && negativeCount.stderr.contains("-2 is not allowed") && !negativeCount.stderr.contains("Missing expected argument"), "\(negativeCount)")
+        let change = try #require(try a.call("measure.define", ["idea": idea, "name": "Change in wait", "unit": "min", "better": "lower"])["id"] as? String)
+        let negative = try await CLI.run(["measure", "record", change, "-2.5", "--date", "2026-10-01"], socket: a.controlSocket)
+        #expect(negative.succeeded && negative.stdout.contains("Recorded -2.5"), "\(negative)")
+        let target = try await CLI.run(["measure", "define", idea, "--name", "Net change", "--unit", "beds", "--better", "higher", "--target", "-1"], socket: a.controlSocket)
+        #expect(target.succeeded, "\(target)")
+
         let version = try CLI.runSync(Loopback.ideameshd, ["--version"], in: cluster.root)
         #expect(version.status == 0 && version.stdout.contains("0.1.0"), "\(version)")
     }

@@ -29,8 +29,9 @@ struct MeasureCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Which way is better: lower or higher.", valueName: "direction"))
         var better: Direction
 
-        @Option(help: ArgumentHelp("The target, for the assurance icon.", valueName: "number"))
-        var target: Double?
+        @Option(name: .customLong("target"), help: ArgumentHelp("The target, for the assurance icon.", valueName: "number"))
+        var targetNumber: SignedNumber?
+        var target: Double? { targetNumber?.value }
 
         @Option(help: ArgumentHelp(
             "What the values are: count (whole numbers 0 or more), proportion (a percentage, 0 to 100), time (a duration, 0 or more) or other (any number). Observations the kind cannot take are refused, and chart limits are drawn within its bounds.",
@@ -65,8 +66,9 @@ struct MeasureCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The measure's id (as `ideamesh measure list` shows it).", valueName: "measure"))
         var measure: String
 
-        @Argument(help: ArgumentHelp("The value.", valueName: "value"))
-        var value: Double
+        @Argument(help: ArgumentHelp("The value (a negative one too: -2).", valueName: "value"))
+        var number: SignedNumber
+        var value: Double { number.value }
 
         @Option(help: ArgumentHelp("The day it was observed: YYYY-MM-DD, today or yesterday (default: today).", valueName: "date"))
         var date: String?
