@@ -92,8 +92,13 @@ extension OpBody {
     static func check(_ text: String, _ field: String, max: Int, required: Bool) throws(ValidationError) {
         if required && text.trimmed.isEmpty { throw ValidationError(field: field, problem: "must not be empty") }
         if text.count > max { throw ValidationError(field: field, problem: "longer than \(max) characters") }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
-            throw ValidationError(field: field, problem: "contains control characters")
+        if let index = text.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
+            let scalar = text.unicodeScalars[index]
+            let name = scalar == "\r" ? "a carriage return" : "a control character"
+            let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index) + 1
+            throw ValidationError(
+                field: field,
+                problem: "contains \(name) (U+\(String(repeating: "0", count: Swift.max(0, 4 - String(scalar.value, radix: 16).count)) + String(scalar.value, radix: 16, uppercase: true))) at character \(position); only line breaks and tabs may be used")
         }
     }
 

@@ -20,7 +20,7 @@ struct Ideamesh: ParsableCommand {
             answers at a prompt): anything else is refused, and nothing is changed.
 
             Exit status: 0 done; 1 a user error (the message says what to do); 2 the daemon \
-            cannot be reached (the message says how to start it).
+            cannot be reached (the message says why: not running, no socket there, or no permission).
             """,
         version: "0.1.0",
         subcommands: [

@@ -177,6 +177,21 @@ struct FirstHourEndToEndTests {
         let target = try await CLI.run(["measure", "define", idea, "--name", "Net change", "--unit", "beds", "--better", "higher", "--target", "-1"], socket: a.controlSocket)
         #expect(target.succeeded, "\(target)")
 
+        // Text saved on Windows (CR LF) is read as lines; a stray control character is named.
+        let windows = "\(cluster.root)/problem.txt"
+        try "Patients wait\r\nfor beds\r\n".write(toFile: windows, atomically: true, encoding: .utf8)
+        let crlf = try await CLI.run(["submit", "--title", "Beds", "--problem-file", windows, "--solution", "s", "--json"], socket: a.controlSocket)
+        #expect(crlf.succeeded, "\(crlf)")
+        let crlfID = try #require(try crlf.json()["id"] as? String)
+        let stored = try #require(try a.show(crlfID)["problem"] as? String)
+        #expect(stored.hasPrefix("Patients wait\nfor beds") && !stored.contains("\r"), "\(stored)")
+        let bell = try await CLI.run(["submit", "--title", "t", "--problem", "a\u{7}b", "--solution", "s"], socket: a.controlSocket)
+        #expect(bell.status == 1 && bell.stderr.contains("a control character (U+0007) at character 2"), "\(bell)")
+
+        // --rules is the run chart's: it draws the run chart.
+        let rules = try await CLI.run(["measure", "chart", measure, "--rules", "anhoej"], socket: a.controlSocket)
+        #expect(rules.succeeded && rules.stdout.contains("Anhøj") && !rules.stdout.contains("Variation:"), "\(rules)")
+
         let version = try CLI.runSync(Loopback.ideameshd, ["--version"], in: cluster.root)
         #expect(version.status == 0 && version.stdout.contains("0.1.0"), "\(version)")
     }

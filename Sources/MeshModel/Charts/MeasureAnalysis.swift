@@ -106,6 +106,10 @@ public struct MeasureAnalysis: Hashable, Sendable {
                 "\(values.count) observations: the run chart rules need at least \(RunChart.minimumPoints), so the run chart signals nothing yet")
         default: break
         }
+        if let baseline = options.baseline, let xmr, let short = xmr.segments.first(where: { $0.range.count < baseline }) {
+            xmrWarnings.append(
+                "a baseline of \(baseline) points was asked for, but \(xmr.segments.count == 1 ? "there are" : "a segment has") only \(short.range.count): its limits use all of them")
+        }
         if let xmr, xmr.hasTrialLimits {
             xmrWarnings.append("limits rest on fewer than \(XmRChart.minimumBaselinePoints) points: treat them as trial limits")
         }

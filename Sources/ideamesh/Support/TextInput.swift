@@ -16,7 +16,8 @@ enum TextInput {
             let index = bytes.index(bytes.startIndex, offsetBy: offset)
             throw notUTF8(source(), byte: bytes[index], offset: offset)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        // Text saved on Windows ends its lines with CR LF: a line break is a line break.
+        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     static func notUTF8(_ source: String, byte: UInt8, offset: Int) -> CLIError {

@@ -27,7 +27,7 @@ struct MeasureChartCommand: ParsableCommand {
     @Flag(name: .customLong("run"), help: "Draw the run chart (median) instead of the XmR chart.")
     var runChart = false
 
-    @Option(help: ArgumentHelp("Run chart rules: ihi or anhoej (default: ihi).", valueName: "rules"))
+    @Option(help: ArgumentHelp("Run chart rules: ihi or anhoej (default: ihi); implies --run.", valueName: "rules"))
     var rules: String?
 
     @Option(help: ArgumentHelp("Fix the limits on the first N points of each segment.", valueName: "N"))
@@ -62,7 +62,8 @@ struct MeasureChartCommand: ParsableCommand {
         if let rules { params["rules"] = rules }
         if let baseline { params["baseline"] = baseline }
         if !rebase.isEmpty { params["rebase"] = try rebase.map { try DayArgument.parse($0).description } }
-        let kind: ChartKind = runChart ? .run : .xmr
+        // Rules are the run chart's: asking for them asks for it.
+        let kind: ChartKind = runChart || rules != nil ? .run : .xmr
 
         let text: String, raw: [String: Any], svgText: () -> String
         if compare {
