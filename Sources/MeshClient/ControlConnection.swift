@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 
 #if canImport(Glibc)
 import Glibc
@@ -67,6 +68,25 @@ public final class ControlConnection {
             throw .refused(method: method, code: reply.errorCode ?? "unknown", message: reply.errorMessage ?? reply.line)
         }
         return reply.result
+    }
+
+    /// Calls `method` with `params`: its result, typed, and as it came (what `--json` prints).
+    /// A refusal throws `.refused`; a result of another shape `.protocolError`.
+    public func call<M: ControlMethod>(_ method: M.Type, _ params: M.Params) throws(ControlClientError) -> (result: M.Result, raw: [String: Any]) {
+        let object: [String: Any]
+        do {
+            let data = try ControlCoding.encoder().encode(params)
+            object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        } catch {
+            throw .protocolError("cannot encode the parameters of \(M.name): \(error)")
+        }
+        let raw = try call(M.name, object)
+        return (try ControlResult.decode(M.Result.self, from: raw, method: M.name), raw)
+    }
+
+    /// Calls `method`, which takes no params.
+    public func call<M: ControlMethod>(_ method: M.Type) throws(ControlClientError) -> (result: M.Result, raw: [String: Any]) where M.Params == NoParams {
+        try call(method, NoParams())
     }
 
     /// Sends one raw line (no newline) and reads its reply.

@@ -1,12 +1,11 @@
 import Foundation
+import MeshControl
 
 /// Typed views of control replies (Protocol/CONTROL.md and its additions).
 ///
 /// A reply's `result` arrives as a JSON object; `decode` reads it as one of the `Decodable`
-/// types of this folder. Keys are snake_case on the wire and camelCase here
-/// (`JSONDecoder.KeyDecodingStrategy.convertFromSnakeCase`). That strategy also rewrites the keys
-/// of decoded dictionaries, which is harmless here: the only dictionaries are keyed by node ids,
-/// whose base32 alphabet has no underscore. Fields the contract says may be absent are optional;
+/// types of this folder or of `MeshControl`. Keys are snake_case on the wire and camelCase here
+/// (`ControlCoding`, as the daemon encodes them). Fields the contract says may be absent are optional;
 /// fields a client does not know are ignored, as CONTROL.md §7 asks.
 public enum ControlResult {
     /// Decodes `result` (as `ControlConnection.call` returns it) as `T`; a reply of another shape
@@ -16,8 +15,7 @@ public enum ControlResult {
         do { data = try JSONSerialization.data(withJSONObject: result) } catch {
             throw .protocolError("\(method): the result cannot be re-encoded: \(error)")
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoder = ControlCoding.decoder()
         do { return try decoder.decode(T.self, from: data) } catch {
             throw .protocolError("\(method): \(describe(error))")
         }
@@ -67,24 +65,4 @@ public struct LenientText: Decodable, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String { text }
-}
-
-/// What a staff or admin write answers: the new op's id.
-public struct WrittenOp: Decodable, Sendable, Equatable {
-    public let id: String
-    public let shortId: String
-
-    public init(id: String, shortId: String) {
-        self.id = id
-        self.shortId = shortId
-    }
-}
-
-/// `ping`.
-public struct PingInfo: Decodable, Sendable {
-    public let nodeId: String
-    public let department: String
-    public let user: String
-    public let admin: Bool
-    public let protocolVersion: Int
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MeshNet
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
@@ -38,9 +39,9 @@ extension ControlHandler {
                 TrustJSON(node_id: $0.node.base32, source: $0.source.rawValue, department: departments[$0.node])
             })))
         case "admin.trust.add":
-            reply(.success(try trustAdd(try request.decode(NodeParams.self).node_id, user: user)))
+            reply(.success(try trustAdd(try request.decode(NodeParams.self).nodeId, user: user)))
         case "admin.trust.remove":
-            reply(.success(try trustRemove(try request.decode(NodeParams.self).node_id, user: user)))
+            reply(.success(try trustRemove(try request.decode(NodeParams.self).nodeId, user: user)))
         case "admin.metrics":
             _ = try request.decode(NoParams.self)
             let snapshot = metricsSnapshot()
@@ -254,7 +255,7 @@ private struct OriginParams: ControlParams {
 
 private struct NodeParams: ControlParams {
     static let keys: Set<String> = ["node_id"]
-    var node_id: String
+    var nodeId: String
 }
 
 private struct PeerParams: ControlParams {

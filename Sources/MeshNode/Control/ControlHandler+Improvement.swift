@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
@@ -6,26 +7,24 @@ import MeshStore
 /// Tests of change and their measurement (CONTROL.md §5.5–5.7): PDSA cycles, measures and their
 /// observations, charts, comparison across departments, and the spread of an idea.
 extension ControlHandler {
-    func dispatchImprovement(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "pdsa.start":
-            let p = try request.decode(PDSAStartParams.self)
+    /// PDSA steps, measures and observations.
+    func registerImprovementWrites() {
+        methods.register(API.PDSAStart.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaStart(idea: try resolve(p.idea), plan: p.plan, prediction: p.prediction), author: user.name, reply)
-        case "pdsa.do":
-            let p = try request.decode(PDSAStepParams.self)
+        }
+        methods.register(API.PDSADo.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaDo(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-        case "pdsa.study":
-            let p = try request.decode(PDSAStepParams.self)
+        }
+        methods.register(API.PDSAStudy.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaStudy(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-        case "pdsa.act":
-            let p = try request.decode(PDSAActParams.self)
+        }
+        methods.register(API.PDSAAct.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let decision = PDSADecision(rawValue: p.decision) else {
                 throw ControlError(.invalid, "unknown decision \"\(p.decision)\"; one of: \(PDSADecision.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             write(.pdsaAct(cycle: try resolveCycle(p.cycle), decision: decision, notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-
-        case "measure.define":
-            let p = try request.decode(MeasureDefineParams.self)
+        }
+        methods.register(API.MeasureDefine.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let better = Direction(rawValue: p.better) else {
                 throw ControlError(.invalid, "better: \"\(p.better)\" is not one of: \(Direction.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -40,8 +39,8 @@ extension ControlHandler {
             }
             let definition = MeasureDefinition(name: p.name, unit: p.unit, better: better, target: p.target, kind: kind)
             write(.measureDefine(idea: try resolve(p.idea), definition), author: user.name, reply)
-        case "measure.record":
-            let p = try request.decode(RecordParams.self)
+        }
+        methods.register(API.MeasureRecord.self) { [unowned self] p, user, reply throws(ControlError) in
             let today = Self.today(atMillis: Clock.wallMillis())
             let date: Day
             if let text = p.date {
@@ -57,11 +56,16 @@ extension ControlHandler {
             write(
                 .observationRecord(measure: try resolveMeasure(p.measure), date: date, value: p.value, note: p.note ?? ""), author: user.name,
                 notFoundHint: Self.measureHint, reply)
-        case "measure.retract":
-            let p = try request.decode(ObservationRetractParams.self)
+        }
+        methods.register(API.MeasureRetract.self) { [unowned self] p, user, reply throws(ControlError) in
             write(
                 .observationRetract(observation: try resolve(p.observation, what: "observation", hint: Self.observationHint), reason: p.reason ?? ""),
                 author: user.name, notFoundHint: Self.observationHint, reply)
+        }
+    }
+
+    func dispatchImprovement(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+        switch request.method {
         case "measure.list":
             let p = try request.decode(MeasureListParams.self)
             var filter = MeasureFilter.all(limit: min(max(p.limit ?? 200, 1), 10_000))
@@ -198,50 +202,6 @@ extension ControlHandler {
 }
 
 // MARK: Parameters
-
-private struct PDSAStartParams: ControlParams {
-    static let keys: Set<String> = ["idea", "plan", "prediction"]
-    var idea: String
-    var plan: String
-    var prediction: String
-}
-
-private struct PDSAStepParams: ControlParams {
-    static let keys: Set<String> = ["cycle", "notes"]
-    var cycle: String
-    var notes: String?
-}
-
-private struct PDSAActParams: ControlParams {
-    static let keys: Set<String> = ["cycle", "decision", "notes"]
-    var cycle: String
-    var decision: String
-    var notes: String?
-}
-
-private struct MeasureDefineParams: ControlParams {
-    static let keys: Set<String> = ["idea", "name", "unit", "better", "target", "kind"]
-    var idea: String
-    var name: String
-    var unit: String
-    var better: String
-    var target: Double?
-    var kind: String?
-}
-
-private struct RecordParams: ControlParams {
-    static let keys: Set<String> = ["measure", "value", "date", "note"]
-    var measure: String
-    var value: Double
-    var date: String?
-    var note: String?
-}
-
-private struct ObservationRetractParams: ControlParams {
-    static let keys: Set<String> = ["observation", "reason"]
-    var observation: String
-    var reason: String?
-}
 
 private struct MeasureListParams: ControlParams {
     static let keys: Set<String> = ["idea", "limit"]

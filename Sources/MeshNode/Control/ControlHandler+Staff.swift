@@ -1,9 +1,48 @@
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
 
 /// Staff methods beyond the core ones in ControlHandler.swift (CONTROL.md §5).
 extension ControlHandler {
+    /// Edits, comments, links, adoption and themes.
+    func registerStaffEdits() {
+        methods.register(API.IdeaEdit.self) { [unowned self] p, user, reply throws(ControlError) in
+            let edits = [
+                (IdeaField.title, p.title), (.problem, p.problem), (.solution, p.solution), (.theme, p.theme),
+                (.tags, p.tags.map(Tags.join)),
+            ].compactMap { field, value in value.map { FieldEdit(field: field, value: $0, seen: []) } }
+            guard !edits.isEmpty else { throw ControlError(.invalid, "nothing to change: give title, problem, solution, theme or tags") }
+            write(.ideaEdit(idea: try resolve(p.id), edits: edits), author: user.name, reply)
+        }
+        methods.register(API.CommentEdit.self) { [unowned self] p, user, reply throws(ControlError) in
+            write(.commentEdit(comment: try resolve(p.id), text: p.text), author: user.name, reply)
+        }
+        methods.register(API.CommentRetract.self) { [unowned self] p, user, reply throws(ControlError) in
+            write(.commentRetract(comment: try resolve(p.id), reason: p.reason ?? ""), author: user.name, reply)
+        }
+        methods.register(API.IdeaLink.self) { [unowned self] p, user, reply throws(ControlError) in
+            guard let kind = LinkKind(rawValue: p.kind) else {
+                throw ControlError(.invalid, "unknown link kind \"\(p.kind)\"; one of: \(LinkKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            write(.link(from: try resolve(p.from), to: try resolve(p.to), kind: kind), author: user.name, reply)
+        }
+        methods.register(API.IdeaAdopt.self) { [unowned self] p, user, reply throws(ControlError) in
+            try adopt(try resolve(p.id), user: user, reply)
+        }
+        methods.register(API.ThemeDefine.self) { [unowned self] p, user, reply in
+            write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
+        }
+        methods.register(API.ThemeArchive.self) { [unowned self] p, user, reply in
+            read(reply.send, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
+                guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
+                guard !theme.archived else { throw ControlError(.notAllowed, "theme \"\(p.code)\" is already archived") }
+                theme.archived = true
+                write(.themeDefine(theme), author: user.name, reply)
+            }
+        }
+    }
+
     func dispatchStaff(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
         switch request.method {
         case "idea.list":
@@ -24,28 +63,6 @@ extension ControlHandler {
                     return json
                 }
             }
-        case "idea.edit":
-            let p = try request.decode(EditParams.self)
-            let edits = [
-                (IdeaField.title, p.title), (.problem, p.problem), (.solution, p.solution), (.theme, p.theme),
-                (.tags, p.tags.map(Tags.join)),
-            ].compactMap { field, value in value.map { FieldEdit(field: field, value: $0, seen: []) } }
-            guard !edits.isEmpty else { throw ControlError(.invalid, "nothing to change: give title, problem, solution, theme or tags") }
-            write(.ideaEdit(idea: try resolve(p.id), edits: edits), author: user.name, reply)
-        case "comment.edit":
-            let p = try request.decode(CommentEditParams.self)
-            write(.commentEdit(comment: try resolve(p.id), text: p.text), author: user.name, reply)
-        case "comment.retract":
-            let p = try request.decode(RetractParams.self)
-            write(.commentRetract(comment: try resolve(p.id), reason: p.reason ?? ""), author: user.name, reply)
-        case "idea.link":
-            let p = try request.decode(LinkParams.self)
-            guard let kind = LinkKind(rawValue: p.kind) else {
-                throw ControlError(.invalid, "unknown link kind \"\(p.kind)\"; one of: \(LinkKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            write(.link(from: try resolve(p.from), to: try resolve(p.to), kind: kind), author: user.name, reply)
-        case "idea.adopt":
-            try adopt(try resolve(try request.decode(IdeaRef.self).id), user: user, reply)
         case "themes.list":
             let p = try request.decode(ThemesParams.self)
             read(reply) { store throws(ControlError) in
@@ -56,25 +73,12 @@ extension ControlHandler {
                     themes: themes.map { ThemeJSON($0, ideas: use[$0.code] ?? 0) },
                     undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeUseJSON(code: $0.key, ideas: $0.value) })
             }
-        case "theme.define":
-            try requireLeader(request, user)
-            let p = try request.decode(ThemeParams.self)
-            write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
-        case "theme.archive":
-            try requireLeader(request, user)
-            let p = try request.decode(ThemeCode.self)
-            read(reply, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
-                guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
-                guard !theme.archived else { throw ControlError(.notAllowed, "theme \"\(p.code)\" is already archived") }
-                theme.archived = true
-                write(.themeDefine(theme), author: user.name, reply)
-            }
         case "digest":
             let p = try request.decode(DigestParams.self)
             let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
-                let activity = try Self.store { try store.activity(sinceMillis: p.since_ms, home: home) }
-                let results = try Self.store { try store.measures(.observedSince(millis: p.since_ms)) }.compactMap { record -> MeasureSummaryJSON? in
+                let activity = try Self.store { try store.activity(sinceMillis: p.sinceMs, home: home) }
+                let results = try Self.store { try store.measures(.observedSince(millis: p.sinceMs)) }.compactMap { record -> MeasureSummaryJSON? in
                     guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
                     return MeasureSummaryJSON(record, analysis: analysis, departments: departments)
                 }
@@ -102,7 +106,7 @@ extension ControlHandler {
     }
 
     private func list(_ p: ListParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        var query = IdeaQuery(theme: p.theme, sinceMillis: p.since_ms, limit: min(max(p.limit ?? 100, 1), 10_000))
+        var query = IdeaQuery(theme: p.theme, sinceMillis: p.sinceMs, limit: min(max(p.limit ?? 100, 1), 10_000))
         if let status = p.status {
             guard let parsed = IdeaStatus(rawValue: status) else {
                 throw ControlError(.invalid, "unknown status \"\(status)\"; one of: \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -125,10 +129,10 @@ extension ControlHandler {
     }
 
     /// A copy of another department's idea, made here, with an adopted-from edge to it.
-    private func adopt(_ source: OpID, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func adopt(_ source: OpID, user: LocalUser, _ reply: Replier<WrittenOp>) throws(ControlError) {
         let home = mesh.selfID
         guard source.origin != home else { throw ControlError(.notAllowed, "\(source.short) is this department's own idea: there is nothing to adopt") }
-        read(reply, { store throws(ControlError) in
+        read(reply.send, { store throws(ControlError) in
             try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
         }) { [self] existing throws(ControlError) in
             if let existing { throw ControlError(.notAllowed, "\(source.short) is already adopted here, as \(existing.idea.short)") }
@@ -192,38 +196,9 @@ private struct ListParams: ControlParams {
     var status: String?
     var origin: String?
     var mine: Bool?
-    var since_ms: UInt64?
+    var sinceMs: UInt64?
     var sort: String?
     var limit: Int?
-}
-
-private struct EditParams: ControlParams {
-    static let keys: Set<String> = ["id", "title", "problem", "solution", "theme", "tags"]
-    var id: String
-    var title: String?
-    var problem: String?
-    var solution: String?
-    var theme: String?
-    var tags: [String]?
-}
-
-private struct CommentEditParams: ControlParams {
-    static let keys: Set<String> = ["id", "text"]
-    var id: String
-    var text: String
-}
-
-private struct RetractParams: ControlParams {
-    static let keys: Set<String> = ["id", "reason"]
-    var id: String
-    var reason: String?
-}
-
-private struct LinkParams: ControlParams {
-    static let keys: Set<String> = ["from", "to", "kind"]
-    var from: String
-    var to: String
-    var kind: String
 }
 
 private struct ThemesParams: ControlParams {
@@ -231,21 +206,9 @@ private struct ThemesParams: ControlParams {
     var archived: Bool?
 }
 
-private struct ThemeParams: ControlParams {
-    static let keys: Set<String> = ["code", "name", "description"]
-    var code: String
-    var name: String
-    var description: String?
-}
-
-private struct ThemeCode: ControlParams {
-    static let keys: Set<String> = ["code"]
-    var code: String
-}
-
 private struct DigestParams: ControlParams {
     static let keys: Set<String> = ["since_ms"]
-    var since_ms: UInt64
+    var sinceMs: UInt64
 }
 
 private struct ImportParams: ControlParams {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshNet
@@ -18,6 +19,9 @@ final class ControlHandler: @unchecked Sendable {
     let trustFile: TrustFile
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
+    /// The methods served through `MeshControl`'s declarations (the others still go through the
+    /// `dispatch` switches, until they are moved here).
+    var methods = MethodTable()
 
     init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger) {
         self.loop = loop
@@ -26,6 +30,8 @@ final class ControlHandler: @unchecked Sendable {
         self.trustFile = trustFile
         self.adminPolicy = adminPolicy
         self.logger = logger
+        registerStaffWrites()
+        registerImprovementWrites()
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
@@ -45,6 +51,10 @@ final class ControlHandler: @unchecked Sendable {
             done(ControlReply(id: request.id, outcome: outcome))
         }
         do throws(ControlError) {
+            if let route = methods[request.method] {
+                try check(route.access, method: request.method, user: user)
+                return try route.run(request, user, reply)
+            }
             if request.method.hasPrefix("admin.") && !adminPolicy.allows(user) {
                 throw ControlError(.forbidden, "\(request.method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
             }
@@ -54,36 +64,56 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    private func dispatch(
-        _ request: ControlRequest, user: LocalUser, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
-    ) throws(ControlError) {
-        switch request.method {
-        case "ping":
-            _ = try request.decode(NoParams.self)
-            reply(.success(Ping(
-                node_id: mesh.selfID.base32, department: mesh.settings.department, user: user.name,
-                admin: adminPolicy.allows(user), protocol_version: 1)))
+    /// Refuses `user` a method of `access` they may not call, before its params are looked at.
+    private func check(_ access: ControlAccess, method: String, user: LocalUser) throws(ControlError) {
+        switch access {
+        case .anyone:
+            return
+        case .leader:
+            // Leaders' methods use the admin policy.
+            guard adminPolicy.allows(user) else {
+                throw ControlError(.forbidden, "\(method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+            }
+        case .admin:
+            guard adminPolicy.allows(user) else {
+                throw ControlError(.forbidden, "\(method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+            }
+        }
+    }
 
-        case "idea.submit":
-            let p = try request.decode(SubmitParams.self)
+    /// Staff writes of the core methods, and `ping`.
+    private func registerStaffWrites() {
+        methods.register(API.Ping.self) { [unowned self] _, user, reply in
+            reply(.success(PingInfo(
+                nodeId: mesh.selfID.base32, department: mesh.settings.department, user: user.name,
+                admin: adminPolicy.allows(user), protocolVersion: 1)))
+        }
+        methods.register(API.IdeaSubmit.self) { [unowned self] p, user, reply in
             let content = IdeaContent(title: p.title, problem: p.problem, solution: p.solution, theme: p.theme ?? "", tags: p.tags ?? [])
             write(.ideaCreate(content), author: p.anonymous == true ? "" : user.name, reply)
-        case "idea.support":
-            let p = try request.decode(IdeaRef.self)
+        }
+        methods.register(API.IdeaSupport.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.support(idea: try resolve(p.id)), author: user.name, reply)
-        case "idea.unsupport":
-            let p = try request.decode(IdeaRef.self)
+        }
+        methods.register(API.IdeaUnsupport.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.unsupport(idea: try resolve(p.id), supports: []), author: user.name, reply)
-        case "idea.comment":
-            let p = try request.decode(CommentParams.self)
+        }
+        methods.register(API.IdeaComment.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.commentAdd(idea: try resolve(p.id), text: p.text), author: user.name, reply)
-        case "idea.status":
-            let p = try request.decode(StatusParams.self)
+        }
+        methods.register(API.IdeaSetStatus.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let status = IdeaStatus(rawValue: p.status) else {
                 throw ControlError(.invalid, "unknown status \"\(p.status)\"; one of: \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             write(.statusSet(idea: try resolve(p.id), status: status, reason: p.reason, seen: []), author: user.name, reply)
+        }
+        registerStaffEdits()
+    }
 
+    private func dispatch(
+        _ request: ControlRequest, user: LocalUser, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
+    ) throws(ControlError) {
+        switch request.method {
         case "idea.search":
             let p = try request.decode(SearchParams.self)
             let limit = min(max(p.limit ?? 20, 1), 500)
@@ -152,12 +182,17 @@ final class ControlHandler: @unchecked Sendable {
         worker.write(body, author: author) { result in
             let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
             case .success(let signed):
-                if let op = try? signed.decode() { .success(Written(id: op.id.text, short_id: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
+                if let op = try? signed.decode() { .success(WrittenOp(id: op.id.text, shortId: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
             case .failure(let error):
                 .failure(Self.controlError(error).adding(notFoundHint: notFoundHint))
             }
             loop.execute { reply.value()(outcome) }
         }
+    }
+
+    /// `write`, answering with the new op's id.
+    func write(_ body: OpBody, author: String, notFoundHint: String? = nil, _ reply: Replier<WrittenOp>) {
+        write(body, author: author, notFoundHint: notFoundHint, reply.send)
     }
 
     func read<T: Encodable & Sendable>(
@@ -242,32 +277,9 @@ final class ControlHandler: @unchecked Sendable {
 
 // MARK: Parameters
 
-private struct SubmitParams: ControlParams {
-    static let keys: Set<String> = ["title", "problem", "solution", "theme", "tags", "anonymous"]
-    var title: String
-    var problem: String
-    var solution: String
-    var theme: String?
-    var tags: [String]?
-    var anonymous: Bool?
-}
-
 struct IdeaRef: ControlParams {
     static let keys: Set<String> = ["id"]
     var id: String
-}
-
-private struct CommentParams: ControlParams {
-    static let keys: Set<String> = ["id", "text"]
-    var id: String
-    var text: String
-}
-
-private struct StatusParams: ControlParams {
-    static let keys: Set<String> = ["id", "status", "reason"]
-    var id: String
-    var status: String
-    var reason: String
 }
 
 private struct SearchParams: ControlParams {
@@ -277,14 +289,6 @@ private struct SearchParams: ControlParams {
 }
 
 // MARK: Results (snake_case keys, as CONTROL.md documents them)
-
-private struct Ping: Encodable, Sendable {
-    let node_id: String, department: String, user: String, admin: Bool, protocol_version: Int
-}
-
-struct Written: Encodable, Sendable {
-    let id: String, short_id: String
-}
 
 private struct SearchHitJSON: Encodable, Sendable {
     let kind: String, idea: String, comment: String?, title: String, snippet: String, rank: Double

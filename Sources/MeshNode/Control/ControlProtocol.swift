@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 import MeshCRDT
 import MeshStore
 
@@ -47,7 +48,7 @@ struct ControlRequest: Sendable {
             throw ControlError(.badRequest, "\(method): unknown parameter \"\(key)\"; known: \(P.keys.sorted().joined(separator: ", "))")
         }
         do {
-            return try JSONDecoder().decode(P.self, from: JSONEncoder().encode(JSONValue.object(params)))
+            return try ControlCoding.decoder().decode(P.self, from: JSONEncoder().encode(JSONValue.object(params)))
         } catch {
             throw ControlError(.badRequest, "\(method): \(Self.describe(error))")
         }
@@ -55,7 +56,7 @@ struct ControlRequest: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error as? DecodingError {
-        case .keyNotFound(let key, _)?: "missing parameter \"\(key.stringValue)\""
+        case .keyNotFound(let key, _)?: "missing parameter \"\(ControlCoding.wireKey(key.stringValue))\""
         case .typeMismatch(let type, let context)?: "\"\(path(context))\" must be \(name(of: type))"
         case .valueNotFound(let type, let context)?: "\"\(path(context))\" must be \(name(of: type)), not null"
         case .dataCorrupted(let context)?: context.codingPath.isEmpty ? "malformed JSON" : "\"\(path(context))\": \(context.debugDescription)"
@@ -64,7 +65,7 @@ struct ControlRequest: Sendable {
     }
 
     private static func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        context.codingPath.map { $0.intValue.map(String.init) ?? ControlCoding.wireKey($0.stringValue) }.joined(separator: ".")
     }
 
     private static func name(of type: Any.Type) -> String {
@@ -78,29 +79,9 @@ struct ControlRequest: Sendable {
     }
 }
 
-/// A method's parameters, with the set of keys it accepts.
-protocol ControlParams: Decodable {
-    static var keys: Set<String> { get }
-}
-
-struct NoParams: ControlParams {
-    static let keys: Set<String> = []
-}
-
 /// Error codes (CONTROL.md "Errors").
 struct ControlError: Error, Encodable, Equatable, Sendable {
-    enum Code: String, Encodable, Sendable {
-        case badRequest = "bad_request"
-        case unknownMethod = "unknown_method"
-        case invalid
-        case notFound = "not_found"
-        /// Well formed, but what it asks cannot be done in the current state (already supported,
-        /// one's own idea, a closed cycle): nothing in the request is wrong to fix.
-        case notAllowed = "not_allowed"
-        case forbidden
-        case tooLarge = "too_large"
-        case unavailable
-    }
+    typealias Code = ControlErrorCode
 
     let code: Code
     let message: String
@@ -146,8 +127,8 @@ struct ControlReply: Sendable {
 
     /// The reply as one line of JSON, newline included.
     func line() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Results are typed with camelCase names; the encoder writes them snake_case, sorted.
+        let encoder = ControlCoding.encoder()
         var data: Data
         do {
             switch outcome {

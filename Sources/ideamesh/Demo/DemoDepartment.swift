@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// One department of the demo: its node's data dir, config, control socket and log under the
 /// demo's directory, its `ideameshd run` process, and requests to its control socket.
@@ -95,6 +96,37 @@ final class DemoDepartment {
 
     /// Calls `method` on the control socket (one connection, kept); errors name the department.
     @discardableResult
+    func call<M: ControlMethod>(_ method: M.Type, _ params: M.Params) throws(DemoError) -> M.Result {
+        do throws(ControlClientError) {
+            return try openConnection().call(method, params).result
+        } catch {
+            throw failure(error, method: M.name)
+        }
+    }
+
+    /// `call` of a method that takes no params.
+    @discardableResult
+    func call<M: ControlMethod>(_ method: M.Type) throws(DemoError) -> M.Result where M.Params == NoParams {
+        try call(method, NoParams())
+    }
+
+    /// The kept connection, made on first use.
+    private func openConnection() throws(ControlClientError) -> ControlConnection {
+        if let open = connection { return open }
+        let connection = try ControlConnection(path: socket, timeoutSeconds: 10)
+        self.connection = connection
+        return connection
+    }
+
+    /// A failed call as the demo reports it; the connection is dropped unless the daemon only
+    /// refused (a refusal leaves it usable).
+    private func failure(_ error: ControlClientError, method: String) -> DemoError {
+        if case .refused = error {} else { connection = nil }
+        return DemoError("\(name): \(method): \(error)")
+    }
+
+    /// Calls `method` on the control socket (one connection, kept); errors name the department.
+    @discardableResult
     func call(_ method: String, _ params: [String: Any] = [:]) throws(DemoError) -> [String: Any] {
         do throws(ControlClientError) {
             let connection: ControlConnection
@@ -114,8 +146,8 @@ final class DemoDepartment {
 
     /// `ping` on a fresh connection: whether this node's daemon answers.
     func answersPing() -> Bool {
-        guard let pong = try? ControlConnection(path: socket, timeoutSeconds: 5).call("ping") else { return false }
-        return pong["node_id"] as? String == nodeID
+        guard let pong = try? ControlConnection(path: socket, timeoutSeconds: 5).call(API.Ping.self) else { return false }
+        return pong.result.nodeId == nodeID
     }
 
     /// The node ids of the peers this node is in sync with (`admin.peers`).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct MeasureCommand: ParsableCommand {
@@ -48,9 +49,9 @@ struct MeasureCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure define")
-            var params: [String: Any] = ["idea": idea, "name": name, "unit": unit, "better": better.rawValue, "kind": kind.rawValue]
-            if let target { params["target"] = target }
-            let (written, raw) = try daemon.call("measure.define", params, as: WrittenOp.self)
+            let params = API.MeasureDefine.Params(
+                idea: idea, name: name, unit: unit, better: better.rawValue, target: target, kind: kind.rawValue)
+            let (written, raw) = try daemon.call(API.MeasureDefine.self, params)
             Output(json: client.json).emit(raw) {
                 "Defined measure \(written.shortId) on \(IdeaIDs.short(idea)). Record with: ideamesh measure record \(written.shortId) VALUE"
             }
@@ -85,7 +86,7 @@ struct MeasureCommand: ParsableCommand {
             let day = try DayArgument.parse(date ?? "today")
             let daemon = try DaemonSession.open(client, command: "ideamesh measure record")
             let (written, raw) = try daemon.call(
-                "measure.record", ["measure": measure, "value": value, "date": day.description, "note": note], as: WrittenOp.self)
+                API.MeasureRecord.self, .init(measure: measure, value: value, date: day.description, note: note))
             Output(json: client.json).emit(raw) {
                 "Recorded \(NumberText.format(value)) for \(day) on measure \(IdeaIDs.short(measure)) (observation \(written.shortId))."
             }
@@ -105,7 +106,7 @@ struct MeasureCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure retract")
-            let (_, raw) = try daemon.call("measure.retract", ["observation": observation, "reason": reason], as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.MeasureRetract.self, .init(observation: observation, reason: reason))
             Output(json: client.json).emit(raw) { "Retracted observation \(IdeaIDs.short(observation))." }
         }
     }
