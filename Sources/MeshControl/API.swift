@@ -24,6 +24,17 @@ public enum API {
             API.MeasureDefine.self,
             API.MeasureRecord.self,
             API.MeasureRetract.self,
+            API.IdeaShow.self,
+            API.IdeaList.self,
+            API.IdeaSearch.self,
+            API.ThemesList.self,
+            API.Digest.self,
+            API.Export.self,
+            API.Import.self,
+            API.MeasureList.self,
+            API.MeasureChart.self,
+            API.MeasureCompare.self,
+            API.IdeaSpread.self,
         ]
     }
 }

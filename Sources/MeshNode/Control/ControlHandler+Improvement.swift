@@ -64,18 +64,17 @@ extension ControlHandler {
         }
     }
 
-    func dispatchImprovement(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "measure.list":
-            let p = try request.decode(MeasureListParams.self)
+    /// Measures read and charted, and the spread of an idea.
+    func registerImprovementReads() {
+        methods.register(API.MeasureList.self) { [unowned self] p, _, reply throws(ControlError) in
             var filter = MeasureFilter.all(limit: min(max(p.limit ?? 200, 1), 10_000))
             if let idea = p.idea { filter = .idea(try resolve(idea)) }
             let departments = departments(), chosen = filter
             read(reply) { store throws(ControlError) in
-                MeasureListJSON(measures: try Self.store { try store.measures(chosen) }.map { MeasureSummaryJSON($0, departments: departments) })
+                MeshControl.MeasureList(measures: try Self.store { try store.measures(chosen) }.map { MeasureSummary($0, departments: departments) })
             }
-        case "measure.chart":
-            let p = try request.decode(ChartParams.self)
+        }
+        methods.register(API.MeasureChart.self) { [unowned self] p, _, reply throws(ControlError) in
             let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
@@ -86,26 +85,25 @@ extension ControlHandler {
                 do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
                     throw ControlError(.invalid, error.description)
                 }
-                return MeasureChartJSON(record, analysis: analysis, rules: options.rules, departments: departments)
+                return MeshControl.MeasureChart(record, analysis: analysis, rules: options.rules, departments: departments)
             }
-        case "measure.compare":
-            let p = try request.decode(ChartParams.self)
+        }
+        methods.register(API.MeasureCompare.self) { [unowned self] p, _, reply throws(ControlError) in
             let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 try Self.store { try Self.comparison(of: id, options: options, store: store, departments: departments) }
             }
-        case "idea.spread":
-            let id = try resolve(try request.decode(IdeaRef.self).id)
+        }
+        methods.register(API.IdeaSpread.self) { [unowned self] p, _, reply throws(ControlError) in
+            let id = try resolve(p.id)
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 let root = try Self.store { try Self.root(of: id, store: store) }
                 guard let root else { throw ControlError(.notFound, "no idea \(id.short) here (yet)") }
                 var budget = Self.spreadLimit
-                return SpreadJSON(root: try Self.store { try Self.spreadNode(root, store: store, departments: departments, budget: &budget) })
+                return SpreadReport(root: try Self.store { try Self.spreadNode(root, store: store, departments: departments, budget: &budget) })
             }
-        default:
-            throw Self.unknownMethod(request)
         }
     }
 
@@ -136,23 +134,23 @@ extension ControlHandler {
     }
 
     /// `view` and, depth first, the ideas adopted from it.
-    private static func spreadNode(_ view: IdeaView, store: IdeaStore, departments: Departments, budget: inout Int) throws -> SpreadNodeJSON {
+    private static func spreadNode(_ view: IdeaView, store: IdeaStore, departments: Departments, budget: inout Int) throws -> SpreadReport.Node {
         budget -= 1
         let cycles = try store.cyclesAndMeasures(of: view.id).cycles
-        let measures = try store.measures(.idea(view.id)).map { MeasureSummaryJSON($0, departments: departments) }
-        var children = [SpreadNodeJSON]()
+        let measures = try store.measures(.idea(view.id)).map { MeasureSummary($0, departments: departments) }
+        var children = [SpreadReport.Node]()
         for adoption in try store.adoptions(of: view.id) where budget > 0 {
             guard let child = try store.idea(adoption.idea) else { continue }
             children.append(try spreadNode(child, store: store, departments: departments, budget: &budget))
         }
-        return SpreadNodeJSON(view, cycles: cycles, measures: measures, adoptions: children, departments: departments)
+        return SpreadReport.Node(view, cycles: cycles, measures: measures, adoptions: children, departments: departments)
     }
 
     /// The measure named like `id` in every idea of its adoption tree, each split at the date its
     /// idea was created (or adopted) in that department.
     private static func comparison(
         of id: OpID, options: MeasureAnalysis.Options, store: IdeaStore, departments: Departments
-    ) throws -> MeasureComparisonJSON {
+    ) throws -> MeasureComparison {
         guard let measure = try store.measures(.measure(id)).first else {
             throw ControlError(.notFound, "no measure \(id.short) here (yet): \(measureHint)")
         }
@@ -162,7 +160,7 @@ extension ControlHandler {
         // Measures of the same name: case and surrounding blanks ignored (CONTROL.md §5.6).
         func key(_ record: MeasureRecord) -> String { record.definition.name.trimmingCharacters(in: .whitespaces).lowercased() }
         let name = key(measure)
-        var series = [MeasureChartJSON]()
+        var series = [MeshControl.MeasureChart]()
         var queue = [root], seen: Set<OpID> = [root.id]
         while !queue.isEmpty, seen.count <= spreadLimit {
             let view = queue.removeFirst()
@@ -187,10 +185,10 @@ extension ControlHandler {
                     throw ControlError(.invalid, error.description)
                 }
             }
-            series.append(MeasureChartJSON(
+            series.append(MeshControl.MeasureChart(
                 record, analysis: analysis, rules: options.rules, splitDate: split, extraWarnings: warnings, departments: departments))
         }
-        return MeasureComparisonJSON(idea: root.id.text, idea_title: root.content.title, name: measure.definition.name, series: series)
+        return MeasureComparison(idea: root.id.text, ideaTitle: root.content.title, name: measure.definition.name, series: series)
     }
 
     /// The calendar day at `millis` in the daemon's time zone.
@@ -201,21 +199,8 @@ extension ControlHandler {
     }
 }
 
-// MARK: Parameters
-
-private struct MeasureListParams: ControlParams {
-    static let keys: Set<String> = ["idea", "limit"]
-    var idea: String?
-    var limit: Int?
-}
-
-private struct ChartParams: ControlParams {
-    static let keys: Set<String> = ["measure", "rules", "baseline", "rebase"]
-    var measure: String
-    var rules: String?
-    var baseline: Int?
-    var rebase: [String]?
-
+extension API.MeasureChart.Params {
+    /// The chart options asked for (`measure.chart`, `measure.compare`).
     func options() throws(ControlError) -> MeasureAnalysis.Options {
         var options = MeasureAnalysis.Options()
         if let rules {

@@ -43,69 +43,69 @@ extension ControlHandler {
         }
     }
 
-    func dispatchStaff(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "idea.list":
-            try list(try request.decode(ListParams.self), user: user, reply)
-        case "idea.show":
-            let id = try resolve(try request.decode(IdeaRef.self).id)
+    /// Reading ideas and themes, the digest, export and import.
+    func registerStaffReads() {
+        methods.register(API.IdeaList.self) { [unowned self] p, user, reply throws(ControlError) in
+            try list(p, user: user, reply)
+        }
+        methods.register(API.IdeaShow.self) { [unowned self] p, _, reply throws(ControlError) in
+            let id = try resolve(p.id)
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 try Self.store {
                     guard let view = try store.idea(id), let history = try store.history(of: id) else {
                         throw ControlError(.notFound, "no idea \(id.short) here (yet)")
                     }
-                    var json = IdeaJSON(view, detail: true, departments: departments)
-                    json.add(links: try store.links(of: id), adoptions: try store.adoptions(of: id), departments: departments)
-                    json.add(history: history)
                     let pdsa = try store.cyclesAndMeasures(of: id)
-                    json.add(cycles: pdsa.cycles, measures: pdsa.measures)
-                    return json
+                    return IdeaDetail(
+                        view, links: try store.links(of: id), adoptions: try store.adoptions(of: id), history: history,
+                        cycles: pdsa.cycles, measures: pdsa.measures, departments: departments)
                 }
             }
-        case "themes.list":
-            let p = try request.decode(ThemesParams.self)
+        }
+        methods.register(API.ThemesList.self) { [unowned self] p, _, reply in
             read(reply) { store throws(ControlError) in
                 let (themes, use, all) = try Self.store {
                     (try store.themes(includeArchived: p.archived ?? false), try store.themeUse(), Set(try store.themes(includeArchived: true).map(\.code)))
                 }
-                return ThemesJSON(
-                    themes: themes.map { ThemeJSON($0, ideas: use[$0.code] ?? 0) },
-                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeUseJSON(code: $0.key, ideas: $0.value) })
+                return ThemeList(
+                    themes: themes.map {
+                        ThemeList.Theme(code: $0.code, name: $0.name, description: $0.description, archived: $0.archived, ideas: use[$0.code] ?? 0)
+                    },
+                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeList.Use(code: $0.key, ideas: $0.value) })
             }
-        case "digest":
-            let p = try request.decode(DigestParams.self)
+        }
+        methods.register(API.Digest.self) { [unowned self] p, _, reply in
             let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
                 let activity = try Self.store { try store.activity(sinceMillis: p.sinceMs, home: home) }
-                let results = try Self.store { try store.measures(.observedSince(millis: p.sinceMs)) }.compactMap { record -> MeasureSummaryJSON? in
+                let results = try Self.store { try store.measures(.observedSince(millis: p.sinceMs)) }.compactMap { record -> MeasureSummary? in
                     guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
-                    return MeasureSummaryJSON(record, analysis: analysis, departments: departments)
+                    return MeasureSummary(record, analysis: analysis, departments: departments)
                 }
-                return ActivityJSON(
-                    new_ideas: activity.newIdeas.map { IdeaJSON($0, departments: departments) },
-                    moved: activity.moved.map { IdeaJSON($0, departments: departments) },
-                    adopted_elsewhere: activity.adoptedElsewhere.map {
-                        AdoptedElsewhereJSON(
-                            source: $0.source.text, source_title: $0.sourceTitle, adoption: $0.adoption.text,
-                            origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], created_ms: $0.hlc.millis)
+                return DigestReport(
+                    newIdeas: activity.newIdeas.map { MeshControl.IdeaSummary($0, departments: departments) },
+                    moved: activity.moved.map { MeshControl.IdeaSummary($0, departments: departments) },
+                    adoptedElsewhere: activity.adoptedElsewhere.map {
+                        DigestReport.AdoptedElsewhere(
+                            source: $0.source.text, sourceTitle: $0.sourceTitle, adoption: $0.adoption.text,
+                            origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], createdMs: Int($0.hlc.millis))
                     },
                     results: results)
             }
-        case "export":
-            _ = try request.decode(NoParams.self)
+        }
+        methods.register(API.Export.self) { [unowned self] _, _, reply in
             let departments = departments()
             read(reply) { store throws(ControlError) in
-                ExportJSON(ideas: try Self.store { try store.exportIdeas() }.map { IdeaJSON($0, departments: departments) })
+                ExportResult(ideas: try Self.store { try store.exportIdeas() }.map { IdeaDetail($0, departments: departments) })
             }
-        case "import":
-            try importRows(try request.decode(ImportParams.self), user: user, reply)
-        default:
-            try dispatchImprovement(request, user: user, reply)
+        }
+        methods.register(API.Import.self) { [unowned self] p, user, reply throws(ControlError) in
+            try importRows(p, user: user, reply)
         }
     }
 
-    private func list(_ p: ListParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func list(_ p: API.IdeaList.Params, user: LocalUser, _ reply: Replier<MeshControl.IdeaList>) throws(ControlError) {
         var query = IdeaQuery(theme: p.theme, sinceMillis: p.sinceMs, limit: min(max(p.limit ?? 100, 1), 10_000))
         if let status = p.status {
             guard let parsed = IdeaStatus(rawValue: status) else {
@@ -124,7 +124,7 @@ extension ControlHandler {
         let departments = departments(), matching = query
         read(reply) { store throws(ControlError) in
             let page = try Self.store { try store.ideas(matching: matching) }
-            return IdeaList(total: page.total, ideas: page.ideas.map { IdeaJSON($0, departments: departments) })
+            return MeshControl.IdeaList(total: page.total, ideas: page.ideas.map { MeshControl.IdeaSummary($0, departments: departments) })
         }
     }
 
@@ -142,7 +142,7 @@ extension ControlHandler {
     }
 
     /// Every row checked first, then all written in one transaction, or none.
-    private func importRows(_ p: ImportParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func importRows(_ p: API.Import.Params, user: LocalUser, _ reply: Replier<ImportResult>) throws(ControlError) {
         guard !p.rows.isEmpty else { throw ControlError(.invalid, "rows: nothing to import") }
         let keys: Set<String> = ["title", "problem", "solution", "theme", "tags"]
         var bodies = [OpBody]()
@@ -178,7 +178,7 @@ extension ControlHandler {
         let author = p.anonymous == true ? "" : user.name, rows = bodies
         exclusive(reply) { store throws(ControlError) in
             do {
-                return Imported(ids: try store.write(rows, author: author).map { try $0.decode().id.text })
+                return ImportResult(ids: try store.write(rows, author: author).map { try $0.decode().id.text })
             } catch let error as WriteBatchError {
                 throw ControlError(.invalid, "row \(error.index + 1): \(Self.controlError(error.error).message)")
             } catch {
@@ -186,79 +186,4 @@ extension ControlHandler {
             }
         }
     }
-}
-
-// MARK: Parameters
-
-private struct ListParams: ControlParams {
-    static let keys: Set<String> = ["theme", "status", "origin", "mine", "since_ms", "sort", "limit"]
-    var theme: String?
-    var status: String?
-    var origin: String?
-    var mine: Bool?
-    var sinceMs: UInt64?
-    var sort: String?
-    var limit: Int?
-}
-
-private struct ThemesParams: ControlParams {
-    static let keys: Set<String> = ["archived"]
-    var archived: Bool?
-}
-
-private struct DigestParams: ControlParams {
-    static let keys: Set<String> = ["since_ms"]
-    var sinceMs: UInt64
-}
-
-private struct ImportParams: ControlParams {
-    static let keys: Set<String> = ["rows", "anonymous"]
-    var rows: [JSONValue]
-    var anonymous: Bool?
-}
-
-// MARK: Results
-
-private struct IdeaList: Encodable, Sendable {
-    let total: Int
-    let ideas: [IdeaJSON]
-}
-
-private struct ThemeJSON: Encodable, Sendable {
-    let code: String, name: String, description: String, archived: Bool, ideas: Int
-    init(_ theme: Theme, ideas: Int) {
-        code = theme.code
-        name = theme.name
-        description = theme.description
-        archived = theme.archived
-        self.ideas = ideas
-    }
-}
-
-private struct ThemeUseJSON: Encodable, Sendable {
-    let code: String, ideas: Int
-}
-
-private struct ThemesJSON: Encodable, Sendable {
-    let themes: [ThemeJSON]
-    /// Codes ideas carry that no leader defined here.
-    let undefined: [ThemeUseJSON]
-}
-
-private struct AdoptedElsewhereJSON: Encodable, Sendable {
-    let source: String, source_title: String, adoption: String, origin: String, department: String?, created_ms: UInt64
-}
-
-private struct ActivityJSON: Encodable, Sendable {
-    let new_ideas: [IdeaJSON], moved: [IdeaJSON], adopted_elsewhere: [AdoptedElsewhereJSON]
-    /// Measures whose latest point, recorded since then, is a special-cause improvement.
-    let results: [MeasureSummaryJSON]
-}
-
-private struct ExportJSON: Encodable, Sendable {
-    let ideas: [IdeaJSON]
-}
-
-private struct Imported: Encodable, Sendable {
-    let ids: [String]
 }

@@ -1,3 +1,4 @@
+import MeshControl
 import MeshCRDT
 import MeshNet
 import MeshModel
@@ -84,6 +85,16 @@ extension ControlHandler {
                 }
             }
         }
+    }
+
+    /// Runs `body` off the loop and answers with what it returns.
+    func read<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
+        read(reply.send, body)
+    }
+
+    /// `exclusive`, typed.
+    func exclusive<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
+        exclusive(reply.send, body)
     }
 
     /// Runs `body` on the store's writer, alone, then replies with what it returns.

@@ -31,7 +31,9 @@ final class ControlHandler: @unchecked Sendable {
         self.adminPolicy = adminPolicy
         self.logger = logger
         registerStaffWrites()
+        registerStaffReads()
         registerImprovementWrites()
+        registerImprovementReads()
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
@@ -107,6 +109,22 @@ final class ControlHandler: @unchecked Sendable {
             }
             write(.statusSet(idea: try resolve(p.id), status: status, reason: p.reason, seen: []), author: user.name, reply)
         }
+        methods.register(API.IdeaSearch.self) { [unowned self] p, _, reply in
+            let limit = min(max(p.limit ?? 20, 1), 500)
+            read(reply) { store throws(ControlError) in
+                do {
+                    return SearchResults(hits: try store.search(p.text, limit: limit).map {
+                        SearchResults.Hit(
+                            kind: $0.kind.rawValue, idea: $0.idea.text, comment: $0.comment?.text, title: $0.title, snippet: $0.snippet,
+                            rank: $0.rank)
+                    })
+                } catch let error as SearchQuery.NoWords {
+                    throw ControlError(.invalid, error.description)
+                } catch {
+                    throw ControlError.store(error)
+                }
+            }
+        }
         registerStaffEdits()
     }
 
@@ -114,19 +132,6 @@ final class ControlHandler: @unchecked Sendable {
         _ request: ControlRequest, user: LocalUser, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
     ) throws(ControlError) {
         switch request.method {
-        case "idea.search":
-            let p = try request.decode(SearchParams.self)
-            let limit = min(max(p.limit ?? 20, 1), 500)
-            read(reply) { store throws(ControlError) in
-                do {
-                    return SearchResult(hits: try store.search(p.text, limit: limit).map(SearchHitJSON.init))
-                } catch let error as SearchQuery.NoWords {
-                    throw ControlError(.invalid, error.description)
-                } catch {
-                    throw ControlError.store(error)
-                }
-            }
-
         case "admin.status":
             _ = try request.decode(NoParams.self)
             let base = AdminStatus(
@@ -158,7 +163,7 @@ final class ControlHandler: @unchecked Sendable {
             if request.method.hasPrefix("admin.") {
                 try dispatchAdmin(request, user: user, reply)
             } else {
-                try dispatchStaff(request, user: user, reply)
+                throw Self.unknownMethod(request)
             }
         }
     }
@@ -282,30 +287,7 @@ struct IdeaRef: ControlParams {
     var id: String
 }
 
-private struct SearchParams: ControlParams {
-    static let keys: Set<String> = ["text", "limit"]
-    var text: String
-    var limit: Int?
-}
-
 // MARK: Results (snake_case keys, as CONTROL.md documents them)
-
-private struct SearchHitJSON: Encodable, Sendable {
-    let kind: String, idea: String, comment: String?, title: String, snippet: String, rank: Double
-
-    init(_ hit: SearchHit) {
-        kind = hit.kind.rawValue
-        idea = hit.idea.text
-        comment = hit.comment?.text
-        title = hit.title
-        snippet = hit.snippet
-        rank = hit.rank
-    }
-}
-
-private struct SearchResult: Encodable, Sendable {
-    let hits: [SearchHitJSON]
-}
 
 private struct AdminStatus: Encodable, Sendable {
     let node_id: String, department: String, listen: String?, uptime_seconds: UInt64

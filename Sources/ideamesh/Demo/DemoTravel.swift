@@ -88,7 +88,7 @@ struct DemoTravel {
         func watch(id: String, since start: ContinuousClock.Instant, until deadline: DemoDeadline) {
             while !deadline.hasPassed && !DemoSignals.pending {
                 do throws(ControlClientError) {
-                    _ = try connection.call("idea.show", ["id": id])
+                    _ = try connection.call(API.IdeaShow.self, .init(id: id))
                     outcome = .arrived(start.duration(to: .now))
                     return
                 } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// Which chart of a measure to draw.
 enum ChartKind: Sendable {

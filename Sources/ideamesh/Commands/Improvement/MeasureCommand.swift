@@ -123,9 +123,7 @@ struct MeasureCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure list")
             let output = Output(json: client.json)
-            var params: [String: Any] = [:]
-            if let idea { params["idea"] = idea }
-            let (list, raw) = try daemon.call("measure.list", params, as: MeasureList.self)
+            let (list, raw) = try daemon.call(API.MeasureList.self, .init(idea: idea))
             output.emit(raw) { MeasureViews.list(list.measures, context: output.context) }
         }
     }
@@ -141,7 +139,7 @@ struct MeasureCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure show")
             let output = Output(json: client.json)
-            let (chart, raw) = try daemon.call("measure.chart", ["measure": measure], as: MeasureChart.self)
+            let (chart, raw) = try daemon.call(API.MeasureChart.self, .init(measure: measure))
             output.emit(raw) { MeasureViews.observations(chart, context: output.context) }
         }
     }

@@ -28,7 +28,7 @@ struct AdoptCommand: ParsableCommand {
         let terminal = Terminal.current()
         var measures: [MeasureSummary] = []
         if copyMeasures != false {
-            measures = try daemon.call("measure.list", ["idea": id], as: MeasureList.self).value.measures
+            measures = try daemon.call(API.MeasureList.self, .init(idea: id)).value.measures
         }
         let copy: Bool
         switch MeasureCopy.decide(flag: copyMeasures, measures: measures.count, canAsk: terminal.stdinIsTTY && !client.json) {

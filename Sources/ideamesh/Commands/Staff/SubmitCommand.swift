@@ -67,7 +67,7 @@ struct SubmitCommand: ParsableCommand {
                     "missing \(missing.map { "--\($0)" }.joined(separator: ", ")) (\(why))",
                     hint: "Give every field as a flag: ideamesh submit --title TEXT --problem TEXT --solution TEXT [--theme CODE] [--tags A,B].")
             }
-            let themes = fields.theme == nil ? try daemon.call("themes.list", as: ThemeList.self).value.themes : []
+            let themes = fields.theme == nil ? try daemon.call(API.ThemesList.self, .init()).value.themes : []
             try fields.ask(themes: themes)
         }
         let content = IdeaContent(

@@ -15,7 +15,7 @@ struct ThemesCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh themes")
         let output = Output(json: client.json)
-        let (list, raw) = try daemon.call("themes.list", archived ? ["archived": true] : [:], as: ThemeList.self)
+        let (list, raw) = try daemon.call(API.ThemesList.self, .init(archived: archived ? true : nil))
         output.emit(raw) { ThemesView.render(list, context: output.context) }
     }
 }
