@@ -35,6 +35,20 @@ public enum API {
             API.MeasureChart.self,
             API.MeasureCompare.self,
             API.IdeaSpread.self,
+            API.AdminStatus.self,
+            API.AdminPeers.self,
+            API.AdminDigest.self,
+            API.AdminReplication.self,
+            API.AdminWhere.self,
+            API.AdminConflicts.self,
+            API.AdminForks.self,
+            API.AdminForkResolve.self,
+            API.AdminTrustList.self,
+            API.AdminTrustAdd.self,
+            API.AdminTrustRemove.self,
+            API.AdminVerify.self,
+            API.AdminMetrics.self,
+            API.AdminBackup.self,
         ]
     }
 }

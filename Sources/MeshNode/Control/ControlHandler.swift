@@ -34,6 +34,7 @@ final class ControlHandler: @unchecked Sendable {
         registerStaffReads()
         registerImprovementWrites()
         registerImprovementReads()
+        registerAdminMethods()
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
@@ -57,10 +58,9 @@ final class ControlHandler: @unchecked Sendable {
                 try check(route.access, method: request.method, user: user)
                 return try route.run(request, user, reply)
             }
-            if request.method.hasPrefix("admin.") && !adminPolicy.allows(user) {
-                throw ControlError(.forbidden, "\(request.method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
-            }
-            try dispatch(request, user: user, reply)
+            // Every admin.* name is the admins' own: anyone else is refused it, known or not.
+            if request.method.hasPrefix("admin.") { try check(.admin, method: request.method, user: user) }
+            throw ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
         } catch {
             reply(.failure(error))
         }
@@ -126,50 +126,6 @@ final class ControlHandler: @unchecked Sendable {
             }
         }
         registerStaffEdits()
-    }
-
-    private func dispatch(
-        _ request: ControlRequest, user: LocalUser, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
-    ) throws(ControlError) {
-        switch request.method {
-        case "admin.status":
-            _ = try request.decode(NoParams.self)
-            let base = AdminStatus(
-                node_id: mesh.selfID.base32, department: mesh.settings.department,
-                listen: mesh.settings.listen.map { PeerAddress(host: $0.host, port: Int(mesh.listenPort)).description },
-                uptime_seconds: (Clock.wallMillis() - mesh.startedMillis) / 1000,
-                ops: mesh.localVector.totalOps, origins: mesh.localVector.origins.count,
-                db_bytes: 0, peers_connected: mesh.links.values.filter(\.isEstablished).count)
-            read(reply) { store throws(ControlError) in
-                var status = base
-                do { status.db_bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
-                return status
-            }
-        case "admin.digest":
-            _ = try request.decode(NoParams.self)
-            read(reply) { store throws(ControlError) in
-                do {
-                    let vector = try store.versionVector()
-                    return DigestJSON(
-                        digest: try store.digest().description, ops: vector.totalOps,
-                        heads: Dictionary(uniqueKeysWithValues: vector.origins.map { ($0.base32, vector[$0].seq) }))
-                } catch { throw ControlError.store(error) }
-            }
-        case "admin.peers":
-            _ = try request.decode(NoParams.self)
-            reply(.success(peersReport()))
-
-        default:
-            if request.method.hasPrefix("admin.") {
-                try dispatchAdmin(request, user: user, reply)
-            } else {
-                throw Self.unknownMethod(request)
-            }
-        }
-    }
-
-    static func unknownMethod(_ request: ControlRequest) -> ControlError {
-        ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
     }
 
     // MARK: Running work
@@ -249,68 +205,32 @@ final class ControlHandler: @unchecked Sendable {
         return OpID(origin: origins[0], seq: seq)
     }
 
-    private func peersReport() -> PeersReport {
+    func peersReport() -> PeersReport {
         let now = mesh.nowMillis()
         let local = mesh.localVector
         let peers = mesh.links.values.sorted { $0.id < $1.id }.map { link in
             let behind = local.origins.reduce(UInt64(0)) { sum, origin in
                 sum + (local[origin].seq > link.session.peer[origin].seq ? local[origin].seq - link.session.peer[origin].seq : 0)
             }
-            return PeerJSON(
-                node_id: link.peer?.base32, department: link.peerDepartment.isEmpty ? nil : link.peerDepartment,
+            return PeersReport.Peer(
+                nodeId: link.peer?.base32, department: link.peerDepartment.isEmpty ? nil : link.peerDepartment,
                 address: link.remote, direction: link.isOutbound ? "out" : "in",
                 state: link.isEstablished ? (link.session.phase == .syncing ? "syncing" : "hello") : "handshake",
-                connected_seconds: (now - link.stats.connectedMillis) / 1000,
-                last_seen_ms_ago: now - link.stats.lastSeenMillis,
-                rtt_ms: link.stats.roundTripMillis,
-                bytes_in: link.stats.bytesIn, bytes_out: link.stats.bytesOut,
-                ops_in: link.stats.opsIn, ops_out: link.stats.opsOut,
-                batches_refused: link.stats.batchesRefused,
-                ops_behind: link.isEstablished ? behind : nil)
+                connectedSeconds: Int((now - link.stats.connectedMillis) / 1000),
+                lastSeenMsAgo: Int(now - link.stats.lastSeenMillis),
+                rttMs: link.stats.roundTripMillis.map { Int($0) },
+                bytesIn: link.stats.bytesIn, bytesOut: link.stats.bytesOut,
+                opsIn: link.stats.opsIn, opsOut: link.stats.opsOut,
+                batchesRefused: link.stats.batchesRefused,
+                opsBehind: link.isEstablished ? Int(behind) : nil)
         }
         let connected = Set(mesh.links.values.filter(\.isEstablished).compactMap(\.peer))
         let targets = mesh.targets.values.sorted { $0.address.description < $1.address.description }.map { target in
-            TargetJSON(
-                address: target.address.description, node_id: target.node?.base32, seed: target.isSeed,
-                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures, last_error: target.lastError,
-                retry_in_ms: target.notBeforeMillis > now ? target.notBeforeMillis - now : 0)
+            PeersReport.Address(
+                address: target.address.description, nodeId: target.node?.base32, seed: target.isSeed,
+                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures,
+                lastError: target.lastError, retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
         }
         return PeersReport(peers: peers, addresses: targets)
     }
-}
-
-
-// MARK: Parameters
-
-struct IdeaRef: ControlParams {
-    static let keys: Set<String> = ["id"]
-    var id: String
-}
-
-// MARK: Results (snake_case keys, as CONTROL.md documents them)
-
-private struct AdminStatus: Encodable, Sendable {
-    let node_id: String, department: String, listen: String?, uptime_seconds: UInt64
-    let ops: UInt64, origins: Int
-    var db_bytes: Int64
-    let peers_connected: Int
-}
-
-private struct DigestJSON: Encodable, Sendable {
-    let digest: String, ops: UInt64, heads: [String: UInt64]
-}
-
-private struct PeerJSON: Encodable, Sendable {
-    let node_id: String?, department: String?, address: String, direction: String, state: String
-    let connected_seconds: UInt64, last_seen_ms_ago: UInt64, rtt_ms: UInt64?
-    let bytes_in: Int, bytes_out: Int, ops_in: Int, ops_out: Int, batches_refused: Int, ops_behind: UInt64?
-}
-
-private struct TargetJSON: Encodable, Sendable {
-    let address: String, node_id: String?, seed: Bool, connected: Bool, failures: Int, last_error: String?, retry_in_ms: UInt64
-}
-
-private struct PeersReport: Encodable, Sendable {
-    let peers: [PeerJSON]
-    let addresses: [TargetJSON]
 }

@@ -125,25 +125,6 @@ final class DemoDepartment {
         return DemoError("\(name): \(method): \(error)")
     }
 
-    /// Calls `method` on the control socket (one connection, kept); errors name the department.
-    @discardableResult
-    func call(_ method: String, _ params: [String: Any] = [:]) throws(DemoError) -> [String: Any] {
-        do throws(ControlClientError) {
-            let connection: ControlConnection
-            if let open = self.connection {
-                connection = open
-            } else {
-                connection = try ControlConnection(path: socket, timeoutSeconds: 10)
-                self.connection = connection
-            }
-            return try connection.call(method, params)
-        } catch {
-            // A refusal leaves the connection usable; anything else may not have.
-            if case .refused = error {} else { connection = nil }
-            throw DemoError("\(name): \(method): \(error)")
-        }
-    }
-
     /// `ping` on a fresh connection: whether this node's daemon answers.
     func answersPing() -> Bool {
         guard let pong = try? ControlConnection(path: socket, timeoutSeconds: 5).call(API.Ping.self) else { return false }
@@ -152,16 +133,12 @@ final class DemoDepartment {
 
     /// The node ids of the peers this node is in sync with (`admin.peers`).
     func syncingPeers() throws(DemoError) -> Set<String> {
-        let peers = try call("admin.peers")["peers"] as? [[String: Any]] ?? []
-        return Set(peers.filter { $0["state"] as? String == "syncing" }.compactMap { $0["node_id"] as? String })
+        Set(try call(API.AdminPeers.self).peers.filter { $0.state == "syncing" }.compactMap(\.nodeId))
     }
 
     /// `admin.digest`: the state's hash and the number of ops held.
     func digest() throws(DemoError) -> (digest: String, ops: Int) {
-        let result = try call("admin.digest")
-        guard let digest = result["digest"] as? String, let ops = jsonInt(result["ops"]) else {
-            throw DemoError("\(name): unexpected admin.digest reply: \(result)")
-        }
-        return (digest, ops)
+        let result = try call(API.AdminDigest.self)
+        return (result.digest, result.ops)
     }
 }

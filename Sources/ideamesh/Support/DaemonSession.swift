@@ -34,17 +34,4 @@ struct DaemonSession {
     func call<M: ControlMethod>(_ method: M.Type) throws(CLIError) -> (value: M.Result, raw: [String: Any]) where M.Params == NoParams {
         try call(method, NoParams())
     }
-
-    /// The raw result of `method`.
-    func call(_ method: String, _ params: [String: Any] = [:]) throws(CLIError) -> [String: Any] {
-        do { return try connection.call(method, params) } catch { throw CLIError.from(error, command: command) }
-    }
-
-    /// The result of `method` read as `T`, with the raw result (what `--json` prints).
-    func call<T: Decodable>(_ method: String, _ params: [String: Any] = [:], as type: T.Type) throws(CLIError) -> (value: T, raw: [String: Any]) {
-        let raw = try call(method, params)
-        do { return (try ControlResult.decode(T.self, from: raw, method: method), raw) } catch {
-            throw CLIError.from(error, command: command)
-        }
-    }
 }
