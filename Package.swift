@@ -103,6 +103,8 @@ let package = Package(
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),
         .testTarget(name: "MeshModelTests", dependencies: ["MeshCRDT", "MeshModel"]),
+        // The control methods against Protocol/CONTROL.md (read from the source tree, #filePath).
+        .testTarget(name: "MeshControlTests", dependencies: ["MeshControl"]),
         .testTarget(
             name: "MeshStoreTests",
             dependencies: [
