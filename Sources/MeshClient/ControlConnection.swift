@@ -65,7 +65,12 @@ public final class ControlConnection {
         }
         let reply = try roundTrip(raw: String(decoding: line, as: UTF8.self))
         guard reply.ok else {
-            throw .refused(method: method, code: reply.errorCode ?? "unknown", message: reply.errorMessage ?? reply.line)
+            let message = reply.errorMessage ?? reply.line
+            // A code this client does not know (a newer daemon's) stays in the message.
+            guard let text = reply.errorCode, let code = ControlErrorCode(rawValue: text) else {
+                throw .refused(method: method, code: nil, message: "\(reply.errorCode ?? "unknown"): \(message)")
+            }
+            throw .refused(method: method, code: code, message: message)
         }
         return reply.result
     }
@@ -159,8 +164,9 @@ public enum ControlClientError: Error, CustomStringConvertible {
     case unreachable(path: String, reason: UnreachableReason)
     case connectionLost(path: String, reason: String)
     case timedOut(path: String)
-    /// The daemon answered `ok: false`.
-    case refused(method: String, code: String, message: String)
+    /// The daemon answered `ok: false`, with one of CONTROL.md's codes (nil for a code this client
+    /// does not know: the message then starts with it).
+    case refused(method: String, code: ControlErrorCode?, message: String)
     case protocolError(String)
 
     public var description: String {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 import Testing
 
 /// `ideamesh search` with what people really type: hyphens, apostrophes, question marks, stray
@@ -84,7 +85,7 @@ struct SearchEndToEndTests {
             do {
                 _ = try a.call("idea.search", ["text": text])
             } catch ControlClientError.refused(_, let code, let message) {
-                #expect(code == "invalid", "\(message)")
+                #expect(code == .invalid, "\(message)")
                 #expect(!Self.sqlWords.contains { message.contains($0) }, "\(message)")
             }
         }

@@ -57,13 +57,6 @@ extension ControlHandler {
         return [try resolveNode(text, among: candidates, what: "department or node")]
     }
 
-    /// Leaders' methods (themes) use the admin policy.
-    func requireLeader(_ request: ControlRequest, _ user: LocalUser) throws(ControlError) {
-        guard adminPolicy.allows(user) else {
-            throw ControlError(.forbidden, "\(request.method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
-        }
-    }
-
     /// Runs `body` off the loop, then `next` with its value back on the loop; an error of either
     /// is the reply.
     func read<T: Sendable>(

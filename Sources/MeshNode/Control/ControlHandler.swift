@@ -35,6 +35,7 @@ final class ControlHandler: @unchecked Sendable {
         registerImprovementWrites()
         registerImprovementReads()
         registerAdminMethods()
+        precondition(methods.names == Set(API.all.map { $0.name }), "the method table must serve every method MeshControl declares, and no other")
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {

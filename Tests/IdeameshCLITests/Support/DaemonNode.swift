@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// One department's real `ideameshd` in a CLI test: its data dir (made by `ideameshd init`), its
 /// config, its process (stderr in a log file), and control requests to it. Adapted from
@@ -98,7 +99,7 @@ final class DaemonNode {
             _ = try call(method, ["__probe__": true])
             return true
         } catch ControlClientError.refused(_, let code, _) {
-            return code != "unknown_method"
+            return code != .unknownMethod
         } catch {
             return false
         }

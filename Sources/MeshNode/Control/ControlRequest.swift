@@ -1,7 +1,5 @@
 import Foundation
 import MeshControl
-import MeshCRDT
-import MeshStore
 
 /// A control request line (Protocol/CONTROL.md): `{"id": …, "method": "…", "params": {…}}`.
 struct ControlRequest: Sendable {
@@ -77,90 +75,4 @@ struct ControlRequest: Sendable {
         default: "\(type)"
         }
     }
-}
-
-/// Error codes (CONTROL.md "Errors").
-struct ControlError: Error, Encodable, Equatable, Sendable {
-    typealias Code = ControlErrorCode
-
-    let code: Code
-    let message: String
-    /// What only the daemon's log gets (a store error as SQLite gave it); never in the reply.
-    let detail: String?
-
-    init(_ code: Code, _ message: String, detail: String? = nil) {
-        self.code = code
-        self.message = message
-        self.detail = detail
-    }
-
-    /// The store failed: the reply says plainly what happened (`StoreFailure`); the error as
-    /// it was, SQL and all, is the detail for the log.
-    static func store(_ error: any Error) -> ControlError {
-        ControlError(.unavailable, "store: \(StoreFailure.summary(of: error))", detail: "\(error)")
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case code, message
-    }
-
-    /// This error with `hint` after its message when it is `not_found` (what to do about it).
-    func adding(notFoundHint hint: String?) -> ControlError {
-        guard code == .notFound, let hint else { return self }
-        return ControlError(code, "\(message): \(hint)")
-    }
-}
-
-struct ControlFailure: Error, Sendable {
-    let id: JSONValue
-    let error: ControlError
-}
-
-/// A reply line: `{"id": …, "ok": true, "result": …}` or `{"id": …, "ok": false, "error": {…}}`.
-struct ControlReply: Sendable {
-    let id: JSONValue
-    let outcome: Result<any Encodable & Sendable, ControlError>
-
-    static func failure(id: JSONValue, _ error: ControlError) -> ControlReply {
-        ControlReply(id: id, outcome: .failure(error))
-    }
-
-    /// The reply as one line of JSON, newline included.
-    func line() -> [UInt8] {
-        // Results are typed with camelCase names; the encoder writes them snake_case, sorted.
-        let encoder = ControlCoding.encoder()
-        var data: Data
-        do {
-            switch outcome {
-            case .success(let result): data = try encoder.encode(Success(id: id, result: AnyEncodable(result)))
-            case .failure(let error): data = try encoder.encode(Failure(id: id, error: error))
-            }
-        } catch {
-            data = (try? encoder.encode(Failure(id: id, error: ControlError(.unavailable, "cannot encode the reply: \(error)")))) ?? Data("{}".utf8)
-        }
-        return Array(data) + [UInt8(ascii: "\n")]
-    }
-
-    private struct Success: Encodable {
-        let id: JSONValue
-        let ok = true
-        let result: AnyEncodable
-    }
-
-    private struct Failure: Encodable {
-        let id: JSONValue
-        let ok = false
-        let error: ControlError
-    }
-
-    private struct AnyEncodable: Encodable {
-        let value: any Encodable
-        init(_ value: any Encodable) { self.value = value }
-        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
-    }
-}
-
-extension OpID {
-    /// The full text form used by the control API: `<origin base32>-<seq>`.
-    var text: String { "\(origin.base32)-\(seq)" }
 }
