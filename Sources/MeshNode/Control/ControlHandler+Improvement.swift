@@ -198,23 +198,3 @@ extension ControlHandler {
         return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(year: 1970, month: 1, day: 1)!
     }
 }
-
-extension API.MeasureChart.Params {
-    /// The chart options asked for (`measure.chart`, `measure.compare`).
-    func options() throws(ControlError) -> MeasureAnalysis.Options {
-        var options = MeasureAnalysis.Options()
-        if let rules {
-            guard let parsed = RunChart.Rules(rawValue: rules) else { throw ControlError(.invalid, "rules: \"\(rules)\" is not one of: ihi, anhoej") }
-            options.rules = parsed
-        }
-        if let baseline {
-            guard baseline >= 2 else { throw ControlError(.invalid, "baseline: the limits need at least 2 points (got \(baseline))") }
-            options.baseline = baseline
-        }
-        for text in rebase ?? [] {
-            guard let day = Day(text) else { throw ControlError(.invalid, "rebase: \"\(text)\" is not a date (YYYY-MM-DD)") }
-            options.rebase.append(day)
-        }
-        return options
-    }
-}

@@ -19,8 +19,7 @@ final class ControlHandler: @unchecked Sendable {
     let trustFile: TrustFile
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
-    /// The methods served through `MeshControl`'s declarations (the others still go through the
-    /// `dispatch` switches, until they are moved here).
+    /// Every method, by name, as `MeshControl` declares it (filled in `init`).
     var methods = MethodTable()
 
     init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger) {

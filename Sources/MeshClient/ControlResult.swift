@@ -1,12 +1,12 @@
 import Foundation
 import MeshControl
 
-/// Typed views of control replies (Protocol/CONTROL.md and its additions).
+/// Reading control replies as `MeshControl`'s result types (Protocol/CONTROL.md).
 ///
-/// A reply's `result` arrives as a JSON object; `decode` reads it as one of the `Decodable`
-/// types of this folder or of `MeshControl`. Keys are snake_case on the wire and camelCase here
-/// (`ControlCoding`, as the daemon encodes them). Fields the contract says may be absent are optional;
-/// fields a client does not know are ignored, as CONTROL.md §7 asks.
+/// A reply's `result` arrives as a JSON object; `decode` reads it as a `Decodable` type. Keys are
+/// snake_case on the wire and camelCase in Swift (`ControlCoding`, as the daemon encodes them).
+/// Fields the contract says may be absent are optional; fields a client does not know are
+/// ignored, as CONTROL.md §7 asks.
 public enum ControlResult {
     /// Decodes `result` (as `ControlConnection.call` returns it) as `T`; a reply of another shape
     /// is a `.protocolError` naming the field.
