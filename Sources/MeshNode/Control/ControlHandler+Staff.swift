@@ -34,7 +34,7 @@ extension ControlHandler {
             write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
         }
         methods.register(API.ThemeArchive.self) { [unowned self] p, user, reply in
-            read(reply.send, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
+            read(reply, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
                 guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
                 guard !theme.archived else { throw ControlError(.notAllowed, "theme \"\(p.code)\" is already archived") }
                 theme.archived = true
@@ -132,7 +132,7 @@ extension ControlHandler {
     private func adopt(_ source: OpID, user: LocalUser, _ reply: Replier<WrittenOp>) throws(ControlError) {
         let home = mesh.selfID
         guard source.origin != home else { throw ControlError(.notAllowed, "\(source.short) is this department's own idea: there is nothing to adopt") }
-        read(reply.send, { store throws(ControlError) in
+        read(reply, { store throws(ControlError) in
             try Self.store { try store.adoptions(of: source).first { $0.idea.origin == home } }
         }) { [self] existing throws(ControlError) in
             if let existing { throw ControlError(.notAllowed, "\(source.short) is already adopted here, as \(existing.idea.short)") }

@@ -59,8 +59,8 @@ extension ControlHandler {
 
     /// Runs `body` off the loop, then `next` with its value back on the loop; an error of either
     /// is the reply.
-    func read<T: Sendable>(
-        _ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T,
+    func read<T: Sendable, R>(
+        _ reply: Replier<R>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T,
         then next: @escaping (T) throws(ControlError) -> Void
     ) {
         let loop = loop
@@ -80,26 +80,15 @@ extension ControlHandler {
         }
     }
 
-    /// Runs `body` off the loop and answers with what it returns.
-    func read<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
-        read(reply.send, body)
-    }
-
-    /// `exclusive`, typed.
+    /// Runs `body` on the store's writer, alone, then answers with what it returns.
     func exclusive<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
-        exclusive(reply.send, body)
-    }
-
-    /// Runs `body` on the store's writer, alone, then replies with what it returns.
-    func exclusive<T: Encodable & Sendable>(_ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.exclusive({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
-            case .success(.success(let value)): .success(value)
-            case .success(.failure(let error)): .failure(error)
+            let outcome: Result<T, ControlError> = switch result {
+            case .success(let answer): answer
             case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }

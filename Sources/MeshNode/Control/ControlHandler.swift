@@ -130,18 +130,16 @@ final class ControlHandler: @unchecked Sendable {
 
     // MARK: Running work
 
+    /// How a reply leaves the handler, whatever the method's result type (`Replier` types it).
     typealias Reply = (Result<any Encodable & Sendable, ControlError>) -> Void
 
-    /// Writes `body`. `notFoundHint`, when given, is added to a `not_found` refusal's message (what
-    /// to do, e.g. where the ids are listed).
-    func write(
-        _ body: OpBody, author: String, notFoundHint: String? = nil,
-        _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
-    ) {
+    /// Writes `body` and answers with the new op's id. `notFoundHint`, when given, is added to a
+    /// `not_found` refusal's message (what to do, e.g. where the ids are listed).
+    func write(_ body: OpBody, author: String, notFoundHint: String? = nil, _ reply: Replier<WrittenOp>) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.write(body, author: author) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
+            let outcome: Result<WrittenOp, ControlError> = switch result {
             case .success(let signed):
                 if let op = try? signed.decode() { .success(WrittenOp(id: op.id.text, shortId: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
             case .failure(let error):
@@ -151,23 +149,15 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    /// `write`, answering with the new op's id.
-    func write(_ body: OpBody, author: String, notFoundHint: String? = nil, _ reply: Replier<WrittenOp>) {
-        write(body, author: author, notFoundHint: notFoundHint, reply.send)
-    }
-
-    func read<T: Encodable & Sendable>(
-        _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void,
-        _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T
-    ) {
+    /// Runs `body` off the loop and answers with what it returns.
+    func read<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.read({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
-            case .success(.success(let value)): .success(value)
-            case .success(.failure(let error)): .failure(error)
+            let outcome: Result<T, ControlError> = switch result {
+            case .success(let answer): answer
             case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }
