@@ -47,7 +47,7 @@ final class ControlHandler: @unchecked Sendable {
             request = parsed
         }
         let logger = logger
-        let reply: (Result<any Encodable & Sendable, ControlError>) -> Void = { outcome in
+        let reply: Reply = { outcome in
             if case .failure(let error) = outcome, let detail = error.detail {
                 logger.error("control: \(request.method) failed", metadata: ["user": "\(user.name)", "reply": "\(error.message)", "error": "\(detail)"])
             }
