@@ -52,8 +52,9 @@ public final class ControlConnection {
 
     deinit { close(fd) }
 
-    /// Calls `method` and returns its `result`; a refusal throws `.refused` with the daemon's code
-    /// and message.
+    /// Calls `method` by name with untyped params and returns its raw `result`; a refusal throws
+    /// `.refused` with the daemon's code and message. Clients call the typed `call(_:_:)` of a
+    /// `MeshControl` method; this is for it, and for tests of the wire itself.
     public func call(_ method: String, _ params: [String: Any] = [:]) throws(ControlClientError) -> [String: Any] {
         let id = nextID
         nextID += 1
