@@ -40,6 +40,9 @@ let package = Package(
         // The deterministic simulator of the mesh: the real sync state machine and wire encoding,
         // a virtual clock and a simulated network. Pure, like the layers above.
         .target(name: "MeshSim", dependencies: ["MeshCRDT", "MeshModel", "MeshWire"]),
+        // The control socket's methods, declared once (Protocol/CONTROL.md): names, params,
+        // results, who may call them. Pure: the daemon serves them, clients call them.
+        .target(name: "MeshControl"),
 
         // IO layers.
         // The libuv façade: one loop thread, TCP, Unix sockets, timers, wake-ups. Only it imports CLibUV.
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "MeshNode",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet", "MeshControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
@@ -73,7 +76,7 @@ let package = Package(
             ]),
         // The control socket's client side (Protocol/CONTROL.md): the CLI, the benchmarks and the
         // end-to-end tests talk to daemons through it.
-        .target(name: "MeshClient"),
+        .target(name: "MeshClient", dependencies: ["MeshControl"]),
         // Real ideameshd processes on loopback: free ports, init, config, spawn, wait until
         // ready, stop; one node (DaemonNode) or several (DaemonCluster). The end-to-end tests,
         // the demo and the benchmarks all run daemons through it.
@@ -81,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "ideamesh",
             dependencies: [
-                "MeshModel", "MeshClient", "MeshLoopback",
+                "MeshModel", "MeshControl", "MeshClient", "MeshLoopback",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -104,6 +107,8 @@ let package = Package(
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),
         .testTarget(name: "MeshModelTests", dependencies: ["MeshCRDT", "MeshModel"]),
+        // The control methods against Protocol/CONTROL.md (read from the source tree, #filePath).
+        .testTarget(name: "MeshControlTests", dependencies: ["MeshControl"]),
         .testTarget(
             name: "MeshStoreTests",
             dependencies: [
@@ -116,11 +121,11 @@ let package = Package(
         .testTarget(
             name: "IdeameshdTests",
             dependencies: [
-                "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshClient", "MeshLoopback",
+                "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshControl", "MeshClient", "MeshLoopback",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The CLI run as a real process against real daemons, and golden files of its output.
         .testTarget(
-            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
+            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
     ]
 )

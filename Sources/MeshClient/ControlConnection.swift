@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 
 #if canImport(Glibc)
 import Glibc
@@ -51,8 +52,9 @@ public final class ControlConnection {
 
     deinit { close(fd) }
 
-    /// Calls `method` and returns its `result`; a refusal throws `.refused` with the daemon's code
-    /// and message.
+    /// Calls `method` by name with untyped params and returns its raw `result`; a refusal throws
+    /// `.refused` with the daemon's code and message. Clients call the typed `call(_:_:)` of a
+    /// `MeshControl` method; this is for it, and for tests of the wire itself.
     public func call(_ method: String, _ params: [String: Any] = [:]) throws(ControlClientError) -> [String: Any] {
         let id = nextID
         nextID += 1
@@ -64,9 +66,33 @@ public final class ControlConnection {
         }
         let reply = try roundTrip(raw: String(decoding: line, as: UTF8.self))
         guard reply.ok else {
-            throw .refused(method: method, code: reply.errorCode ?? "unknown", message: reply.errorMessage ?? reply.line)
+            let message = reply.errorMessage ?? reply.line
+            // A code this client does not know (a newer daemon's) stays in the message.
+            guard let text = reply.errorCode, let code = ControlErrorCode(rawValue: text) else {
+                throw .refused(method: method, code: nil, message: "\(reply.errorCode ?? "unknown"): \(message)")
+            }
+            throw .refused(method: method, code: code, message: message)
         }
         return reply.result
+    }
+
+    /// Calls `method` with `params`: its result, typed, and as it came (what `--json` prints).
+    /// A refusal throws `.refused`; a result of another shape `.protocolError`.
+    public func call<M: ControlMethod>(_ method: M.Type, _ params: M.Params) throws(ControlClientError) -> (result: M.Result, raw: [String: Any]) {
+        let object: [String: Any]
+        do {
+            let data = try ControlCoding.encoder().encode(params)
+            object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        } catch {
+            throw .protocolError("cannot encode the parameters of \(M.name): \(error)")
+        }
+        let raw = try call(M.name, object)
+        return (try ControlResult.decode(M.Result.self, from: raw, method: M.name), raw)
+    }
+
+    /// Calls `method`, which takes no params.
+    public func call<M: ControlMethod>(_ method: M.Type) throws(ControlClientError) -> (result: M.Result, raw: [String: Any]) where M.Params == NoParams {
+        try call(method, NoParams())
     }
 
     /// Sends one raw line (no newline) and reads its reply.
@@ -139,8 +165,9 @@ public enum ControlClientError: Error, CustomStringConvertible {
     case unreachable(path: String, reason: UnreachableReason)
     case connectionLost(path: String, reason: String)
     case timedOut(path: String)
-    /// The daemon answered `ok: false`.
-    case refused(method: String, code: String, message: String)
+    /// The daemon answered `ok: false`, with one of CONTROL.md's codes (nil for a code this client
+    /// does not know: the message then starts with it).
+    case refused(method: String, code: ControlErrorCode?, message: String)
     case protocolError(String)
 
     public var description: String {

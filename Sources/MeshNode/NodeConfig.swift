@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 import MeshCRDT
 import MeshModel
 import TOMLKit

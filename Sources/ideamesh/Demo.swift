@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshControl
 import MeshModel
 #if canImport(Glibc)
 import Glibc
@@ -121,24 +122,22 @@ struct Demo: ParsableCommand {
         // Themes travel like ideas: defined once, in the middle department, held by all before
         // anyone files an idea under one.
         for theme in DemoSamples.themes {
-            try mesh.cardiology.call("theme.define", ["code": theme.code, "name": theme.name])
+            try mesh.cardiology.call(API.ThemeDefine.self, .init(code: theme.code, name: theme.name))
             ops += 1
         }
         try mesh.waitConverged(ops: ops)
         var ids = [String]()
         for idea in DemoSamples.ideas {
-            let result = try at(idea.place).call("idea.submit", idea.params)
-            guard let id = result["id"] as? String else { throw DemoError("\(at(idea.place).name): idea.submit gave no id: \(result)") }
-            ids.append(id)
+            ids.append(try at(idea.place).call(API.IdeaSubmit.self, idea.params).id)
             ops += 1
         }
         try mesh.waitConverged(ops: ops)
         for support in DemoSamples.supports {
-            try at(support.place).call("idea.support", ["id": ids[support.idea]])
+            try at(support.place).call(API.IdeaSupport.self, .init(id: ids[support.idea]))
             ops += 1
         }
         for comment in DemoSamples.comments {
-            try at(comment.place).call("idea.comment", ["id": ids[comment.idea], "text": comment.text])
+            try at(comment.place).call(API.IdeaComment.self, .init(id: ids[comment.idea], text: comment.text))
             ops += 1
         }
         let measured = try measure(at: at(DemoSamples.ideas[DemoSamples.Measurement.idea].place), idea: ids[DemoSamples.Measurement.idea])
@@ -161,13 +160,11 @@ struct Demo: ParsableCommand {
     /// up to last week.
     private func measure(at department: DemoDepartment, idea: String) throws -> Measured {
         typealias M = DemoSamples.Measurement
-        let cycle = try department.call("pdsa.start", ["idea": idea, "plan": M.plan, "prediction": M.prediction])
-        guard let cycleID = cycle["id"] as? String else { throw DemoError("\(department.name): pdsa.start gave no id: \(cycle)") }
-        try department.call("pdsa.do", ["cycle": cycleID, "notes": M.done])
-        try department.call("pdsa.study", ["cycle": cycleID, "notes": M.studied])
-        let defined = try department.call(
-            "measure.define", ["idea": idea, "name": M.name, "unit": M.unit, "better": "lower", "target": M.target, "kind": "count"])
-        guard let measure = defined["short_id"] as? String else { throw DemoError("\(department.name): measure.define gave no id: \(defined)") }
+        let cycleID = try department.call(API.PDSAStart.self, .init(idea: idea, plan: M.plan, prediction: M.prediction)).id
+        try department.call(API.PDSADo.self, .init(cycle: cycleID, notes: M.done))
+        try department.call(API.PDSAStudy.self, .init(cycle: cycleID, notes: M.studied))
+        let measure = try department.call(
+            API.MeasureDefine.self, .init(idea: idea, name: M.name, unit: M.unit, better: "lower", target: M.target, kind: "count")).shortId
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .current
         func day(weeksAgo: Int) throws -> String {
@@ -176,7 +173,7 @@ struct Demo: ParsableCommand {
             return day.description
         }
         for (week, value) in M.weekly.enumerated() {
-            try department.call("measure.record", ["measure": measure, "value": value, "date": try day(weeksAgo: M.weekly.count - week)])
+            try department.call(API.MeasureRecord.self, .init(measure: measure, value: value, date: try day(weeksAgo: M.weekly.count - week)))
         }
         return Measured(measure: measure, changeDate: try day(weeksAgo: M.weekly.count - M.changeWeek), ops: 4 + M.weekly.count)
     }

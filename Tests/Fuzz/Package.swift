@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Generated/README.md"]),
+        .target(name: "MeshControl"),
         .target(name: "MeshNet", dependencies: ["CLibUV", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "MeshStore",
@@ -46,7 +47,7 @@ let package = Package(
         .target(
             name: "MeshNode",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet", "MeshControl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),

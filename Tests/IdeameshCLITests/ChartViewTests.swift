@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import MeshClient
+import MeshControl
 import Testing
 @testable import ideamesh
 

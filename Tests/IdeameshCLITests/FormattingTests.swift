@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 import MeshModel
 import Testing
 @testable import ideamesh
@@ -168,7 +169,7 @@ struct FormattingTests {
             IdeaCSV.Row(line: 2, content: IdeaContent(title: "a", problem: "p", solution: "s")),
             IdeaCSV.Row(line: 5, content: IdeaContent(title: "b", problem: "p", solution: "s")),
         ]
-        let refused = CLIError.refusal(method: "import", code: "invalid", message: "row 2: theme: unknown theme \"x\"", command: "ideamesh import")
+        let refused = CLIError.refusal(method: "import", code: .invalid, message: "row 2: theme: unknown theme \"x\"", command: "ideamesh import")
         let mapped = ImportCommand.mapRowError(refused, rows: rows, file: "ideas.csv")
         #expect(mapped.message == "ideas.csv:5: theme: unknown theme \"x\"")
         #expect(mapped.exitCode == 1)
@@ -201,13 +202,13 @@ struct FormattingTests {
         #expect(denied.hint?.contains("staff_group") == true && !denied.description.contains("Is it running?"))
         let hidden = CLIError.from(.unreachable(path: "/var/lib/x/control.sock", reason: .permissionDenied(group: nil)), command: "ideamesh list")
         #expect(hidden.exitCode == 2 && hidden.message.contains("lets no other user in") && hidden.hint?.contains("/run/ideamesh") == true)
-        for code in ["forbidden", "invalid", "not_found", "bad_request", "unavailable", "unknown_method"] {
+        for code in [ControlErrorCode.forbidden, .invalid, .notFound, .badRequest, .unavailable, .unknownMethod] {
             let error = CLIError.from(.refused(method: "admin.status", code: code, message: "the daemon's words"), command: "ideamesh admin status")
             #expect(error.exitCode == 1, "\(code)")
             #expect(error.message.contains("the daemon's words"), "\(code)")
             #expect(error.hint != nil, "\(code) comes with a hint")
         }
-        #expect(CLIError.from(.refused(method: "admin.peers", code: "forbidden", message: "m"), command: "c").hint?.contains("admin_users") == true)
+        #expect(CLIError.from(.refused(method: "admin.peers", code: .forbidden, message: "m"), command: "c").hint?.contains("admin_users") == true)
         #expect(CLIError.from(.timedOut(path: "p"), command: "c").exitCode == 2)
         #expect(CLIError.from(.connectionLost(path: "p", reason: "r"), command: "c").exitCode == 2)
     }

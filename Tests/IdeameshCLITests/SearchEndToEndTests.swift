@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 import Testing
 import MeshLoopback
 

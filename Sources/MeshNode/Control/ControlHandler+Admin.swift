@@ -1,5 +1,6 @@
 import Foundation
 import MeshNet
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
@@ -7,53 +8,83 @@ import MeshStore
 /// Admin methods beyond `admin.status`, `admin.peers` and `admin.digest` (CONTROL.md §6). The
 /// caller is already known to be an admin here.
 extension ControlHandler {
-    func dispatchAdmin(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "admin.replication":
-            _ = try request.decode(NoParams.self)
-            reply(.success(replicationReport()))
-        case "admin.where":
-            try whereIs(try resolve(try request.decode(IdeaRef.self).id), reply)
-        case "admin.conflicts":
-            _ = try request.decode(NoParams.self)
+    /// The admin methods (CONTROL.md §6); `ControlHandler` has checked that the caller is an admin.
+    func registerAdminMethods() {
+        methods.register(API.AdminStatus.self) { [unowned self] _, _, reply in
+            let listen = mesh.settings.listen.map { PeerAddress(host: $0.host, port: Int(mesh.listenPort)).description }
+            let uptime = Int((Clock.wallMillis() - mesh.startedMillis) / 1000)
+            let ops = Int(mesh.localVector.totalOps), origins = mesh.localVector.origins.count
+            let node = mesh.selfID.base32, department = mesh.settings.department
+            let peers = mesh.links.values.filter(\.isEstablished).count
             read(reply) { store throws(ControlError) in
-                ConflictsJSON(ideas: try Self.store { try store.conflicts() }.map(ConflictJSON.init))
+                let bytes: Int64
+                do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
+                return MeshControl.AdminStatus(
+                    nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
+                    dbBytes: Int(bytes), peersConnected: peers)
             }
-        case "admin.forks":
-            _ = try request.decode(NoParams.self)
+        }
+        methods.register(API.AdminDigest.self) { [unowned self] _, _, reply in
+            read(reply) { store throws(ControlError) in
+                do {
+                    let vector = try store.versionVector()
+                    return MeshControl.StateDigest(
+                        digest: try store.digest().description, ops: Int(vector.totalOps),
+                        heads: Dictionary(uniqueKeysWithValues: vector.origins.map { ($0.base32, Int(vector[$0].seq)) }))
+                } catch { throw ControlError.store(error) }
+            }
+        }
+        methods.register(API.AdminPeers.self) { [unowned self] _, _, reply in
+            reply(.success(peersReport()))
+        }
+        methods.register(API.AdminReplication.self) { [unowned self] _, _, reply in
+            reply(.success(replicationReport()))
+        }
+        methods.register(API.AdminWhere.self) { [unowned self] p, _, reply throws(ControlError) in
+            try whereIs(try resolve(p.id), reply)
+        }
+        methods.register(API.AdminConflicts.self) { [unowned self] _, _, reply in
+            read(reply) { store throws(ControlError) in
+                ConflictsReport(ideas: try Self.store { try store.conflicts() }.map(ConflictsReport.Idea.init))
+            }
+        }
+        methods.register(API.AdminForks.self) { [unowned self] _, _, reply in
             let departments = departments()
             read(reply) { store throws(ControlError) in
-                ForksJSON(forks: try Self.store { try store.quarantine() }.map {
-                    ForkJSON(
-                        origin: $0.origin.base32, department: departments[$0.origin], seq: $0.seq, reason: $0.reason,
-                        detected_ms: $0.detectedMillis)
+                ForksReport(forks: try Self.store { try store.quarantine() }.map {
+                    ForksReport.Fork(
+                        origin: $0.origin.base32, department: departments[$0.origin], seq: Int($0.seq), reason: $0.reason,
+                        detectedMs: Int($0.detectedMillis))
                 })
             }
-        case "admin.fork.resolve":
-            try resolveFork(try request.decode(OriginParams.self).origin, user: user, reply)
-        case "admin.trust.list":
-            _ = try request.decode(NoParams.self)
+        }
+        methods.register(API.AdminForkResolve.self) { [unowned self] p, user, reply throws(ControlError) in
+            try resolveFork(p.origin, user: user, reply)
+        }
+        methods.register(API.AdminTrustList.self) { [unowned self] _, _, reply in
             let departments = departments()
-            reply(.success(TrustListJSON(nodes: mesh.trust.entries.map {
-                TrustJSON(node_id: $0.node.base32, source: $0.source.rawValue, department: departments[$0.node])
+            reply(.success(MeshControl.TrustList(nodes: mesh.trust.entries.map {
+                MeshControl.TrustList.Node(nodeId: $0.node.base32, source: $0.source.rawValue, department: departments[$0.node])
             })))
-        case "admin.trust.add":
-            reply(.success(try trustAdd(try request.decode(NodeParams.self).node_id, user: user)))
-        case "admin.trust.remove":
-            reply(.success(try trustRemove(try request.decode(NodeParams.self).node_id, user: user)))
-        case "admin.metrics":
-            _ = try request.decode(NoParams.self)
+        }
+        methods.register(API.AdminTrustAdd.self) { [unowned self] p, user, reply throws(ControlError) in
+            reply(.success(try trustAdd(p.nodeId, user: user)))
+        }
+        methods.register(API.AdminTrustRemove.self) { [unowned self] p, user, reply throws(ControlError) in
+            reply(.success(try trustRemove(p.nodeId, user: user)))
+        }
+        methods.register(API.AdminMetrics.self) { [unowned self] _, _, reply in
             let snapshot = metricsSnapshot()
             read(reply) { store throws(ControlError) in
                 let (counts, bytes) = try Self.store { (try store.counts(), try store.databaseBytes()) }
-                return MetricsJSON(text: snapshot.text(counts: counts, databaseBytes: bytes))
+                return MetricsText(text: snapshot.text(counts: counts, databaseBytes: bytes))
             }
-        case "admin.verify":
-            try verify(try request.decode(PeerParams.self).peer, reply)
-        case "admin.backup":
-            try backup(try request.decode(BackupParams.self).path, user: user, reply)
-        default:
-            throw Self.unknownMethod(request)
+        }
+        methods.register(API.AdminVerify.self) { [unowned self] p, _, reply throws(ControlError) in
+            try verify(p.peer, reply)
+        }
+        methods.register(API.AdminBackup.self) { [unowned self] p, user, reply throws(ControlError) in
+            try backup(p.path, user: user, reply)
         }
     }
 
@@ -67,22 +98,22 @@ extension ControlHandler {
         }.sorted { $0.node < $1.node }
     }
 
-    private func replicationReport() -> ReplicationJSON {
+    private func replicationReport() -> ReplicationReport {
         let departments = departments(), local = mesh.localVector
-        return ReplicationJSON(
-            origins: local.origins.map { OriginJSON(origin: $0.base32, department: departments[$0], seq: local[$0].seq) },
+        return ReplicationReport(
+            origins: local.origins.map { ReplicationReport.Origin(origin: $0.base32, department: departments[$0], seq: Int(local[$0].seq)) },
             peers: syncingPeers().map { peer in
-                ReplicationPeerJSON(
-                    node_id: peer.node.base32, department: departments[peer.node],
+                ReplicationReport.Peer(
+                    nodeId: peer.node.base32, department: departments[peer.node],
                     behind: Dictionary(uniqueKeysWithValues: local.origins.map { origin in
-                        (origin.base32, local[origin].seq > peer.vector[origin].seq ? local[origin].seq - peer.vector[origin].seq : 0)
+                        (origin.base32, Int(local[origin].seq > peer.vector[origin].seq ? local[origin].seq - peer.vector[origin].seq : 0))
                     }))
             })
     }
 
     /// Which peers hold the idea and its latest change: connected peers from what they are known
     /// to hold now, peers connected earlier from what they held when their link closed.
-    private func whereIs(_ id: OpID, _ reply: @escaping Reply) throws(ControlError) {
+    private func whereIs(_ id: OpID, _ reply: Replier<WhereReport>) throws(ControlError) {
         let departments = departments()
         var known = syncingPeers().map { (node: $0.node, vector: $0.vector, connected: true) }
         let connected = Set(known.map(\.node))
@@ -94,10 +125,10 @@ extension ControlHandler {
             guard let history = try Self.store({ try store.history(of: id) }), let latest = history.last?.id else {
                 throw ControlError(.notFound, "no idea \(id.short) here (yet)")
             }
-            return WhereJSON(idea: id.text, latest: latest.text, peers: peers.map { peer in
-                WherePeerJSON(
-                    node_id: peer.node.base32, department: departments[peer.node],
-                    has_idea: peer.vector[id.origin].seq >= id.seq, has_latest: peer.vector[latest.origin].seq >= latest.seq,
+            return WhereReport(idea: id.text, latest: latest.text, peers: peers.map { peer in
+                WhereReport.Peer(
+                    nodeId: peer.node.base32, department: departments[peer.node],
+                    hasIdea: peer.vector[id.origin].seq >= id.seq, hasLatest: peer.vector[latest.origin].seq >= latest.seq,
                     connected: peer.connected)
             })
         }
@@ -110,7 +141,7 @@ extension ControlHandler {
 
     /// Asks a connected peer for its state digest and compares it with this node's, taken after
     /// the answer arrives.
-    private func verify(_ text: String, _ reply: @escaping Reply) throws(ControlError) {
+    private func verify(_ text: String, _ reply: Replier<VerifyResult>) throws(ControlError) {
         let syncing = syncingPeers().map(\.node)
         let node = try resolveNode(text, among: syncing, what: "connected peer")
         guard let link = mesh.links.values.first(where: { $0.peer == node && !$0.isClosed && $0.session.phase == .syncing }) else {
@@ -140,9 +171,9 @@ extension ControlHandler {
                     let origins = Set(ours.vector.origins + theirs.vector.origins).sorted()
                     let differing = origins.first { ours.vector[$0] != theirs.vector[$0] }
                     let equal = ours.digest.bytes == theirs.digest
-                    return VerifyJSON(
-                        peer: node.base32, equal: equal, first_differing_origin: equal ? nil : differing?.base32,
-                        digest: ours.digest.description, peer_digest: theirs.digest.map { String(format: "%02x", $0) }.joined())
+                    return VerifyResult(
+                        peer: node.base32, equal: equal, firstDifferingOrigin: equal ? nil : differing?.base32,
+                        digest: ours.digest.description, peerDigest: theirs.digest.map { String(format: "%02x", $0) }.joined())
                 }
             }
         }
@@ -150,18 +181,18 @@ extension ControlHandler {
 
     // MARK: Forks
 
-    private func resolveFork(_ text: String, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func resolveFork(_ text: String, user: LocalUser, _ reply: Replier<ForkResolution>) throws(ControlError) {
         let logger = logger
         let name = user.name
-        let resolved = LoopBound(reply, loop: loop)
+        let resolved = LoopBound(reply.send, loop: loop)
         // Ask every syncing peer to resend from what this node holds: the ops of the unblocked
         // origin they sent while it was blocked were dropped.
-        let resync: Reply = { [self] result in
+        let resync = Replier<ForkResolution>(send: { [self] result in
             if case .success = result {
                 for link in mesh.links.values { link.resync() }
             }
             resolved.value()(result)
-        }
+        })
         let names = departments()
         exclusive(resync) { store throws(ControlError) in
             let forked = try Self.store { try store.quarantine() }.map(\.origin)
@@ -171,13 +202,13 @@ extension ControlHandler {
             logger.notice("fork resolved by an admin: kept the held chain", metadata: [
                 "origin": "\(origin.short)", "dropped": "\(dropped)", "user": "\(name)",
             ])
-            return ForkResolvedJSON(origin: origin.base32, dropped: dropped)
+            return ForkResolution(origin: origin.base32, dropped: dropped)
         }
     }
 
     // MARK: Trust
 
-    private func trustAdd(_ text: String, user: LocalUser) throws(ControlError) -> TrustChangeJSON {
+    private func trustAdd(_ text: String, user: LocalUser) throws(ControlError) -> TrustChange {
         // A full id, or the name of a department this node has heard of (through a trusted peer).
         let known = departments().filter { $0.value.caseInsensitiveCompare(text) == .orderedSame }.map(\.key)
         guard let node = NodeID(base32: text.lowercased()) ?? (known.count == 1 ? known[0] : nil) else {
@@ -187,17 +218,17 @@ extension ControlHandler {
         }
         guard node != mesh.selfID else { throw ControlError(.notAllowed, "\(node.short) is this node; a node needs no trust in itself") }
         if let source = mesh.trust.source(of: node) {
-            return TrustChangeJSON(node_id: node.base32, source: source.rawValue, changed: false)
+            return TrustChange(nodeId: node.base32, source: source.rawValue, changed: false)
         }
         var nodes = mesh.trust.adminNodes
         nodes.insert(node)
         try saveTrust(nodes)
         mesh.trust.replace(admin: nodes)
         logger.notice("trust: node added by an admin", metadata: ["node": "\(node.short)", "user": "\(user.name)"])
-        return TrustChangeJSON(node_id: node.base32, source: TrustList.Source.admin.rawValue, changed: true)
+        return TrustChange(nodeId: node.base32, source: TrustList.Source.admin.rawValue, changed: true)
     }
 
-    private func trustRemove(_ text: String, user: LocalUser) throws(ControlError) -> TrustChangeJSON {
+    private func trustRemove(_ text: String, user: LocalUser) throws(ControlError) -> TrustChange {
         let node = try resolveNode(text, among: Array(mesh.trust.all), what: "trusted node")
         switch mesh.trust.source(of: node) {
         case nil:
@@ -211,7 +242,7 @@ extension ControlHandler {
             let removed = mesh.trust.replace(admin: nodes)
             mesh.trustChanged(removed: removed)
             logger.notice("trust: node removed by an admin", metadata: ["node": "\(node.short)", "user": "\(user.name)"])
-            return TrustChangeJSON(node_id: node.base32, source: nil, changed: true)
+            return TrustChange(nodeId: node.base32, source: nil, changed: true)
         }
     }
 
@@ -223,7 +254,7 @@ extension ControlHandler {
 
     // MARK: Backup
 
-    private func backup(_ path: String, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func backup(_ path: String, user: LocalUser, _ reply: Replier<BackupResult>) throws(ControlError) {
         guard path.hasPrefix("/"), !path.contains("\0") else { throw ControlError(.invalid, "path: must be absolute") }
         var info = stat()
         guard lstat(path, &info) != 0 else { throw ControlError(.invalid, "\(path) already exists; give a new file") }
@@ -237,114 +268,10 @@ extension ControlHandler {
             do {
                 let bytes = try store.backup(to: path)
                 logger.notice("backup written", metadata: ["path": "\(path)", "bytes": "\(bytes)", "user": "\(name)"])
-                return BackupJSON(path: path, bytes: bytes)
+                return BackupResult(path: path, bytes: Int(bytes))
             } catch {
                 throw ControlError.store(error)
             }
         }
     }
-}
-
-// MARK: Parameters
-
-private struct OriginParams: ControlParams {
-    static let keys: Set<String> = ["origin"]
-    var origin: String
-}
-
-private struct NodeParams: ControlParams {
-    static let keys: Set<String> = ["node_id"]
-    var node_id: String
-}
-
-private struct PeerParams: ControlParams {
-    static let keys: Set<String> = ["peer"]
-    var peer: String
-}
-
-private struct BackupParams: ControlParams {
-    static let keys: Set<String> = ["path"]
-    var path: String
-}
-
-// MARK: Results
-
-private struct OriginJSON: Encodable, Sendable {
-    let origin: String, department: String?, seq: UInt64
-}
-
-private struct ReplicationPeerJSON: Encodable, Sendable {
-    let node_id: String, department: String?, behind: [String: UInt64]
-}
-
-private struct ReplicationJSON: Encodable, Sendable {
-    let origins: [OriginJSON], peers: [ReplicationPeerJSON]
-}
-
-private struct WherePeerJSON: Encodable, Sendable {
-    let node_id: String, department: String?, has_idea: Bool, has_latest: Bool, connected: Bool
-}
-
-private struct WhereJSON: Encodable, Sendable {
-    let idea: String, latest: String, peers: [WherePeerJSON]
-}
-
-private struct ConflictJSON: Encodable, Sendable {
-    struct Value: Encodable, Sendable {
-        let value: String, author: String, writer: String, created_ms: UInt64, note: String?
-    }
-    struct RegisterJSON: Encodable, Sendable {
-        let register: String, values: [Value]
-    }
-    let id: String, title: String, registers: [RegisterJSON]
-
-    init(_ report: ConflictReport) {
-        id = report.idea.text
-        title = report.title
-        registers = report.registers.map { conflict in
-            RegisterJSON(register: "\(conflict.register)", values: conflict.values.map {
-                Value(value: $0.value, author: $0.author, writer: $0.writer.text, created_ms: $0.hlc.millis, note: $0.note.isEmpty ? nil : $0.note)
-            })
-        }
-    }
-}
-
-private struct ConflictsJSON: Encodable, Sendable {
-    let ideas: [ConflictJSON]
-}
-
-private struct ForkJSON: Encodable, Sendable {
-    let origin: String, department: String?, seq: UInt64, reason: String, detected_ms: UInt64
-}
-
-private struct ForksJSON: Encodable, Sendable {
-    let forks: [ForkJSON]
-}
-
-private struct ForkResolvedJSON: Encodable, Sendable {
-    let origin: String, dropped: Int
-}
-
-private struct TrustJSON: Encodable, Sendable {
-    let node_id: String, source: String, department: String?
-}
-
-private struct TrustListJSON: Encodable, Sendable {
-    let nodes: [TrustJSON]
-}
-
-private struct TrustChangeJSON: Encodable, Sendable {
-    let node_id: String, source: String?, changed: Bool
-}
-
-private struct MetricsJSON: Encodable, Sendable {
-    let text: String
-}
-
-private struct VerifyJSON: Encodable, Sendable {
-    let peer: String, equal: Bool, first_differing_origin: String?, digest: String, peer_digest: String
-}
-
-private struct BackupJSON: Encodable, Sendable {
-    let path: String, bytes: Int64
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
@@ -6,26 +7,24 @@ import MeshStore
 /// Tests of change and their measurement (CONTROL.md §5.5–5.7): PDSA cycles, measures and their
 /// observations, charts, comparison across departments, and the spread of an idea.
 extension ControlHandler {
-    func dispatchImprovement(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "pdsa.start":
-            let p = try request.decode(PDSAStartParams.self)
+    /// PDSA steps, measures and observations.
+    func registerImprovementWrites() {
+        methods.register(API.PDSAStart.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaStart(idea: try resolve(p.idea), plan: p.plan, prediction: p.prediction), author: user.name, reply)
-        case "pdsa.do":
-            let p = try request.decode(PDSAStepParams.self)
+        }
+        methods.register(API.PDSADo.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaDo(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-        case "pdsa.study":
-            let p = try request.decode(PDSAStepParams.self)
+        }
+        methods.register(API.PDSAStudy.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.pdsaStudy(cycle: try resolveCycle(p.cycle), notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-        case "pdsa.act":
-            let p = try request.decode(PDSAActParams.self)
+        }
+        methods.register(API.PDSAAct.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let decision = PDSADecision(rawValue: p.decision) else {
                 throw ControlError(.invalid, "unknown decision \"\(p.decision)\"; one of: \(PDSADecision.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             write(.pdsaAct(cycle: try resolveCycle(p.cycle), decision: decision, notes: p.notes ?? ""), author: user.name, notFoundHint: Self.cycleHint, reply)
-
-        case "measure.define":
-            let p = try request.decode(MeasureDefineParams.self)
+        }
+        methods.register(API.MeasureDefine.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let better = Direction(rawValue: p.better) else {
                 throw ControlError(.invalid, "better: \"\(p.better)\" is not one of: \(Direction.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -40,8 +39,8 @@ extension ControlHandler {
             }
             let definition = MeasureDefinition(name: p.name, unit: p.unit, better: better, target: p.target, kind: kind)
             write(.measureDefine(idea: try resolve(p.idea), definition), author: user.name, reply)
-        case "measure.record":
-            let p = try request.decode(RecordParams.self)
+        }
+        methods.register(API.MeasureRecord.self) { [unowned self] p, user, reply throws(ControlError) in
             let today = Self.today(atMillis: Clock.wallMillis())
             let date: Day
             if let text = p.date {
@@ -57,21 +56,25 @@ extension ControlHandler {
             write(
                 .observationRecord(measure: try resolveMeasure(p.measure), date: date, value: p.value, note: p.note ?? ""), author: user.name,
                 notFoundHint: Self.measureHint, reply)
-        case "measure.retract":
-            let p = try request.decode(ObservationRetractParams.self)
+        }
+        methods.register(API.MeasureRetract.self) { [unowned self] p, user, reply throws(ControlError) in
             write(
                 .observationRetract(observation: try resolve(p.observation, what: "observation", hint: Self.observationHint), reason: p.reason ?? ""),
                 author: user.name, notFoundHint: Self.observationHint, reply)
-        case "measure.list":
-            let p = try request.decode(MeasureListParams.self)
+        }
+    }
+
+    /// Measures read and charted, and the spread of an idea.
+    func registerImprovementReads() {
+        methods.register(API.MeasureList.self) { [unowned self] p, _, reply throws(ControlError) in
             var filter = MeasureFilter.all(limit: min(max(p.limit ?? 200, 1), 10_000))
             if let idea = p.idea { filter = .idea(try resolve(idea)) }
             let departments = departments(), chosen = filter
             read(reply) { store throws(ControlError) in
-                MeasureListJSON(measures: try Self.store { try store.measures(chosen) }.map { MeasureSummaryJSON($0, departments: departments) })
+                MeshControl.MeasureList(measures: try Self.store { try store.measures(chosen) }.map { MeasureSummary($0, departments: departments) })
             }
-        case "measure.chart":
-            let p = try request.decode(ChartParams.self)
+        }
+        methods.register(API.MeasureChart.self) { [unowned self] p, _, reply throws(ControlError) in
             let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
@@ -82,26 +85,25 @@ extension ControlHandler {
                 do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
                     throw ControlError(.invalid, error.description)
                 }
-                return MeasureChartJSON(record, analysis: analysis, rules: options.rules, departments: departments)
+                return MeshControl.MeasureChart(record, analysis: analysis, rules: options.rules, departments: departments)
             }
-        case "measure.compare":
-            let p = try request.decode(ChartParams.self)
+        }
+        methods.register(API.MeasureCompare.self) { [unowned self] p, _, reply throws(ControlError) in
             let id = try resolveMeasure(p.measure), options = try p.options()
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 try Self.store { try Self.comparison(of: id, options: options, store: store, departments: departments) }
             }
-        case "idea.spread":
-            let id = try resolve(try request.decode(IdeaRef.self).id)
+        }
+        methods.register(API.IdeaSpread.self) { [unowned self] p, _, reply throws(ControlError) in
+            let id = try resolve(p.id)
             let departments = departments()
             read(reply) { store throws(ControlError) in
                 let root = try Self.store { try Self.root(of: id, store: store) }
                 guard let root else { throw ControlError(.notFound, "no idea \(id.short) here (yet)") }
                 var budget = Self.spreadLimit
-                return SpreadJSON(root: try Self.store { try Self.spreadNode(root, store: store, departments: departments, budget: &budget) })
+                return SpreadReport(root: try Self.store { try Self.spreadNode(root, store: store, departments: departments, budget: &budget) })
             }
-        default:
-            throw Self.unknownMethod(request)
         }
     }
 
@@ -132,23 +134,23 @@ extension ControlHandler {
     }
 
     /// `view` and, depth first, the ideas adopted from it.
-    private static func spreadNode(_ view: IdeaView, store: IdeaStore, departments: Departments, budget: inout Int) throws -> SpreadNodeJSON {
+    private static func spreadNode(_ view: IdeaView, store: IdeaStore, departments: Departments, budget: inout Int) throws -> SpreadReport.Node {
         budget -= 1
         let cycles = try store.cyclesAndMeasures(of: view.id).cycles
-        let measures = try store.measures(.idea(view.id)).map { MeasureSummaryJSON($0, departments: departments) }
-        var children = [SpreadNodeJSON]()
+        let measures = try store.measures(.idea(view.id)).map { MeasureSummary($0, departments: departments) }
+        var children = [SpreadReport.Node]()
         for adoption in try store.adoptions(of: view.id) where budget > 0 {
             guard let child = try store.idea(adoption.idea) else { continue }
             children.append(try spreadNode(child, store: store, departments: departments, budget: &budget))
         }
-        return SpreadNodeJSON(view, cycles: cycles, measures: measures, adoptions: children, departments: departments)
+        return SpreadReport.Node(view, cycles: cycles, measures: measures, adoptions: children, departments: departments)
     }
 
     /// The measure named like `id` in every idea of its adoption tree, each split at the date its
     /// idea was created (or adopted) in that department.
     private static func comparison(
         of id: OpID, options: MeasureAnalysis.Options, store: IdeaStore, departments: Departments
-    ) throws -> MeasureComparisonJSON {
+    ) throws -> MeasureComparison {
         guard let measure = try store.measures(.measure(id)).first else {
             throw ControlError(.notFound, "no measure \(id.short) here (yet): \(measureHint)")
         }
@@ -158,7 +160,7 @@ extension ControlHandler {
         // Measures of the same name: case and surrounding blanks ignored (CONTROL.md §5.6).
         func key(_ record: MeasureRecord) -> String { record.definition.name.trimmingCharacters(in: .whitespaces).lowercased() }
         let name = key(measure)
-        var series = [MeasureChartJSON]()
+        var series = [MeshControl.MeasureChart]()
         var queue = [root], seen: Set<OpID> = [root.id]
         while !queue.isEmpty, seen.count <= spreadLimit {
             let view = queue.removeFirst()
@@ -183,10 +185,10 @@ extension ControlHandler {
                     throw ControlError(.invalid, error.description)
                 }
             }
-            series.append(MeasureChartJSON(
+            series.append(MeshControl.MeasureChart(
                 record, analysis: analysis, rules: options.rules, splitDate: split, extraWarnings: warnings, departments: departments))
         }
-        return MeasureComparisonJSON(idea: root.id.text, idea_title: root.content.title, name: measure.definition.name, series: series)
+        return MeasureComparison(idea: root.id.text, ideaTitle: root.content.title, name: measure.definition.name, series: series)
     }
 
     /// The calendar day at `millis` in the daemon's time zone.
@@ -194,82 +196,5 @@ extension ControlHandler {
         let date = Date(timeIntervalSince1970: Double(millis) / 1000)
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
         return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? Day(year: 1970, month: 1, day: 1)!
-    }
-}
-
-// MARK: Parameters
-
-private struct PDSAStartParams: ControlParams {
-    static let keys: Set<String> = ["idea", "plan", "prediction"]
-    var idea: String
-    var plan: String
-    var prediction: String
-}
-
-private struct PDSAStepParams: ControlParams {
-    static let keys: Set<String> = ["cycle", "notes"]
-    var cycle: String
-    var notes: String?
-}
-
-private struct PDSAActParams: ControlParams {
-    static let keys: Set<String> = ["cycle", "decision", "notes"]
-    var cycle: String
-    var decision: String
-    var notes: String?
-}
-
-private struct MeasureDefineParams: ControlParams {
-    static let keys: Set<String> = ["idea", "name", "unit", "better", "target", "kind"]
-    var idea: String
-    var name: String
-    var unit: String
-    var better: String
-    var target: Double?
-    var kind: String?
-}
-
-private struct RecordParams: ControlParams {
-    static let keys: Set<String> = ["measure", "value", "date", "note"]
-    var measure: String
-    var value: Double
-    var date: String?
-    var note: String?
-}
-
-private struct ObservationRetractParams: ControlParams {
-    static let keys: Set<String> = ["observation", "reason"]
-    var observation: String
-    var reason: String?
-}
-
-private struct MeasureListParams: ControlParams {
-    static let keys: Set<String> = ["idea", "limit"]
-    var idea: String?
-    var limit: Int?
-}
-
-private struct ChartParams: ControlParams {
-    static let keys: Set<String> = ["measure", "rules", "baseline", "rebase"]
-    var measure: String
-    var rules: String?
-    var baseline: Int?
-    var rebase: [String]?
-
-    func options() throws(ControlError) -> MeasureAnalysis.Options {
-        var options = MeasureAnalysis.Options()
-        if let rules {
-            guard let parsed = RunChart.Rules(rawValue: rules) else { throw ControlError(.invalid, "rules: \"\(rules)\" is not one of: ihi, anhoej") }
-            options.rules = parsed
-        }
-        if let baseline {
-            guard baseline >= 2 else { throw ControlError(.invalid, "baseline: the limits need at least 2 points (got \(baseline))") }
-            options.baseline = baseline
-        }
-        for text in rebase ?? [] {
-            guard let day = Day(text) else { throw ControlError(.invalid, "rebase: \"\(text)\" is not a date (YYYY-MM-DD)") }
-            options.rebase.append(day)
-        }
-        return options
     }
 }

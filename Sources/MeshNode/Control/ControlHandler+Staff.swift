@@ -1,108 +1,112 @@
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
 
 /// Staff methods beyond the core ones in ControlHandler.swift (CONTROL.md §5).
 extension ControlHandler {
-    func dispatchStaff(_ request: ControlRequest, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        switch request.method {
-        case "idea.list":
-            try list(try request.decode(ListParams.self), user: user, reply)
-        case "idea.show":
-            let id = try resolve(try request.decode(IdeaRef.self).id)
-            let departments = departments()
-            read(reply) { store throws(ControlError) in
-                try Self.store {
-                    guard let view = try store.idea(id), let history = try store.history(of: id) else {
-                        throw ControlError(.notFound, "no idea \(id.short) here (yet)")
-                    }
-                    var json = IdeaJSON(view, detail: true, departments: departments)
-                    json.add(links: try store.links(of: id), adoptions: try store.adoptions(of: id), departments: departments)
-                    json.add(history: history)
-                    let pdsa = try store.cyclesAndMeasures(of: id)
-                    json.add(cycles: pdsa.cycles, measures: pdsa.measures)
-                    return json
-                }
-            }
-        case "idea.edit":
-            let p = try request.decode(EditParams.self)
+    /// Edits, comments, links, adoption and themes.
+    func registerStaffEdits() {
+        methods.register(API.IdeaEdit.self) { [unowned self] p, user, reply throws(ControlError) in
             let edits = [
                 (IdeaField.title, p.title), (.problem, p.problem), (.solution, p.solution), (.theme, p.theme),
                 (.tags, p.tags.map(Tags.join)),
             ].compactMap { field, value in value.map { FieldEdit(field: field, value: $0, seen: []) } }
             guard !edits.isEmpty else { throw ControlError(.invalid, "nothing to change: give title, problem, solution, theme or tags") }
             write(.ideaEdit(idea: try resolve(p.id), edits: edits), author: user.name, reply)
-        case "comment.edit":
-            let p = try request.decode(CommentEditParams.self)
+        }
+        methods.register(API.CommentEdit.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.commentEdit(comment: try resolve(p.id), text: p.text), author: user.name, reply)
-        case "comment.retract":
-            let p = try request.decode(RetractParams.self)
+        }
+        methods.register(API.CommentRetract.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.commentRetract(comment: try resolve(p.id), reason: p.reason ?? ""), author: user.name, reply)
-        case "idea.link":
-            let p = try request.decode(LinkParams.self)
+        }
+        methods.register(API.IdeaLink.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let kind = LinkKind(rawValue: p.kind) else {
                 throw ControlError(.invalid, "unknown link kind \"\(p.kind)\"; one of: \(LinkKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             write(.link(from: try resolve(p.from), to: try resolve(p.to), kind: kind), author: user.name, reply)
-        case "idea.adopt":
-            try adopt(try resolve(try request.decode(IdeaRef.self).id), user: user, reply)
-        case "themes.list":
-            let p = try request.decode(ThemesParams.self)
-            read(reply) { store throws(ControlError) in
-                let (themes, use, all) = try Self.store {
-                    (try store.themes(includeArchived: p.archived ?? false), try store.themeUse(), Set(try store.themes(includeArchived: true).map(\.code)))
-                }
-                return ThemesJSON(
-                    themes: themes.map { ThemeJSON($0, ideas: use[$0.code] ?? 0) },
-                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeUseJSON(code: $0.key, ideas: $0.value) })
-            }
-        case "theme.define":
-            try requireLeader(request, user)
-            let p = try request.decode(ThemeParams.self)
+        }
+        methods.register(API.IdeaAdopt.self) { [unowned self] p, user, reply throws(ControlError) in
+            try adopt(try resolve(p.id), user: user, reply)
+        }
+        methods.register(API.ThemeDefine.self) { [unowned self] p, user, reply in
             write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
-        case "theme.archive":
-            try requireLeader(request, user)
-            let p = try request.decode(ThemeCode.self)
+        }
+        methods.register(API.ThemeArchive.self) { [unowned self] p, user, reply in
             read(reply, { store throws(ControlError) in try Self.store { try store.theme(code: p.code) } }) { [self] theme throws(ControlError) in
                 guard var theme else { throw ControlError(.notFound, "no theme \"\(p.code)\" here (yet)") }
                 guard !theme.archived else { throw ControlError(.notAllowed, "theme \"\(p.code)\" is already archived") }
                 theme.archived = true
                 write(.themeDefine(theme), author: user.name, reply)
             }
-        case "digest":
-            let p = try request.decode(DigestParams.self)
-            let departments = departments(), home = mesh.selfID
-            read(reply) { store throws(ControlError) in
-                let activity = try Self.store { try store.activity(sinceMillis: p.since_ms, home: home) }
-                let results = try Self.store { try store.measures(.observedSince(millis: p.since_ms)) }.compactMap { record -> MeasureSummaryJSON? in
-                    guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
-                    return MeasureSummaryJSON(record, analysis: analysis, departments: departments)
-                }
-                return ActivityJSON(
-                    new_ideas: activity.newIdeas.map { IdeaJSON($0, departments: departments) },
-                    moved: activity.moved.map { IdeaJSON($0, departments: departments) },
-                    adopted_elsewhere: activity.adoptedElsewhere.map {
-                        AdoptedElsewhereJSON(
-                            source: $0.source.text, source_title: $0.sourceTitle, adoption: $0.adoption.text,
-                            origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], created_ms: $0.hlc.millis)
-                    },
-                    results: results)
-            }
-        case "export":
-            _ = try request.decode(NoParams.self)
-            let departments = departments()
-            read(reply) { store throws(ControlError) in
-                ExportJSON(ideas: try Self.store { try store.exportIdeas() }.map { IdeaJSON($0, departments: departments) })
-            }
-        case "import":
-            try importRows(try request.decode(ImportParams.self), user: user, reply)
-        default:
-            try dispatchImprovement(request, user: user, reply)
         }
     }
 
-    private func list(_ p: ListParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
-        var query = IdeaQuery(theme: p.theme, sinceMillis: p.since_ms, limit: min(max(p.limit ?? 100, 1), 10_000))
+    /// Reading ideas and themes, the digest, export and import.
+    func registerStaffReads() {
+        methods.register(API.IdeaList.self) { [unowned self] p, user, reply throws(ControlError) in
+            try list(p, user: user, reply)
+        }
+        methods.register(API.IdeaShow.self) { [unowned self] p, _, reply throws(ControlError) in
+            let id = try resolve(p.id)
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                try Self.store {
+                    guard let view = try store.idea(id), let history = try store.history(of: id) else {
+                        throw ControlError(.notFound, "no idea \(id.short) here (yet)")
+                    }
+                    let pdsa = try store.cyclesAndMeasures(of: id)
+                    return IdeaDetail(
+                        view, links: try store.links(of: id), adoptions: try store.adoptions(of: id), history: history,
+                        cycles: pdsa.cycles, measures: pdsa.measures, departments: departments)
+                }
+            }
+        }
+        methods.register(API.ThemesList.self) { [unowned self] p, _, reply in
+            read(reply) { store throws(ControlError) in
+                let (themes, use, all) = try Self.store {
+                    (try store.themes(includeArchived: p.archived ?? false), try store.themeUse(), Set(try store.themes(includeArchived: true).map(\.code)))
+                }
+                return ThemeList(
+                    themes: themes.map {
+                        ThemeList.Theme(code: $0.code, name: $0.name, description: $0.description, archived: $0.archived, ideas: use[$0.code] ?? 0)
+                    },
+                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeList.Use(code: $0.key, ideas: $0.value) })
+            }
+        }
+        methods.register(API.Digest.self) { [unowned self] p, _, reply in
+            let departments = departments(), home = mesh.selfID
+            read(reply) { store throws(ControlError) in
+                let activity = try Self.store { try store.activity(sinceMillis: p.sinceMs, home: home) }
+                let results = try Self.store { try store.measures(.observedSince(millis: p.sinceMs)) }.compactMap { record -> MeasureSummary? in
+                    guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
+                    return MeasureSummary(record, analysis: analysis, departments: departments)
+                }
+                return DigestReport(
+                    newIdeas: activity.newIdeas.map { MeshControl.IdeaSummary($0, departments: departments) },
+                    moved: activity.moved.map { MeshControl.IdeaSummary($0, departments: departments) },
+                    adoptedElsewhere: activity.adoptedElsewhere.map {
+                        DigestReport.AdoptedElsewhere(
+                            source: $0.source.text, sourceTitle: $0.sourceTitle, adoption: $0.adoption.text,
+                            origin: $0.adoption.origin.base32, department: departments[$0.adoption.origin], createdMs: Int($0.hlc.millis))
+                    },
+                    results: results)
+            }
+        }
+        methods.register(API.Export.self) { [unowned self] _, _, reply in
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                ExportResult(ideas: try Self.store { try store.exportIdeas() }.map { IdeaDetail($0, departments: departments) })
+            }
+        }
+        methods.register(API.Import.self) { [unowned self] p, user, reply throws(ControlError) in
+            try importRows(p, user: user, reply)
+        }
+    }
+
+    private func list(_ p: API.IdeaList.Params, user: LocalUser, _ reply: Replier<MeshControl.IdeaList>) throws(ControlError) {
+        var query = IdeaQuery(theme: p.theme, sinceMillis: p.sinceMs, limit: min(max(p.limit ?? 100, 1), 10_000))
         if let status = p.status {
             guard let parsed = IdeaStatus(rawValue: status) else {
                 throw ControlError(.invalid, "unknown status \"\(status)\"; one of: \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -127,13 +131,13 @@ extension ControlHandler {
                 throw ControlError(.invalid, "theme: no theme \"\(theme)\" is defined; "
                     + (themes.isEmpty ? "no themes are defined yet" : "the themes are: \(themes.joined(separator: ", "))"))
             }
-            return IdeaList(total: page.total, ideas: page.ideas.map { IdeaJSON($0, departments: departments) })
+            return MeshControl.IdeaList(total: page.total, ideas: page.ideas.map { MeshControl.IdeaSummary($0, departments: departments) })
         }
     }
 
     /// A copy of another department's idea, made here, with an adopted-from edge to it. Not
     /// this department's own idea, nor a copy (of a copy…) of it, nor one adopted here already.
-    private func adopt(_ source: OpID, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func adopt(_ source: OpID, user: LocalUser, _ reply: Replier<WrittenOp>) throws(ControlError) {
         let home = mesh.selfID
         read(reply, { store throws(ControlError) in
             guard var idea = try Self.store({ try store.summary(of: source) })?.view else {
@@ -159,7 +163,7 @@ extension ControlHandler {
     }
 
     /// Every row checked first, then all written in one transaction, or none.
-    private func importRows(_ p: ImportParams, user: LocalUser, _ reply: @escaping Reply) throws(ControlError) {
+    private func importRows(_ p: API.Import.Params, user: LocalUser, _ reply: Replier<ImportResult>) throws(ControlError) {
         guard !p.rows.isEmpty else { throw ControlError(.invalid, "rows: nothing to import") }
         let keys: Set<String> = ["title", "problem", "solution", "theme", "tags"]
         var bodies = [OpBody]()
@@ -195,7 +199,7 @@ extension ControlHandler {
         let author = p.anonymous == true ? "" : user.name, rows = bodies
         exclusive(reply) { store throws(ControlError) in
             do {
-                return Imported(ids: try store.write(rows, author: author).map { try $0.decode().id.text })
+                return ImportResult(ids: try store.write(rows, author: author).map { try $0.decode().id.text })
             } catch let error as WriteBatchError {
                 throw ControlError(.invalid, "row \(error.index + 1): \(Self.controlError(error.error).message)")
             } catch {
@@ -203,120 +207,4 @@ extension ControlHandler {
             }
         }
     }
-}
-
-// MARK: Parameters
-
-private struct ListParams: ControlParams {
-    static let keys: Set<String> = ["theme", "status", "origin", "mine", "since_ms", "sort", "limit"]
-    var theme: String?
-    var status: String?
-    var origin: String?
-    var mine: Bool?
-    var since_ms: UInt64?
-    var sort: String?
-    var limit: Int?
-}
-
-private struct EditParams: ControlParams {
-    static let keys: Set<String> = ["id", "title", "problem", "solution", "theme", "tags"]
-    var id: String
-    var title: String?
-    var problem: String?
-    var solution: String?
-    var theme: String?
-    var tags: [String]?
-}
-
-private struct CommentEditParams: ControlParams {
-    static let keys: Set<String> = ["id", "text"]
-    var id: String
-    var text: String
-}
-
-private struct RetractParams: ControlParams {
-    static let keys: Set<String> = ["id", "reason"]
-    var id: String
-    var reason: String?
-}
-
-private struct LinkParams: ControlParams {
-    static let keys: Set<String> = ["from", "to", "kind"]
-    var from: String
-    var to: String
-    var kind: String
-}
-
-private struct ThemesParams: ControlParams {
-    static let keys: Set<String> = ["archived"]
-    var archived: Bool?
-}
-
-private struct ThemeParams: ControlParams {
-    static let keys: Set<String> = ["code", "name", "description"]
-    var code: String
-    var name: String
-    var description: String?
-}
-
-private struct ThemeCode: ControlParams {
-    static let keys: Set<String> = ["code"]
-    var code: String
-}
-
-private struct DigestParams: ControlParams {
-    static let keys: Set<String> = ["since_ms"]
-    var since_ms: UInt64
-}
-
-private struct ImportParams: ControlParams {
-    static let keys: Set<String> = ["rows", "anonymous"]
-    var rows: [JSONValue]
-    var anonymous: Bool?
-}
-
-// MARK: Results
-
-private struct IdeaList: Encodable, Sendable {
-    let total: Int
-    let ideas: [IdeaJSON]
-}
-
-private struct ThemeJSON: Encodable, Sendable {
-    let code: String, name: String, description: String, archived: Bool, ideas: Int
-    init(_ theme: Theme, ideas: Int) {
-        code = theme.code
-        name = theme.name
-        description = theme.description
-        archived = theme.archived
-        self.ideas = ideas
-    }
-}
-
-private struct ThemeUseJSON: Encodable, Sendable {
-    let code: String, ideas: Int
-}
-
-private struct ThemesJSON: Encodable, Sendable {
-    let themes: [ThemeJSON]
-    /// Codes ideas carry that no leader defined here.
-    let undefined: [ThemeUseJSON]
-}
-
-private struct AdoptedElsewhereJSON: Encodable, Sendable {
-    let source: String, source_title: String, adoption: String, origin: String, department: String?, created_ms: UInt64
-}
-
-private struct ActivityJSON: Encodable, Sendable {
-    let new_ideas: [IdeaJSON], moved: [IdeaJSON], adopted_elsewhere: [AdoptedElsewhereJSON]
-    /// Measures whose latest point, recorded since then, is a special-cause improvement.
-    let results: [MeasureSummaryJSON]
-}
-
-private struct ExportJSON: Encodable, Sendable {
-    let ideas: [IdeaJSON]
-}
-
-private struct Imported: Encodable, Sendable {
-    let ids: [String]
 }

@@ -1,3 +1,4 @@
+import MeshControl
 import MeshCRDT
 import MeshNet
 import MeshModel
@@ -61,17 +62,10 @@ extension ControlHandler {
         return [try resolveNode(text, among: candidates, what: "department or node")]
     }
 
-    /// Leaders' methods (themes) use the admin policy.
-    func requireLeader(_ request: ControlRequest, _ user: LocalUser) throws(ControlError) {
-        guard adminPolicy.allows(user) else {
-            throw ControlError(.forbidden, "\(request.method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
-        }
-    }
-
     /// Runs `body` off the loop, then `next` with its value back on the loop; an error of either
     /// is the reply.
-    func read<T: Sendable>(
-        _ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T,
+    func read<T: Sendable, R>(
+        _ reply: Replier<R>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T,
         then next: @escaping (T) throws(ControlError) -> Void
     ) {
         let loop = loop
@@ -91,16 +85,15 @@ extension ControlHandler {
         }
     }
 
-    /// Runs `body` on the store's writer, alone, then replies with what it returns.
-    func exclusive<T: Encodable & Sendable>(_ reply: @escaping Reply, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
+    /// Runs `body` on the store's writer, alone, then answers with what it returns.
+    func exclusive<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.exclusive({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
-            case .success(.success(let value)): .success(value)
-            case .success(.failure(let error)): .failure(error)
+            let outcome: Result<T, ControlError> = switch result {
+            case .success(let answer): answer
             case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshNet
@@ -18,6 +19,8 @@ final class ControlHandler: @unchecked Sendable {
     let trustFile: TrustFile
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
+    /// Every method, by name, as `MeshControl` declares it (filled in `init`).
+    var methods = MethodTable()
 
     init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger) {
         self.loop = loop
@@ -26,6 +29,12 @@ final class ControlHandler: @unchecked Sendable {
         self.trustFile = trustFile
         self.adminPolicy = adminPolicy
         self.logger = logger
+        registerStaffWrites()
+        registerStaffReads()
+        registerImprovementWrites()
+        registerImprovementReads()
+        registerAdminMethods()
+        precondition(methods.names == Set(API.all.map { $0.name }), "the method table must serve every method MeshControl declares, and no other")
     }
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
@@ -38,121 +47,101 @@ final class ControlHandler: @unchecked Sendable {
             request = parsed
         }
         let logger = logger
-        let reply: (Result<any Encodable & Sendable, ControlError>) -> Void = { outcome in
+        let reply: Reply = { outcome in
             if case .failure(let error) = outcome, let detail = error.detail {
                 logger.error("control: \(request.method) failed", metadata: ["user": "\(user.name)", "reply": "\(error.message)", "error": "\(detail)"])
             }
             done(ControlReply(id: request.id, outcome: outcome))
         }
         do throws(ControlError) {
-            if request.method.hasPrefix("admin.") && !adminPolicy.allows(user) {
-                throw ControlError(.forbidden, "\(request.method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+            if let route = methods[request.method] {
+                try check(route.access, method: request.method, user: user)
+                return try route.run(request, user, reply)
             }
-            try dispatch(request, user: user, reply)
+            // Every admin.* name is the admins' own: anyone else is refused it, known or not.
+            if request.method.hasPrefix("admin.") { try check(.admin, method: request.method, user: user) }
+            throw ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
         } catch {
             reply(.failure(error))
         }
     }
 
-    private func dispatch(
-        _ request: ControlRequest, user: LocalUser, _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
-    ) throws(ControlError) {
-        switch request.method {
-        case "ping":
-            _ = try request.decode(NoParams.self)
-            reply(.success(Ping(
-                node_id: mesh.selfID.base32, department: mesh.settings.department, user: user.name,
-                admin: adminPolicy.allows(user), protocol_version: 1)))
+    /// Refuses `user` a method of `access` they may not call, before its params are looked at.
+    private func check(_ access: ControlAccess, method: String, user: LocalUser) throws(ControlError) {
+        switch access {
+        case .anyone:
+            return
+        case .leader:
+            // Leaders' methods use the admin policy.
+            guard adminPolicy.allows(user) else {
+                throw ControlError(.forbidden, "\(method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+            }
+        case .admin:
+            guard adminPolicy.allows(user) else {
+                throw ControlError(.forbidden, "\(method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
+            }
+        }
+    }
 
-        case "idea.submit":
-            let p = try request.decode(SubmitParams.self)
+    /// Staff writes of the core methods, and `ping`.
+    private func registerStaffWrites() {
+        methods.register(API.Ping.self) { [unowned self] _, user, reply in
+            reply(.success(PingInfo(
+                nodeId: mesh.selfID.base32, department: mesh.settings.department, user: user.name,
+                admin: adminPolicy.allows(user), protocolVersion: 1)))
+        }
+        methods.register(API.IdeaSubmit.self) { [unowned self] p, user, reply in
             let content = IdeaContent(title: p.title, problem: p.problem, solution: p.solution, theme: p.theme ?? "", tags: p.tags ?? [])
             write(.ideaCreate(content), author: p.anonymous == true ? "" : user.name, reply)
-        case "idea.support":
-            let p = try request.decode(IdeaRef.self)
+        }
+        methods.register(API.IdeaSupport.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.support(idea: try resolve(p.id)), author: user.name, reply)
-        case "idea.unsupport":
-            let p = try request.decode(IdeaRef.self)
+        }
+        methods.register(API.IdeaUnsupport.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.unsupport(idea: try resolve(p.id), supports: []), author: user.name, reply)
-        case "idea.comment":
-            let p = try request.decode(CommentParams.self)
+        }
+        methods.register(API.IdeaComment.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.commentAdd(idea: try resolve(p.id), text: p.text), author: user.name, reply)
-        case "idea.status":
-            let p = try request.decode(StatusParams.self)
+        }
+        methods.register(API.IdeaSetStatus.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let status = IdeaStatus(rawValue: p.status) else {
                 throw ControlError(.invalid, "unknown status \"\(p.status)\"; one of: \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             write(.statusSet(idea: try resolve(p.id), status: status, reason: p.reason, seen: []), author: user.name, reply)
-
-        case "idea.search":
-            let p = try request.decode(SearchParams.self)
+        }
+        methods.register(API.IdeaSearch.self) { [unowned self] p, _, reply in
             let limit = min(max(p.limit ?? 20, 1), 500)
             read(reply) { store throws(ControlError) in
                 do {
-                    return SearchResult(hits: try store.search(p.text, limit: limit).map(SearchHitJSON.init))
+                    return SearchResults(hits: try store.search(p.text, limit: limit).map {
+                        SearchResults.Hit(
+                            kind: $0.kind.rawValue, idea: $0.idea.text, comment: $0.comment?.text, title: $0.title, snippet: $0.snippet,
+                            rank: $0.rank)
+                    })
                 } catch let error as SearchQuery.NoWords {
                     throw ControlError(.invalid, error.description)
                 } catch {
                     throw ControlError.store(error)
                 }
             }
-
-        case "admin.status":
-            _ = try request.decode(NoParams.self)
-            let base = AdminStatus(
-                node_id: mesh.selfID.base32, department: mesh.settings.department,
-                listen: mesh.settings.listen.map { PeerAddress(host: $0.host, port: Int(mesh.listenPort)).description },
-                uptime_seconds: (Clock.wallMillis() - mesh.startedMillis) / 1000,
-                ops: mesh.localVector.totalOps, origins: mesh.localVector.origins.count,
-                db_bytes: 0, peers_connected: mesh.links.values.filter(\.isEstablished).count)
-            read(reply) { store throws(ControlError) in
-                var status = base
-                do { status.db_bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
-                return status
-            }
-        case "admin.digest":
-            _ = try request.decode(NoParams.self)
-            read(reply) { store throws(ControlError) in
-                do {
-                    let vector = try store.versionVector()
-                    return DigestJSON(
-                        digest: try store.digest().description, ops: vector.totalOps,
-                        heads: Dictionary(uniqueKeysWithValues: vector.origins.map { ($0.base32, vector[$0].seq) }))
-                } catch { throw ControlError.store(error) }
-            }
-        case "admin.peers":
-            _ = try request.decode(NoParams.self)
-            reply(.success(peersReport()))
-
-        default:
-            if request.method.hasPrefix("admin.") {
-                try dispatchAdmin(request, user: user, reply)
-            } else {
-                try dispatchStaff(request, user: user, reply)
-            }
         }
-    }
-
-    static func unknownMethod(_ request: ControlRequest) -> ControlError {
-        ControlError(.unknownMethod, "unknown method \"\(request.method)\" (see Protocol/CONTROL.md)")
+        registerStaffEdits()
     }
 
     // MARK: Running work
 
+    /// How a reply leaves the handler, whatever the method's result type (`Replier` types it).
     typealias Reply = (Result<any Encodable & Sendable, ControlError>) -> Void
 
-    /// Writes `body`. `notFoundHint`, when given, is added to a `not_found` refusal's message (what
-    /// to do, e.g. where the ids are listed).
-    func write(
-        _ body: OpBody, author: String, notFoundHint: String? = nil,
-        _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void
-    ) {
+    /// Writes `body` and answers with the new op's id. `notFoundHint`, when given, is added to a
+    /// `not_found` refusal's message (what to do, e.g. where the ids are listed).
+    func write(_ body: OpBody, author: String, notFoundHint: String? = nil, _ reply: Replier<WrittenOp>) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.write(body, author: author) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
+            let outcome: Result<WrittenOp, ControlError> = switch result {
             case .success(let signed):
-                if let op = try? signed.decode() { .success(Written(id: op.id.text, short_id: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
+                if let op = try? signed.decode() { .success(WrittenOp(id: op.id.text, shortId: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
             case .failure(let error):
                 .failure(Self.controlError(error).adding(notFoundHint: notFoundHint))
             }
@@ -160,18 +149,15 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    func read<T: Encodable & Sendable>(
-        _ reply: @escaping (Result<any Encodable & Sendable, ControlError>) -> Void,
-        _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T
-    ) {
+    /// Runs `body` off the loop and answers with what it returns.
+    func read<T: Encodable & Sendable>(_ reply: Replier<T>, _ body: @escaping @Sendable (IdeaStore) throws(ControlError) -> T) {
         let loop = loop
         let reply = LoopBound(reply, loop: loop)
         worker.read({ store -> Result<T, ControlError> in
             do throws(ControlError) { return .success(try body(store)) } catch { return .failure(error) }
         }) { result in
-            let outcome: Result<any Encodable & Sendable, ControlError> = switch result {
-            case .success(.success(let value)): .success(value)
-            case .success(.failure(let error)): .failure(error)
+            let outcome: Result<T, ControlError> = switch result {
+            case .success(let answer): answer
             case .failure(let error): .failure(ControlError.store(error))
             }
             loop.execute { reply.value()(outcome) }
@@ -209,122 +195,32 @@ final class ControlHandler: @unchecked Sendable {
         return OpID(origin: origins[0], seq: seq)
     }
 
-    private func peersReport() -> PeersReport {
+    func peersReport() -> PeersReport {
         let now = mesh.nowMillis()
         let local = mesh.localVector
         let peers = mesh.links.values.sorted { $0.id < $1.id }.map { link in
             let behind = local.origins.reduce(UInt64(0)) { sum, origin in
                 sum + (local[origin].seq > link.session.peer[origin].seq ? local[origin].seq - link.session.peer[origin].seq : 0)
             }
-            return PeerJSON(
-                node_id: link.peer?.base32, department: link.peerDepartment.isEmpty ? nil : link.peerDepartment,
+            return PeersReport.Peer(
+                nodeId: link.peer?.base32, department: link.peerDepartment.isEmpty ? nil : link.peerDepartment,
                 address: link.remote, direction: link.isOutbound ? "out" : "in",
                 state: link.isEstablished ? (link.session.phase == .syncing ? "syncing" : "hello") : "handshake",
-                connected_seconds: (now - link.stats.connectedMillis) / 1000,
-                last_seen_ms_ago: now - link.stats.lastSeenMillis,
-                rtt_ms: link.stats.roundTripMillis,
-                bytes_in: link.stats.bytesIn, bytes_out: link.stats.bytesOut,
-                ops_in: link.stats.opsIn, ops_out: link.stats.opsOut,
-                batches_refused: link.stats.batchesRefused,
-                ops_behind: link.isEstablished ? behind : nil)
+                connectedSeconds: Int((now - link.stats.connectedMillis) / 1000),
+                lastSeenMsAgo: Int(now - link.stats.lastSeenMillis),
+                rttMs: link.stats.roundTripMillis.map { Int($0) },
+                bytesIn: link.stats.bytesIn, bytesOut: link.stats.bytesOut,
+                opsIn: link.stats.opsIn, opsOut: link.stats.opsOut,
+                batchesRefused: link.stats.batchesRefused,
+                opsBehind: link.isEstablished ? Int(behind) : nil)
         }
         let connected = Set(mesh.links.values.filter(\.isEstablished).compactMap(\.peer))
         let targets = mesh.targets.values.sorted { $0.address.description < $1.address.description }.map { target in
-            TargetJSON(
-                address: target.address.description, node_id: target.node?.base32, seed: target.isSeed,
-                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures, last_error: target.lastError,
-                retry_in_ms: target.notBeforeMillis > now ? target.notBeforeMillis - now : 0)
+            PeersReport.Address(
+                address: target.address.description, nodeId: target.node?.base32, seed: target.isSeed,
+                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures,
+                lastError: target.lastError, retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
         }
         return PeersReport(peers: peers, addresses: targets)
     }
-}
-
-
-// MARK: Parameters
-
-private struct SubmitParams: ControlParams {
-    static let keys: Set<String> = ["title", "problem", "solution", "theme", "tags", "anonymous"]
-    var title: String
-    var problem: String
-    var solution: String
-    var theme: String?
-    var tags: [String]?
-    var anonymous: Bool?
-}
-
-struct IdeaRef: ControlParams {
-    static let keys: Set<String> = ["id"]
-    var id: String
-}
-
-private struct CommentParams: ControlParams {
-    static let keys: Set<String> = ["id", "text"]
-    var id: String
-    var text: String
-}
-
-private struct StatusParams: ControlParams {
-    static let keys: Set<String> = ["id", "status", "reason"]
-    var id: String
-    var status: String
-    var reason: String
-}
-
-private struct SearchParams: ControlParams {
-    static let keys: Set<String> = ["text", "limit"]
-    var text: String
-    var limit: Int?
-}
-
-// MARK: Results (snake_case keys, as CONTROL.md documents them)
-
-private struct Ping: Encodable, Sendable {
-    let node_id: String, department: String, user: String, admin: Bool, protocol_version: Int
-}
-
-struct Written: Encodable, Sendable {
-    let id: String, short_id: String
-}
-
-private struct SearchHitJSON: Encodable, Sendable {
-    let kind: String, idea: String, comment: String?, title: String, snippet: String, rank: Double
-
-    init(_ hit: SearchHit) {
-        kind = hit.kind.rawValue
-        idea = hit.idea.text
-        comment = hit.comment?.text
-        title = hit.title
-        snippet = hit.snippet
-        rank = hit.rank
-    }
-}
-
-private struct SearchResult: Encodable, Sendable {
-    let hits: [SearchHitJSON]
-}
-
-private struct AdminStatus: Encodable, Sendable {
-    let node_id: String, department: String, listen: String?, uptime_seconds: UInt64
-    let ops: UInt64, origins: Int
-    var db_bytes: Int64
-    let peers_connected: Int
-}
-
-private struct DigestJSON: Encodable, Sendable {
-    let digest: String, ops: UInt64, heads: [String: UInt64]
-}
-
-private struct PeerJSON: Encodable, Sendable {
-    let node_id: String?, department: String?, address: String, direction: String, state: String
-    let connected_seconds: UInt64, last_seen_ms_ago: UInt64, rtt_ms: UInt64?
-    let bytes_in: Int, bytes_out: Int, ops_in: Int, ops_out: Int, batches_refused: Int, ops_behind: UInt64?
-}
-
-private struct TargetJSON: Encodable, Sendable {
-    let address: String, node_id: String?, seed: Bool, connected: Bool, failures: Int, last_error: String?, retry_in_ms: UInt64
-}
-
-private struct PeersReport: Encodable, Sendable {
-    let peers: [PeerJSON]
-    let addresses: [TargetJSON]
 }

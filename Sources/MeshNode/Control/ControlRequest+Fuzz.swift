@@ -1,3 +1,5 @@
+import MeshControl
+
 /// The control request parser as its fuzz target (Tests/Fuzz) and the regression tests that
 /// replay the fuzz corpus (IdeameshdTests) see it: one request line in, what the daemon would
 /// answer before dispatching it out, with no daemon. `package`: not part of the module's API.

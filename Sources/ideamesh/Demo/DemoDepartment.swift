@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 import MeshLoopback
 
 /// One department of the demo: its node (MeshLoopback's `DaemonNode`: data dir, config, control
@@ -91,21 +92,33 @@ final class DemoDepartment {
 
     /// Calls `method` on the control socket (one connection, kept); errors name the department.
     @discardableResult
-    func call(_ method: String, _ params: [String: Any] = [:]) throws(DemoError) -> [String: Any] {
+    func call<M: ControlMethod>(_ method: M.Type, _ params: M.Params) throws(DemoError) -> M.Result {
         do throws(ControlClientError) {
-            let connection: ControlConnection
-            if let open = self.connection {
-                connection = open
-            } else {
-                connection = try ControlConnection(path: socket, timeoutSeconds: 10)
-                self.connection = connection
-            }
-            return try connection.call(method, params)
+            return try openConnection().call(method, params).result
         } catch {
-            // A refusal leaves the connection usable; anything else may not have.
-            if case .refused = error {} else { connection = nil }
-            throw DemoError("\(name): \(method): \(error)")
+            throw failure(error, method: M.name)
         }
+    }
+
+    /// `call` of a method that takes no params.
+    @discardableResult
+    func call<M: ControlMethod>(_ method: M.Type) throws(DemoError) -> M.Result where M.Params == NoParams {
+        try call(method, NoParams())
+    }
+
+    /// The kept connection, made on first use.
+    private func openConnection() throws(ControlClientError) -> ControlConnection {
+        if let open = connection { return open }
+        let connection = try ControlConnection(path: socket, timeoutSeconds: 10)
+        self.connection = connection
+        return connection
+    }
+
+    /// A failed call as the demo reports it; the connection is dropped unless the daemon only
+    /// refused (a refusal leaves it usable).
+    private func failure(_ error: ControlClientError, method: String) -> DemoError {
+        if case .refused = error {} else { connection = nil }
+        return DemoError("\(name): \(method): \(error)")
     }
 
     /// Whether this node's daemon answers a ping (false too once it has exited).
@@ -115,16 +128,12 @@ final class DemoDepartment {
 
     /// The node ids of the peers this node is in sync with (`admin.peers`).
     func syncingPeers() throws(DemoError) -> Set<String> {
-        let peers = try call("admin.peers")["peers"] as? [[String: Any]] ?? []
-        return Set(peers.filter { $0["state"] as? String == "syncing" }.compactMap { $0["node_id"] as? String })
+        Set(try call(API.AdminPeers.self).peers.filter { $0.state == "syncing" }.compactMap(\.nodeId))
     }
 
     /// `admin.digest`: the state's hash and the number of ops held.
     func digest() throws(DemoError) -> (digest: String, ops: Int) {
-        let result = try call("admin.digest")
-        guard let digest = result["digest"] as? String, let ops = jsonInt(result["ops"]) else {
-            throw DemoError("\(name): unexpected admin.digest reply: \(result)")
-        }
-        return (digest, ops)
+        let result = try call(API.AdminDigest.self)
+        return (result.digest, result.ops)
     }
 }

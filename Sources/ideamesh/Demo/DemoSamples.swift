@@ -1,3 +1,5 @@
+import MeshControl
+
 /// The demo's sample content: improvement ideas of the kind wards and departments really raise,
 /// with a problem, a proposed solution, a theme and tags; supports and comments from other
 /// departments; and the idea that is then watched travelling.
@@ -14,7 +16,7 @@ enum DemoSamples {
         let tags: [String]
 
         /// `idea.submit`'s params.
-        var params: [String: Any] { ["title": title, "problem": problem, "solution": solution, "theme": theme, "tags": tags] }
+        var params: API.IdeaSubmit.Params { .init(title: title, problem: problem, solution: solution, theme: theme, tags: tags) }
     }
 
     struct Support {

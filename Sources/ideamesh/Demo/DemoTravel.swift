@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// One idea submitted at one department, timed as it travels along a line of others. Each
 /// destination has a thread of its own asking `idea.show` over its own connection, again and
@@ -31,11 +32,9 @@ struct DemoTravel {
                 throw DemoError("\(destination.name): \(error)")
             }
         }
-        let submitted = try origin.call("idea.submit", idea.params)
+        let submitted = try origin.call(API.IdeaSubmit.self, idea.params)
         let start = ContinuousClock.now
-        guard let id = submitted["id"] as? String, let shortID = submitted["short_id"] as? String else {
-            throw DemoError("\(origin.name): idea.submit gave no id: \(submitted)")
-        }
+        let id = submitted.id, shortID = submitted.shortId
         let deadline = DemoDeadline(after: timeout)
         let done = DispatchSemaphore(value: 0)
         for watcher in watchers {
@@ -89,11 +88,11 @@ struct DemoTravel {
         func watch(id: String, since start: ContinuousClock.Instant, until deadline: DemoDeadline) {
             while !deadline.hasPassed && !DemoSignals.pending {
                 do throws(ControlClientError) {
-                    _ = try connection.call("idea.show", ["id": id])
+                    _ = try connection.call(API.IdeaShow.self, .init(id: id))
                     outcome = .arrived(start.duration(to: .now))
                     return
                 } catch {
-                    guard case .refused(_, "not_found", _) = error else {
+                    guard case .refused(_, .notFound?, _) = error else {
                         outcome = .failed(error)
                         return
                     }

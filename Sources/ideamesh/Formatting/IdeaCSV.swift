@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 /// Ideas as CSV, for `export` and `import`: a header row `title,problem,solution,theme,tags`
@@ -14,11 +15,14 @@ enum IdeaCSV {
         var content: IdeaContent
 
         /// The `import` request's form of the row.
-        var params: [String: Any] {
-            var row: [String: Any] = ["title": content.title, "problem": content.problem, "solution": content.solution]
-            if !content.theme.isEmpty { row["theme"] = content.theme }
-            if !content.tags.isEmpty { row["tags"] = content.tags }
-            return row
+        /// The row as `import` takes it.
+        var json: JSONValue {
+            var row: [String: JSONValue] = [
+                "title": .string(content.title), "problem": .string(content.problem), "solution": .string(content.solution),
+            ]
+            if !content.theme.isEmpty { row["theme"] = .string(content.theme) }
+            if !content.tags.isEmpty { row["tags"] = .array(content.tags.map(JSONValue.string)) }
+            return .object(row)
         }
     }
 

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// What a command fails with: a message, what to do about it, and the exit status.
 ///
@@ -82,23 +83,23 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     /// What to check when the daemon does not hold what was named.
     static func notFoundHint(method: String) -> String {
         switch method {
-        case "idea.list":
+        case API.IdeaList.name:
             return "Check the department's name (as `ideamesh list` shows it under DEPT) or its node id."
-        case "admin.verify":
+        case API.AdminVerify.name:
             return "The peer must be connected and in sync: see `ideamesh admin peers`."
-        case "admin.fork.resolve":
+        case API.AdminForkResolve.name:
             return "That origin has no fork here: see `ideamesh admin forks`."
-        case "admin.trust.remove":
+        case API.AdminTrustRemove.name:
             return "That node is not on the trust list: see `ideamesh admin trust list`."
-        case "comment.edit", "comment.retract":
+        case API.CommentEdit.name, API.CommentRetract.name:
             return "Check the comment's id with `ideamesh show IDEA`."
-        case "measure.record", "measure.chart", "measure.compare":
+        case API.MeasureRecord.name, API.MeasureChart.name, API.MeasureCompare.name:
             return "Check the measure's id with `ideamesh measure list IDEA`; a measure another department defined moments ago may still be on its way."
-        case "measure.retract":
+        case API.MeasureRetract.name:
             return "Check the observation's id with `ideamesh measure show MEASURE`."
-        case "pdsa.do", "pdsa.study", "pdsa.act":
+        case API.PDSADo.name, API.PDSAStudy.name, API.PDSAAct.name:
             return "Give the cycle's id, not the idea's: `ideamesh show IDEA` lists the idea's PDSA cycles with their ids."
-        case "theme.archive":
+        case API.ThemeArchive.name:
             return "`ideamesh themes --archived` lists the themes there are."
         default:
             return "Check the id with `ideamesh list` or `ideamesh search TEXT`; an idea another department wrote moments ago may still be on its way."
@@ -109,25 +110,25 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     /// nothing in it is wrong to fix).
     static func notAllowedHint(method: String) -> String? {
         switch method {
-        case "idea.support":
+        case API.IdeaSupport.name:
             return "Nothing to do: your support is counted. `ideamesh unsupport ID` takes it back."
-        case "idea.unsupport":
+        case API.IdeaUnsupport.name:
             return "Nothing to do. `ideamesh support ID` supports the idea."
-        case "idea.adopt":
+        case API.IdeaAdopt.name:
             return "Nothing to do: work on your department's own idea or copy (`ideamesh show ID`, then `ideamesh pdsa start ID`)."
-        case "comment.edit":
+        case API.CommentEdit.name:
             return "Add a comment of your own instead: `ideamesh comment add ID TEXT`."
-        case "comment.retract":
+        case API.CommentRetract.name:
             return "Only its author retracts a comment, once; `ideamesh show IDEA` shows which are retracted."
-        case "pdsa.do", "pdsa.study", "pdsa.act":
+        case API.PDSADo.name, API.PDSAStudy.name, API.PDSAAct.name:
             return "Start a new cycle on the idea for the next test of change: `ideamesh pdsa start IDEA --plan ... --prediction ...`."
-        case "measure.retract":
+        case API.MeasureRetract.name:
             return "Nothing to do: a retracted observation already counts in no chart."
-        case "theme.archive":
+        case API.ThemeArchive.name:
             return "Nothing to do. `ideamesh themes --archived` lists archived themes."
-        case "admin.trust.add":
+        case API.AdminTrustAdd.name:
             return "Nothing to do: list the other departments' node ids, as `ideameshd init` printed them."
-        case "admin.trust.remove":
+        case API.AdminTrustRemove.name:
             return "Edit [trust] nodes in the daemon's config file, then reload it with `systemctl reload ideameshd` (or SIGHUP)."
         default:
             return nil
@@ -135,31 +136,32 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     }
 
     /// A daemon's refusal (CONTROL.md §3): the daemon's message, and what to do.
-    static func refusal(method: String, code: String, message: String, command: String) -> CLIError {
+    static func refusal(method: String, code: ControlErrorCode?, message: String, command: String) -> CLIError {
         switch code {
-        case "forbidden":
-            let who = method.hasPrefix("admin.")
+        case .forbidden?:
+            let who = API.all.first(where: { $0.name == method })?.access == .admin || method.hasPrefix("admin.")
                 ? "Admin commands are for root, the daemon's user, and the users and groups in [control] admin_users and admin_groups of the daemon's config."
                 : "This is for department leaders: root, the daemon's user, and the users and groups in [control] admin_users and admin_groups of the daemon's config."
             return CLIError("refused: \(message)", hint: "\(who) Ask your department's ideamesh admin.")
-        case "not_found":
+        case .notFound?:
             return CLIError(message, hint: notFoundHint(method: method))
-        case "invalid":
+        case .invalid?:
             return CLIError(message, hint: "Fix the value and try again; see `\(command) --help`.")
-        case "not_allowed":
+        case .notAllowed?:
             return CLIError(message, hint: notAllowedHint(method: method))
-        case "bad_request":
+        case .badRequest?:
             return CLIError(message, hint: "ideamesh sent a request this ideameshd does not accept: they may be different versions; see `\(command) --help`.")
-        case "unknown_method":
+        case .unknownMethod?:
             return CLIError(
                 "this ideameshd does not know the request \(method): \(message)",
                 hint: "The daemon is older than this ideamesh: upgrade ideameshd.")
-        case "unavailable":
+        case .unavailable?:
             return CLIError(message, hint: "The daemon's store failed; try again in a moment, and if it persists see the daemon's log.")
-        case "too_large":
+        case .tooLarge?:
             return CLIError(message, hint: "The request is over the daemon's 1 MiB limit; send less at a time.")
-        default:
-            return CLIError("\(code): \(message)")
+        case nil:
+            // A code this ideamesh does not know: the message starts with it.
+            return CLIError(message)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshControl
 import MeshModel
 
 /// The options every command that talks to the daemon shares.

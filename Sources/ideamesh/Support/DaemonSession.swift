@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// The local daemon as a command talks to it: one control connection, and every failure mapped
 /// to a `CLIError` (exit 2 when the daemon cannot be reached, 1 when it refuses).
@@ -19,16 +20,18 @@ struct DaemonSession {
         }
     }
 
-    /// The raw result of `method`.
-    func call(_ method: String, _ params: [String: Any] = [:]) throws(CLIError) -> [String: Any] {
-        do { return try connection.call(method, params) } catch { throw CLIError.from(error, command: command) }
-    }
-
-    /// The result of `method` read as `T`, with the raw result (what `--json` prints).
-    func call<T: Decodable>(_ method: String, _ params: [String: Any] = [:], as type: T.Type) throws(CLIError) -> (value: T, raw: [String: Any]) {
-        let raw = try call(method, params)
-        do { return (try ControlResult.decode(T.self, from: raw, method: method), raw) } catch {
+    /// The result of `method` with `params`, typed, and as it came (what `--json` prints).
+    func call<M: ControlMethod>(_ method: M.Type, _ params: M.Params) throws(CLIError) -> (value: M.Result, raw: [String: Any]) {
+        do {
+            let (result, raw) = try connection.call(method, params)
+            return (result, raw)
+        } catch {
             throw CLIError.from(error, command: command)
         }
+    }
+
+    /// `call` of a method that takes no params.
+    func call<M: ControlMethod>(_ method: M.Type) throws(CLIError) -> (value: M.Result, raw: [String: Any]) where M.Params == NoParams {
+        try call(method, NoParams())
     }
 }

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// The `ideamesh admin …` reports for people.
 enum AdminViews {

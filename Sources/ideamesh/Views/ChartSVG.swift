@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// `ideamesh measure chart M --svg FILE`: a standalone SVG 1.1 document a person can put in a
 /// report, coloured as NHS "Making Data Count" charts are: common cause grey, improvement blue,

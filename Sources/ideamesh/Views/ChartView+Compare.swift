@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// One department's panel of `ideamesh measure chart --compare`.
 extension ChartView {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// The terminal plot: the value axis and the grid of cells, points and lines in it.
 extension ChartView {

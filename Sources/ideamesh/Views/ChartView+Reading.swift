@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// What a chart draws, read from the daemon's chart: each point's signal, the centre and limit
 /// lines per segment, the dividers; the SVG draws the same reading.

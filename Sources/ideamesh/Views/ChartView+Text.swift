@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// Numbers and text as the charts print them: rounding, widths, escapes.
 extension ChartView {

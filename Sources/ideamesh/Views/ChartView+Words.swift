@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// What a chart says in words: its header, legend, summary, warnings and signals, and the
 /// variation and assurance icons read out.

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// `ideamesh measure chart M` and `measure chart M --compare` for people: the chart drawn in the
 /// terminal with Unicode, then what it says in words (icons, summary, warnings, signals).

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// `ideamesh digest` for people: new ideas, ideas that moved on, this department's ideas adopted
 /// elsewhere, and results: measures whose latest point is a special-cause improvement.

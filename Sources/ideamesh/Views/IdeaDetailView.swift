@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// `ideamesh show ID` for people: the idea, then its problem and solution, comments, history,
 /// links, adoptions, cycles and measures, each section only when it has something.

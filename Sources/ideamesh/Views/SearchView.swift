@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// `ideamesh search TEXT` for people: hits best first, each with its snippet. On a terminal the
 /// matches are painted; elsewhere they stay in `[` `]` as the daemon marks them.

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshControl
 
 /// `ideamesh themes` for people.
 enum ThemesView {

@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshControl
 
 /// `measure.chart` and `measure.compare` replies as a daemon sends them, for the chart views'
 /// tests. The numbers are consistent: each segment's mean is the mean of its points, its limits

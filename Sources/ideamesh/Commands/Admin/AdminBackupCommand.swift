@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 
 struct AdminBackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +25,7 @@ struct AdminBackupCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin backup")
-        let (result, raw) = try daemon.call("admin.backup", ["path": absolutePath], as: BackupResult.self)
+        let (result, raw) = try daemon.call(API.AdminBackup.self, .init(path: absolutePath))
         Output(json: client.json).emit(raw) { "Backed up the store to \(result.path) (\(TimeText.bytes(result.bytes)))." }
     }
 }

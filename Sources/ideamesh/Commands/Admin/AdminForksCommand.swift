@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct AdminForksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct AdminForksCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh admin forks")
             let output = Output(json: client.json)
-            let (report, raw) = try daemon.call("admin.forks", as: ForksReport.self)
+            let (report, raw) = try daemon.call(API.AdminForks.self)
             output.emit(raw) { AdminViews.forks(report, context: output.context) }
         }
     }
@@ -48,7 +49,7 @@ struct AdminForksCommand: ParsableCommand {
                 let answer = try Terminal.ask("Drop the quarantined op(s) of \(origin) and keep the chain held here? [y/N] ")
                 guard let answer, ["y", "yes"].contains(answer.lowercased()) else { throw CLIError("cancelled: nothing changed") }
             }
-            let (resolved, raw) = try daemon.call("admin.fork.resolve", ["origin": origin], as: ForkResolution.self)
+            let (resolved, raw) = try daemon.call(API.AdminForkResolve.self, .init(origin: origin))
             Output(json: client.json, terminal: terminal).emit(raw) {
                 "Resolved the fork of \(resolved.origin): dropped \(resolved.dropped.map(String.init) ?? "its") quarantined op(s); the origin is unblocked."
             }

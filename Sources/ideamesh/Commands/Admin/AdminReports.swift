@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 // The read-only admin reports: one request each, a view for people, the result for --json.
 
@@ -11,7 +12,7 @@ struct AdminStatusCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin status")
         let output = Output(json: client.json)
-        let (status, raw) = try daemon.call("admin.status", as: AdminStatus.self)
+        let (status, raw) = try daemon.call(API.AdminStatus.self)
         output.emit(raw) { AdminViews.status(status, context: output.context) }
     }
 }
@@ -24,7 +25,7 @@ struct AdminPeersCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin peers")
         let output = Output(json: client.json)
-        let (peers, raw) = try daemon.call("admin.peers", as: PeersReport.self)
+        let (peers, raw) = try daemon.call(API.AdminPeers.self)
         output.emit(raw) { AdminViews.peers(peers, context: output.context) }
     }
 }
@@ -39,7 +40,7 @@ struct AdminReplicationCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin replication")
         let output = Output(json: client.json)
-        let (report, raw) = try daemon.call("admin.replication", as: ReplicationReport.self)
+        let (report, raw) = try daemon.call(API.AdminReplication.self)
         output.emit(raw) { AdminViews.replication(report, context: output.context) }
     }
 }
@@ -57,7 +58,7 @@ struct AdminWhereCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin where")
         let output = Output(json: client.json)
-        let (report, raw) = try daemon.call("admin.where", ["id": id], as: WhereReport.self)
+        let (report, raw) = try daemon.call(API.AdminWhere.self, .init(id: id))
         output.emit(raw) { AdminViews.whereIs(report, context: output.context) }
     }
 }
@@ -72,7 +73,7 @@ struct AdminConflictsCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin conflicts")
         let output = Output(json: client.json)
-        let (report, raw) = try daemon.call("admin.conflicts", as: ConflictsReport.self)
+        let (report, raw) = try daemon.call(API.AdminConflicts.self)
         output.emit(raw) { AdminViews.conflicts(report, context: output.context) }
     }
 }
@@ -90,7 +91,7 @@ struct AdminVerifyCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin verify")
         let output = Output(json: client.json)
-        let (result, raw) = try daemon.call("admin.verify", ["peer": peer], as: VerifyResult.self)
+        let (result, raw) = try daemon.call(API.AdminVerify.self, .init(peer: peer))
         output.emit(raw) { AdminViews.verify(result, context: output.context) }
     }
 }
@@ -106,7 +107,7 @@ struct AdminDigestCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin digest")
         let output = Output(json: client.json)
-        let (digest, raw) = try daemon.call("admin.digest", as: StateDigest.self)
+        let (digest, raw) = try daemon.call(API.AdminDigest.self)
         output.emit(raw) { AdminViews.digest(digest, context: output.context) }
     }
 }
@@ -120,7 +121,7 @@ struct AdminMetricsCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh admin metrics")
-        let (metrics, raw) = try daemon.call("admin.metrics", as: MetricsText.self)
+        let (metrics, raw) = try daemon.call(API.AdminMetrics.self)
         Output(json: client.json).emit(raw) { metrics.text }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct AdminTrustCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct AdminTrustCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh admin trust list")
             let output = Output(json: client.json)
-            let (list, raw) = try daemon.call("admin.trust.list", as: TrustList.self)
+            let (list, raw) = try daemon.call(API.AdminTrustList.self)
             output.emit(raw) { AdminViews.trust(list, context: output.context) }
         }
     }
@@ -35,7 +36,7 @@ struct AdminTrustCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh admin trust add")
-            let (change, raw) = try daemon.call("admin.trust.add", ["node_id": node], as: TrustChange.self)
+            let (change, raw) = try daemon.call(API.AdminTrustAdd.self, .init(nodeId: node))
             Output(json: client.json).emit(raw) { change.changed == false ? "\(change.nodeId) was trusted already." : "Trusted \(change.nodeId): it may connect from now on." }
         }
     }
@@ -50,7 +51,7 @@ struct AdminTrustCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh admin trust remove")
-            let (change, raw) = try daemon.call("admin.trust.remove", ["node_id": node], as: TrustChange.self)
+            let (change, raw) = try daemon.call(API.AdminTrustRemove.self, .init(nodeId: node))
             Output(json: client.json).emit(raw) { "No longer trusted: \(change.nodeId); its connections are closed." }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 /// `ideamesh measure chart`: the XmR (or run) chart of a measure, in the terminal or as SVG, alone
@@ -58,21 +59,20 @@ struct MeasureChartCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh measure chart")
         let output = Output(json: client.json)
-        var params: [String: Any] = ["measure": measure]
-        if let rules { params["rules"] = rules }
-        if let baseline { params["baseline"] = baseline }
-        if !rebase.isEmpty { params["rebase"] = try rebase.map { try DayArgument.parse($0).description } }
+        let params = API.MeasureChart.Params(
+            measure: measure, rules: rules, baseline: baseline,
+            rebase: rebase.isEmpty ? nil : try rebase.map { try DayArgument.parse($0).description })
         // Rules are the run chart's: asking for them asks for it.
         let kind: ChartKind = runChart || rules != nil ? .run : .xmr
 
         let text: String, raw: [String: Any], svgText: () -> String
         if compare {
-            let (comparison, result) = try daemon.call("measure.compare", params, as: MeasureComparison.self)
+            let (comparison, result) = try daemon.call(API.MeasureCompare.self, params)
             raw = result
             text = ChartView.compare(comparison, kind: kind, context: output.context, height: height)
             svgText = { ChartSVG.compare(comparison, kind: kind) }
         } else {
-            let (chart, result) = try daemon.call("measure.chart", params, as: MeasureChart.self)
+            let (chart, result) = try daemon.call(API.MeasureChart.self, params)
             raw = result
             text = ChartView.render(chart, kind: kind, context: output.context, height: height)
             svgText = { ChartSVG.render(chart, kind: kind) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct MeasureCommand: ParsableCommand {
@@ -49,9 +50,9 @@ struct MeasureCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure define")
-            var params: [String: Any] = ["idea": idea, "name": name, "unit": unit, "better": better.rawValue, "kind": kind.rawValue]
-            if let target { params["target"] = target }
-            let (written, raw) = try daemon.call("measure.define", params, as: WrittenOp.self)
+            let params = API.MeasureDefine.Params(
+                idea: idea, name: name, unit: unit, better: better.rawValue, target: target, kind: kind.rawValue)
+            let (written, raw) = try daemon.call(API.MeasureDefine.self, params)
             Output(json: client.json).emit(raw) {
                 "Defined measure \(written.shortId) on \(IdeaIDs.short(idea)). Record with: ideamesh measure record \(written.shortId) VALUE"
             }
@@ -87,7 +88,7 @@ struct MeasureCommand: ParsableCommand {
             let day = try DayArgument.parse(date ?? "today")
             let daemon = try DaemonSession.open(client, command: "ideamesh measure record")
             let (written, raw) = try daemon.call(
-                "measure.record", ["measure": measure, "value": value, "date": day.description, "note": note], as: WrittenOp.self)
+                API.MeasureRecord.self, .init(measure: measure, value: value, date: day.description, note: note))
             Output(json: client.json).emit(raw) {
                 "Recorded \(NumberText.format(value)) for \(day) on measure \(IdeaIDs.short(measure)) (observation \(written.shortId))."
             }
@@ -107,7 +108,7 @@ struct MeasureCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure retract")
-            let (_, raw) = try daemon.call("measure.retract", ["observation": observation, "reason": reason], as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.MeasureRetract.self, .init(observation: observation, reason: reason))
             Output(json: client.json).emit(raw) { "Retracted observation \(IdeaIDs.short(observation))." }
         }
     }
@@ -124,9 +125,7 @@ struct MeasureCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure list")
             let output = Output(json: client.json)
-            var params: [String: Any] = [:]
-            if let idea { params["idea"] = idea }
-            let (list, raw) = try daemon.call("measure.list", params, as: MeasureList.self)
+            let (list, raw) = try daemon.call(API.MeasureList.self, .init(idea: idea))
             output.emit(raw) { MeasureViews.list(list.measures, context: output.context) }
         }
     }
@@ -142,7 +141,7 @@ struct MeasureCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure show")
             let output = Output(json: client.json)
-            let (chart, raw) = try daemon.call("measure.chart", ["measure": measure], as: MeasureChart.self)
+            let (chart, raw) = try daemon.call(API.MeasureChart.self, .init(measure: measure))
             output.emit(raw) { MeasureViews.observations(chart, context: output.context) }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct PDSACommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct PDSACommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh pdsa start")
-            let (written, raw) = try daemon.call("pdsa.start", ["idea": idea, "plan": plan, "prediction": prediction], as: WrittenOp.self)
+            let (written, raw) = try daemon.call(API.PDSAStart.self, .init(idea: idea, plan: plan, prediction: prediction))
             Output(json: client.json).emit(raw) {
                 "Started PDSA cycle \(written.shortId) on \(IdeaIDs.short(idea)). Next: ideamesh pdsa do \(written.shortId) --notes \"…\""
             }
@@ -54,7 +55,7 @@ struct PDSACommand: ParsableCommand {
 
         @OptionGroup var client: ClientOptions
 
-        func run() throws { try PDSACommand.step("pdsa.do", "Do", cycle: cycle, notes: notes, client: client) }
+        func run() throws { try PDSACommand.step(API.PDSADo.self, .init(cycle: cycle, notes: notes), "Do", cycle: cycle, client: client) }
     }
 
     struct Study: ParsableCommand {
@@ -68,7 +69,7 @@ struct PDSACommand: ParsableCommand {
 
         @OptionGroup var client: ClientOptions
 
-        func run() throws { try PDSACommand.step("pdsa.study", "Study", cycle: cycle, notes: notes, client: client) }
+        func run() throws { try PDSACommand.step(API.PDSAStudy.self, .init(cycle: cycle, notes: notes), "Study", cycle: cycle, client: client) }
     }
 
     struct Act: ParsableCommand {
@@ -88,14 +89,18 @@ struct PDSACommand: ParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() throws {
-            try PDSACommand.step("pdsa.act", "Act (\(decision.rawValue))", cycle: cycle, notes: notes, client: client, extra: ["decision": decision.rawValue])
+            try PDSACommand.step(
+                API.PDSAAct.self, .init(cycle: cycle, decision: decision.rawValue, notes: notes), "Act (\(decision.rawValue))", cycle: cycle,
+                client: client)
         }
     }
 
-    fileprivate static func step(_ method: String, _ name: String, cycle: String, notes: String, client: ClientOptions, extra: [String: Any] = [:]) throws {
-        let daemon = try DaemonSession.open(client, command: "ideamesh \(method.replacingOccurrences(of: ".", with: " "))")
-        let params = extra.merging(["cycle": cycle, "notes": notes]) { a, _ in a }
-        let (written, raw) = try daemon.call(method, params, as: WrittenOp.self)
+    /// A Do, Study or Act step (`name`) on `cycle`.
+    fileprivate static func step<M: ControlMethod>(
+        _ method: M.Type, _ params: M.Params, _ name: String, cycle: String, client: ClientOptions
+    ) throws where M.Result == WrittenOp {
+        let daemon = try DaemonSession.open(client, command: "ideamesh \(M.name.replacingOccurrences(of: ".", with: " "))")
+        let (written, raw) = try daemon.call(method, params)
         Output(json: client.json).emit(raw) { "Recorded \(name) on cycle \(IdeaIDs.short(cycle)) (\(written.shortId))." }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct SpreadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct SpreadCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh spread")
         let output = Output(json: client.json)
-        let (spread, raw) = try daemon.call("idea.spread", ["id": id], as: SpreadReport.self)
+        let (spread, raw) = try daemon.call(API.IdeaSpread.self, .init(id: id))
         output.emit(raw) { MeasureViews.spread(spread, context: output.context) }
     }
 }

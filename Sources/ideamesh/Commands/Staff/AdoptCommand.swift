@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 
 struct AdoptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct AdoptCommand: ParsableCommand {
         let terminal = Terminal.current()
         var measures: [MeasureSummary] = []
         if copyMeasures != false {
-            measures = try daemon.call("measure.list", ["idea": id], as: MeasureList.self).value.measures
+            measures = try daemon.call(API.MeasureList.self, .init(idea: id)).value.measures
         }
         let copy: Bool
         switch MeasureCopy.decide(flag: copyMeasures, measures: measures.count, canAsk: terminal.stdinIsTTY && !client.json) {
@@ -36,17 +37,15 @@ struct AdoptCommand: ParsableCommand {
         case .ask: copy = try MeasureCopy.ask(measures)
         }
 
-        let (written, raw) = try daemon.call("idea.adopt", ["id": id], as: WrittenOp.self)
+        let (written, raw) = try daemon.call(API.IdeaAdopt.self, .init(id: id))
         var copied: [(from: MeasureSummary, to: WrittenOp)] = []
         if copy {
             for measure in measures {
-                var params: [String: Any] = [
-                    "idea": written.id, "name": measure.name, "unit": measure.unit, "better": measure.better,
-                    "kind": measure.kind ?? "other",
-                ]
-                if let target = measure.target { params["target"] = target }
+                let params = API.MeasureDefine.Params(
+                    idea: written.id, name: measure.name, unit: measure.unit, better: measure.better, target: measure.target,
+                    kind: measure.kind ?? "other")
                 do {
-                    copied.append((measure, try daemon.call("measure.define", params, as: WrittenOp.self).value))
+                    copied.append((measure, try daemon.call(API.MeasureDefine.self, params).value))
                 } catch {
                     // The adoption stands; say what was copied before the failure, and what to do.
                     throw CLIError(

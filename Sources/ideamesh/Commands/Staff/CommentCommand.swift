@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct CommentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +23,7 @@ struct CommentCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment add")
-            let (written, raw) = try daemon.call("idea.comment", ["id": id, "text": text], as: WrittenOp.self)
+            let (written, raw) = try daemon.call(API.IdeaComment.self, .init(id: id, text: text))
             Output(json: client.json).emit(raw) { "Commented on \(IdeaIDs.short(id)) (comment \(written.shortId))." }
         }
     }
@@ -40,7 +41,7 @@ struct CommentCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment edit")
-            let (_, raw) = try daemon.call("comment.edit", ["id": id, "text": text], as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.CommentEdit.self, .init(id: id, text: text))
             Output(json: client.json).emit(raw) { "Edited comment \(IdeaIDs.short(id))." }
         }
     }
@@ -58,7 +59,7 @@ struct CommentCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment retract")
-            let (_, raw) = try daemon.call("comment.retract", ["id": id, "reason": reason], as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.CommentRetract.self, .init(id: id, reason: reason))
             Output(json: client.json).emit(raw) { "Retracted comment \(IdeaIDs.short(id))." }
         }
     }

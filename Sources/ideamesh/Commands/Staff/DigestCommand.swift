@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct DigestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct DigestCommand: ParsableCommand {
         let daemon = try DaemonSession.open(client, command: "ideamesh digest")
         let output = Output(json: client.json)
         let sinceMs = (since ?? .ago(seconds: 7 * 86_400)).resolve(nowMs: output.context.nowMs, timeZone: output.context.timeZone)
-        let (digest, raw) = try daemon.call("digest", ["since_ms": sinceMs], as: DigestReport.self)
+        let (digest, raw) = try daemon.call(API.Digest.self, .init(sinceMs: UInt64(clamping: sinceMs)))
         output.emit(raw) { DigestView.render(digest, since: output.context.absolute(sinceMs), context: output.context) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct EditCommand: ParsableCommand {
@@ -36,13 +37,10 @@ struct EditCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh edit")
-        var params: [String: Any] = ["id": id]
-        if let title { params["title"] = title }
-        if let problem { params["problem"] = problem }
-        if let solution { params["solution"] = solution }
-        if let theme { params["theme"] = theme }
-        if !tags.isEmpty { params["tags"] = SubmitCommand.splitTags(tags) }
-        let (_, raw) = try daemon.call("idea.edit", params, as: WrittenOp.self)
+        let params = API.IdeaEdit.Params(
+            id: id, title: title, problem: problem, solution: solution, theme: theme,
+            tags: tags.isEmpty ? nil : SubmitCommand.splitTags(tags))
+        let (_, raw) = try daemon.call(API.IdeaEdit.self, params)
         Output(json: client.json).emit(raw) { "Edited \(IdeaIDs.short(id))." }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh export")
         let terminal = Terminal.current()
-        let (result, raw) = try daemon.call("export", as: ExportResult.self)
+        let (result, raw) = try daemon.call(API.Export.self)
         let text: String
         if (format ?? (client.json ? .json : .csv)) == .json {
             text = JSONText.encode(raw)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,9 +45,8 @@ struct ImportCommand: ParsableCommand {
         }
         checking.finish()
 
-        var params: [String: Any] = ["rows": rows.map(\.params)]
-        if anonymous { params["anonymous"] = true }
-        let size = (try? JSONSerialization.data(withJSONObject: params).count) ?? 0
+        let params = API.Import.Params(rows: rows.map(\.json), anonymous: anonymous ? true : nil)
+        let size = (try? ControlCoding.encoder().encode(params).count) ?? 0
         guard size + Self.envelope <= Self.requestLimit else {
             throw CLIError(
                 "\(file) is too large to import at once (\(TimeText.bytes(size)) as a request; the daemon takes at most 1 MiB)",
@@ -64,7 +64,7 @@ struct ImportCommand: ParsableCommand {
         sending.update(0, of: rows.count)
         let result: ImportResult, raw: [String: Any]
         do {
-            (result, raw) = try daemon.call("import", params, as: ImportResult.self)
+            (result, raw) = try daemon.call(API.Import.self, params)
         } catch {
             sending.finish()
             throw Self.mapRowError(error, rows: rows, file: file)

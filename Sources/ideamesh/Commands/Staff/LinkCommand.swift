@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct LinkCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct LinkCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh link")
-        let (_, raw) = try daemon.call("idea.link", ["from": from, "to": to, "kind": kind.rawValue], as: WrittenOp.self)
+        let (_, raw) = try daemon.call(API.IdeaLink.self, .init(from: from, to: to, kind: kind.rawValue))
         Output(json: client.json).emit(raw) { "Linked: \(IdeaIDs.short(from)) \(kind.rawValue) \(IdeaIDs.short(to))." }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct ListCommand: ParsableCommand {
@@ -50,14 +51,11 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh list")
         let output = Output(json: client.json)
-        var params: [String: Any] = ["limit": limit]
-        if let theme { params["theme"] = theme }
-        if let status { params["status"] = status.rawValue }
-        if let dept { params["origin"] = dept }
-        if mine { params["mine"] = true }
-        if let since { params["since_ms"] = since.resolve(nowMs: output.context.nowMs, timeZone: output.context.timeZone) }
-        if sort != .new { params["sort"] = sort.rawValue }
-        let (list, raw) = try daemon.call("idea.list", params, as: IdeaList.self)
+        let params = API.IdeaList.Params(
+            theme: theme, status: status?.rawValue, origin: dept, mine: mine ? true : nil,
+            sinceMs: since.map { UInt64(clamping: $0.resolve(nowMs: output.context.nowMs, timeZone: output.context.timeZone)) },
+            sort: sort == .new ? nil : sort.rawValue, limit: limit)
+        let (list, raw) = try daemon.call(API.IdeaList.self, params)
         let filtered = theme != nil || status != nil || dept != nil || mine || since != nil
         output.emit(raw) { IdeaListView.render(list, context: output.context, filtered: filtered) }
     }

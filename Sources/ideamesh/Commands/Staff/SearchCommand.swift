@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh search")
         let output = Output(json: client.json)
-        let (results, raw) = try daemon.call("idea.search", ["text": text, "limit": limit], as: SearchResults.self)
+        let (results, raw) = try daemon.call(API.IdeaSearch.self, .init(text: text, limit: limit))
         output.emit(raw) { SearchView.render(results, query: text, context: output.context) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh show")
         let output = Output(json: client.json)
-        let (idea, raw) = try daemon.call("idea.show", ["id": id], as: IdeaDetail.self)
+        let (idea, raw) = try daemon.call(API.IdeaShow.self, .init(id: id))
         output.emit(raw) { IdeaDetailView.render(idea, context: output.context) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct StatusCommand: ParsableCommand {
@@ -31,7 +32,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh status")
-        let (_, raw) = try daemon.call("idea.status", ["id": id, "status": status.rawValue, "reason": reason], as: WrittenOp.self)
+        let (_, raw) = try daemon.call(API.IdeaSetStatus.self, .init(id: id, status: status.rawValue, reason: reason))
         Output(json: client.json).emit(raw) { "\(IdeaIDs.short(id)) is now \(status.rawValue)." }
     }
 }

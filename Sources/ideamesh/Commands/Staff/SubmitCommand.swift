@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshControl
 import MeshModel
 
 struct SubmitCommand: ParsableCommand {
@@ -72,7 +73,7 @@ struct SubmitCommand: ParsableCommand {
                     "\(parts.joined(separator: "; ")) (\(why))",
                     hint: "Give every field as a flag: ideamesh submit --title TEXT --problem TEXT --solution TEXT [--theme CODE] [--tags A,B].")
             }
-            let themes = fields.theme == nil ? try daemon.call("themes.list", as: ThemeList.self).value.themes : []
+            let themes = fields.theme == nil ? try daemon.call(API.ThemesList.self, .init()).value.themes : []
             try fields.ask(themes: themes)
         }
         let content = IdeaContent(
@@ -81,11 +82,11 @@ struct SubmitCommand: ParsableCommand {
         do { try content.validate() } catch {
             throw CLIError("\(error)", hint: "Fix it and submit again; see `ideamesh submit --help`.")
         }
-        var params: [String: Any] = ["title": content.title, "problem": content.problem, "solution": content.solution]
-        if !content.theme.isEmpty { params["theme"] = content.theme }
-        if !content.tags.isEmpty { params["tags"] = content.tags }
-        if anonymous { params["anonymous"] = true }
-        let (written, raw) = try daemon.call("idea.submit", params, as: WrittenOp.self)
+        let params = API.IdeaSubmit.Params(
+            title: content.title, problem: content.problem, solution: content.solution,
+            theme: content.theme.isEmpty ? nil : content.theme, tags: content.tags.isEmpty ? nil : content.tags,
+            anonymous: anonymous ? true : nil)
+        let (written, raw) = try daemon.call(API.IdeaSubmit.self, params)
         Output(json: client.json, terminal: terminal).emit(raw) {
             "Submitted \(written.shortId): \(TextWidth.singleLine(content.title))" + (anonymous ? " (anonymous: no author stored)" : "")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct SupportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct SupportCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh support")
-        let (_, raw) = try daemon.call("idea.support", ["id": id], as: WrittenOp.self)
+        let (_, raw) = try daemon.call(API.IdeaSupport.self, .init(id: id))
         Output(json: client.json).emit(raw) { "Supported \(IdeaIDs.short(id))." }
     }
 }
@@ -30,7 +31,7 @@ struct UnsupportCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh unsupport")
-        let (_, raw) = try daemon.call("idea.unsupport", ["id": id], as: WrittenOp.self)
+        let (_, raw) = try daemon.call(API.IdeaUnsupport.self, .init(id: id))
         Output(json: client.json).emit(raw) { "Took back your support of \(IdeaIDs.short(id))." }
     }
 }

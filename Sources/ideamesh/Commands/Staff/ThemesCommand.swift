@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshControl
 
 struct ThemesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct ThemesCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh themes")
         let output = Output(json: client.json)
-        let (list, raw) = try daemon.call("themes.list", archived ? ["archived": true] : [:], as: ThemeList.self)
+        let (list, raw) = try daemon.call(API.ThemesList.self, .init(archived: archived ? true : nil))
         output.emit(raw) { ThemesView.render(list, context: output.context) }
     }
 }
@@ -42,9 +43,7 @@ struct ThemeCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh theme add")
-            var params: [String: Any] = ["code": code, "name": name]
-            if let description { params["description"] = description }
-            let (_, raw) = try daemon.call("theme.define", params, as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.ThemeDefine.self, .init(code: code, name: name, description: description))
             Output(json: client.json).emit(raw) { "Theme \(code) (\(name)) is defined." }
         }
     }
@@ -59,7 +58,7 @@ struct ThemeCommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh theme archive")
-            let (_, raw) = try daemon.call("theme.archive", ["code": code], as: WrittenOp.self)
+            let (_, raw) = try daemon.call(API.ThemeArchive.self, .init(code: code))
             Output(json: client.json).emit(raw) { "Theme \(code) is archived." }
         }
     }

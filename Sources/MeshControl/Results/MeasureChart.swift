@@ -1,51 +1,13 @@
-/// Measures, their charts and the spread of an idea (CONTROL.md §5.5–5.7).
-///
 /// Signals travel as snake_case words:
 /// - `variation`: `common_cause`, `special_cause_improvement`, `special_cause_concern`,
 ///   `special_cause_neutral` (NHS "Making Data Count");
 /// - `rule`: `outside_limits`, `trend`, `two_of_three`, `run` (the rule that labels a point);
 /// - `side`: `above`, `below`;
 /// - assurance: `consistently_pass`, `consistently_fail`, `hit_and_miss`.
-
-/// A measure with a summary of its observations: `measure.list`, the digest's results and the
-/// spread tree.
-public struct MeasureSummary: Decodable, Sendable {
-    public let id: String
-    public let shortId: String
-    public let name: String
-    public let unit: String
-    /// "lower" or "higher".
-    public let better: String
-    public let target: Double?
-    /// "count", "proportion" (a percentage, 0–100), "time" or "other"; absent from an older daemon.
-    public let kind: String?
-    /// The idea the measure belongs to.
-    public let idea: String
-    public let ideaTitle: String?
-    /// The measure's origin (the department that defined it).
-    public let origin: String?
-    public let department: String?
-    public let createdMs: Int?
-    /// Observations not retracted.
-    public let observations: Int
-    public let latestDate: String?
-    public let latestValue: Double?
-    /// The latest point's Making Data Count variation; absent with fewer than 2 observations.
-    public let signal: String?
-    /// The side of that signal (`above`/`below`), for a special cause.
-    public let signalSide: String?
-    /// The assurance against the target; absent without a target or with fewer than 2 observations.
-    public let assurance: String?
-}
-
-/// `measure.list`.
-public struct MeasureList: Decodable, Sendable {
-    public let measures: [MeasureSummary]
-}
-
+///
 /// `measure.chart`: a measure's observations, oldest first, with its run chart and its XmR chart
 /// classified by the Making Data Count rules. Each `compare` series has the same shape.
-public struct MeasureChart: Decodable, Sendable {
+public struct MeasureChart: Codable, Sendable {
     public let measure: MeasureSummary
     /// Where the chart is split into before and after (the date the idea was created or adopted in
     /// that department): `compare` only.
@@ -68,7 +30,7 @@ public struct MeasureChart: Decodable, Sendable {
     /// Every warning, of both charts (for a list of the observations).
     public var allWarnings: [String] { warnings + (run?.warnings ?? []) + (xmr?.warnings ?? []) }
 
-    public struct Point: Decodable, Sendable {
+    public struct Point: Codable, Sendable {
         /// The observation's id (for `measure retract`).
         public let id: String
         /// YYYY-MM-DD.
@@ -87,9 +49,28 @@ public struct MeasureChart: Decodable, Sendable {
         public let side: String?
         /// Run-chart signals the point is part of: "shift", "trend" (IHI rules) or "long_run" (Anhøj).
         public let runSignals: [String]?
+
+        public init(
+            id: String, date: String, value: Double, note: String?, author: String?, createdMs: Int?,
+            movingRange: Double?, segment: Int?, variation: String?, rule: String?, side: String?,
+            runSignals: [String]?
+        ) {
+            self.id = id
+            self.date = date
+            self.value = value
+            self.note = note
+            self.author = author
+            self.createdMs = createdMs
+            self.movingRange = movingRange
+            self.segment = segment
+            self.variation = variation
+            self.rule = rule
+            self.side = side
+            self.runSignals = runSignals
+        }
     }
 
-    public struct RunSummary: Decodable, Sendable {
+    public struct RunSummary: Codable, Sendable {
         /// "ihi" or "anhoej".
         public let rules: String
         public let median: Double
@@ -118,9 +99,36 @@ public struct MeasureChart: Decodable, Sendable {
         public let minimumPoints: Int?
         /// What a reader of the run chart must know (too few points for its rules).
         public let warnings: [String]?
+
+        public init(
+            rules: String, median: Double, usefulObservations: Int, crossings: Int, runs: Int, longestRun: Int,
+            runsLower: Int?, runsUpper: Int?, shifts: [[Int]], trends: [[Int]], longRuns: [[Int]]?,
+            tooFewRuns: Bool, tooManyRuns: Bool, longestRunLimit: Int?, crossingsLimit: Int?, signal: Bool,
+            tooFewPoints: Bool, minimumPoints: Int?, warnings: [String]?
+        ) {
+            self.rules = rules
+            self.median = median
+            self.usefulObservations = usefulObservations
+            self.crossings = crossings
+            self.runs = runs
+            self.longestRun = longestRun
+            self.runsLower = runsLower
+            self.runsUpper = runsUpper
+            self.shifts = shifts
+            self.trends = trends
+            self.longRuns = longRuns
+            self.tooFewRuns = tooFewRuns
+            self.tooManyRuns = tooManyRuns
+            self.longestRunLimit = longestRunLimit
+            self.crossingsLimit = crossingsLimit
+            self.signal = signal
+            self.tooFewPoints = tooFewPoints
+            self.minimumPoints = minimumPoints
+            self.warnings = warnings
+        }
     }
 
-    public struct XmRSummary: Decodable, Sendable {
+    public struct XmRSummary: Codable, Sendable {
         public let segments: [Segment]
         /// The variation icon, from the last point: `common_cause`, or a special cause
         /// (`special_cause_improvement`, …) with `iconSide`.
@@ -130,7 +138,7 @@ public struct MeasureChart: Decodable, Sendable {
         /// What a reader of the XmR chart must know (trial limits, limits beyond the kind's bounds).
         public let warnings: [String]?
 
-        public struct Segment: Decodable, Sendable {
+        public struct Segment: Codable, Sendable {
             /// Index of the first point; the segment runs to the next segment's start.
             public let start: Int
             public let count: Int
@@ -151,38 +159,47 @@ public struct MeasureChart: Decodable, Sendable {
             /// bound (a count's lower limit of −1.07 is drawn at 0); absent otherwise.
             public let upperComputed: Double?
             public let lowerComputed: Double?
+
+            public init(
+                start: Int, count: Int, fromDate: String, baselineCount: Int, mean: Double, meanMovingRange: Double,
+                upper: Double, lower: Double, upperTwoSigma: Double, lowerTwoSigma: Double, movingRangeUpper: Double, trial: Bool,
+                upperComputed: Double?, lowerComputed: Double?
+            ) {
+                self.start = start
+                self.count = count
+                self.fromDate = fromDate
+                self.baselineCount = baselineCount
+                self.mean = mean
+                self.meanMovingRange = meanMovingRange
+                self.upper = upper
+                self.lower = lower
+                self.upperTwoSigma = upperTwoSigma
+                self.lowerTwoSigma = lowerTwoSigma
+                self.movingRangeUpper = movingRangeUpper
+                self.trial = trial
+                self.upperComputed = upperComputed
+                self.lowerComputed = lowerComputed
+            }
+        }
+
+        public init(segments: [Segment], variationIcon: String, iconSide: String?, assurance: String?, warnings: [String]?) {
+            self.segments = segments
+            self.variationIcon = variationIcon
+            self.iconSide = iconSide
+            self.assurance = assurance
+            self.warnings = warnings
         }
     }
-}
 
-/// `measure.compare`: the same measure in every department that runs the idea.
-public struct MeasureComparison: Decodable, Sendable {
-    /// The idea at the root of the adoption tree.
-    public let idea: String
-    public let ideaTitle: String?
-    public let name: String
-    /// One per department: the root first, then adopters in the order they adopted.
-    public let series: [MeasureChart]
-}
-
-/// `idea.spread`: the adoption tree of an idea.
-public struct SpreadReport: Decodable, Sendable {
-    public let root: Node
-
-    public struct Node: Decodable, Sendable {
-        public let id: String
-        public let shortId: String
-        public let title: String
-        public let status: String
-        public let origin: String?
-        public let department: String?
-        /// When the idea was created here (for an adopter: when it adopted).
-        public let createdMs: Int?
-        /// Cycles started and the latest cycle's phase and decision.
-        public let cycles: Int
-        public let latestPhase: String?
-        public let latestDecision: String?
-        public let measures: [MeasureSummary]
-        public let adoptions: [Node]
+    public init(
+        measure: MeasureSummary, splitDate: String?, points: [Point], run: RunSummary?, xmr: XmRSummary?,
+        warnings: [String]
+    ) {
+        self.measure = measure
+        self.splitDate = splitDate
+        self.points = points
+        self.run = run
+        self.xmr = xmr
+        self.warnings = warnings
     }
 }

@@ -1,0 +1,17 @@
+extension API {
+    /// `admin.trust.remove`: stops trusting a node an admin added.
+    public enum AdminTrustRemove: ControlMethod {
+        public static let name = "admin.trust.remove"
+        public static let access = ControlAccess.admin
+        public typealias Result = TrustChange
+
+        public struct Params: ControlParams, Equatable {
+            public static let keys: Set<String> = ["node_id"]
+            public var nodeId: String
+
+            public init(nodeId: String) {
+                self.nodeId = nodeId
+            }
+        }
+    }
+}

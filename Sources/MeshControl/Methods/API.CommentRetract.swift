@@ -1,0 +1,19 @@
+extension API {
+    /// `comment.retract`: the caller's comment withdrawn.
+    public enum CommentRetract: ControlMethod {
+        public static let name = "comment.retract"
+        public static let access = ControlAccess.anyone
+        public typealias Result = WrittenOp
+
+        public struct Params: ControlParams, Equatable {
+            public static let keys: Set<String> = ["id", "reason"]
+            public var id: String
+            public var reason: String?
+
+            public init(id: String, reason: String? = nil) {
+                self.id = id
+                self.reason = reason
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+extension API {
+    /// `idea.show`: an idea in full, with its history, links, adoptions, cycles and measures.
+    public enum IdeaShow: ControlMethod {
+        public static let name = "idea.show"
+        public static let access = ControlAccess.anyone
+        public typealias Result = IdeaDetail
+
+        public struct Params: ControlParams, Equatable {
+            public static let keys: Set<String> = ["id"]
+            public var id: String
+
+            public init(id: String) {
+                self.id = id
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+extension API {
+    /// `idea.spread`: the adoption tree of an idea (CONTROL.md §5.7).
+    public enum IdeaSpread: ControlMethod {
+        public static let name = "idea.spread"
+        public static let access = ControlAccess.anyone
+        public typealias Result = SpreadReport
+
+        public struct Params: ControlParams, Equatable {
+            public static let keys: Set<String> = ["id"]
+            public var id: String
+
+            public init(id: String) {
+                self.id = id
+            }
+        }
+    }
+}

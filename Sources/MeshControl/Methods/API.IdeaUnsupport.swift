@@ -1,0 +1,17 @@
+extension API {
+    /// `idea.unsupport`: the caller's supports of an idea seen here are withdrawn.
+    public enum IdeaUnsupport: ControlMethod {
+        public static let name = "idea.unsupport"
+        public static let access = ControlAccess.anyone
+        public typealias Result = WrittenOp
+
+        public struct Params: ControlParams, Equatable {
+            public static let keys: Set<String> = ["id"]
+            public var id: String
+
+            public init(id: String) {
+                self.id = id
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// An idea as `idea.list`, `digest` and the other summaries give it (CONTROL.md §5): no problem,
+/// solution or comments.
+public struct IdeaSummary: Codable, Sendable {
+    public let id: String
+    public let shortId: String
+    public let title: String
+    public let status: String
+    public let theme: String?
+    public let tags: [String]?
+    /// Empty when anonymous.
+    public let author: String?
+    public let origin: String?
+    /// The origin's department, when the daemon knows it.
+    public let department: String?
+    public let createdMs: Int?
+    public let supporters: Int?
+    public let commentCount: Int?
+    /// Registers (e.g. "status", "title") that hold concurrent values.
+    public let conflicts: [String]?
+    public let adoptedFrom: String?
+
+    public init(
+        id: String, shortId: String, title: String, status: String, theme: String?, tags: [String]?,
+        author: String?, origin: String?, department: String?, createdMs: Int?, supporters: Int?,
+        commentCount: Int?, conflicts: [String]?, adoptedFrom: String?
+    ) {
+        self.id = id
+        self.shortId = shortId
+        self.title = title
+        self.status = status
+        self.theme = theme
+        self.tags = tags
+        self.author = author
+        self.origin = origin
+        self.department = department
+        self.createdMs = createdMs
+        self.supporters = supporters
+        self.commentCount = commentCount
+        self.conflicts = conflicts
+        self.adoptedFrom = adoptedFrom
+    }
+}
