@@ -1,5 +1,6 @@
 import Foundation
 import MeshCRDT
+import MeshWire
 @testable import MeshNode
 import Testing
 
