@@ -213,10 +213,11 @@ final class ControlHandler: @unchecked Sendable {
                 ops_behind: link.isEstablished ? behind : nil)
         }
         let connected = Set(mesh.links.values.filter(\.isEstablished).compactMap(\.peer))
-        let targets = mesh.targets.values.sorted { $0.address.description < $1.address.description }.map { target in
+        let targets = mesh.membership.targets.sorted { $0.target.description < $1.target.description }.map { target in
             TargetJSON(
-                address: target.address.description, node_id: target.node?.base32, seed: target.isSeed,
-                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures, last_error: target.lastError,
+                address: target.target.description, node_id: target.node?.base32, seed: target.isSeed,
+                connected: target.link.map { mesh.links[$0] != nil } == true || target.node.map(connected.contains) == true,
+                failures: target.failures, last_error: mesh.lastErrors[target.target],
                 retry_in_ms: target.notBeforeMillis > now ? target.notBeforeMillis - now : 0)
         }
         return PeersReport(peers: peers, addresses: targets)
