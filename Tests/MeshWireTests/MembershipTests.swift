@@ -175,4 +175,24 @@ struct MembershipTests {
         #expect(machine.openCount == 2)
         #expect(machine.fill(nowMillis: 1_500, using: &random).isEmpty, "still full")
     }
+
+    @Test func aRotationWhoseHandshakeTimesOutIsOverAtOnceAndTheNextMayDial() throws {
+        var (machine, nodes, _) = Self.machine(count: 20, maxConnections: 2, rotateIntervalMillis: 20_000)
+        var random = SplitMix64(seed: 10), rotation = SplitMix64(seed: 11)
+        machine.start(nowMillis: 0, using: &rotation)
+        Self.connectAll(machine.fill(nowMillis: 0, using: &random), &machine, nodes, now: 0, &random)
+        var dial: (target: Int, link: Int, rotation: Bool)?, at: UInt64 = 0
+        for now in stride(from: UInt64(10_000), through: 30_000, by: 250) where dial == nil {
+            dial = Self.dials(machine.tick(nowMillis: now, using: &rotation)).first
+            at = now
+        }
+        let rotationDial = try #require(dial)
+        machine.dialSucceeded(link: rotationDial.link, nowMillis: at)
+        // Its handshake times out: closing it ends the rotation in the same tick (a rotation due
+        // then may dial again), before the adapter reports the link closed.
+        let timedOut = machine.tick(nowMillis: at + 10_000, using: &rotation)
+        #expect(timedOut.contains(.close(rotationDial.link, .handshakeTimeout)))
+        #expect(machine.rotatingLink == nil)
+        #expect(machine.openCount == 2)
+    }
 }

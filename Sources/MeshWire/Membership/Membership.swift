@@ -425,9 +425,11 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         return .dial(targets[index].target, link: id, rotation: rotation)
     }
 
-    /// Marks the link closing (it counts no more) and says to close it.
+    /// Marks the link closing (it counts no more; a rotation waiting for it is over, having
+    /// closed nothing) and says to close it.
     private mutating func closing(_ id: LinkID, _ reason: CloseReason) -> Action {
         if let i = position(of: id) { links[i].closing = true }
+        if rotatingLink == id { rotatingLink = nil }
         return .close(id, reason)
     }
 
