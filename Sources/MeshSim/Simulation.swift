@@ -95,23 +95,24 @@ public final class Simulation {
         var workload = SplitMix64(seed: seeds.next())
         rotation = SplitMix64(seed: seeds.next())
 
-        var index = [NodeID: Int]()
-        let membership = config.membership
-        for i in 0..<config.nodes {
+        var identities = [NodeIdentity]()
+        for _ in 0..<config.nodes {
             var seed = [UInt8]()
             for _ in 0..<4 { withUnsafeBytes(of: identitySeeds.next().littleEndian) { seed += $0 } }
             // 32 bytes of seed: a valid Ed25519 private key, always.
             guard let identity = try? NodeIdentity(seed: seed) else { preconditionFailure("a 32-byte seed is a valid key") }
-            let department = "dept-\(i)"
-            nodes.append(SimNode(index: i, identity: identity, department: department,
-                                 membership: Membership(selfID: identity.nodeID, config: membership)))
-            index[identity.nodeID] = i
+            identities.append(identity)
         }
         // Every node knows every node (itself too, which its membership never dials), in index
-        // order: the state peer exchange leads to.
-        for i in nodes.indices {
-            nodes[i].membership.reserveTargets(nodes.count)
-            for j in nodes.indices { nodes[i].membership.addSeed(j, node: nodes[j].id) }
+        // order: the state peer exchange leads to. One directory, shared by all the nodes.
+        var directory = Membership<Int>.Directory()
+        directory.reserveCapacity(identities.count)
+        for (i, identity) in identities.enumerated() { directory.addSeed(i, node: identity.nodeID) }
+        var index = [NodeID: Int]()
+        for (i, identity) in identities.enumerated() {
+            let membership = Membership(selfID: identity.nodeID, config: config.membership, directory: directory)
+            nodes.append(SimNode(index: i, identity: identity, department: "dept-\(i)", membership: membership))
+            index[identity.nodeID] = i
         }
         originIndex = index
         let label = "dept-\(config.nodes)".utf8.count  // as long as the longest label

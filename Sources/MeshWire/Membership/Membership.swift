@@ -116,7 +116,64 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         case tickSession(LinkID)
     }
 
-    /// A target this node may dial.
+    /// The targets a node knows: what each is (an address or index, seed or learned, the node
+    /// found there), in the order they became known. A value, so machines that know the same
+    /// targets (the simulator's nodes, which all know every node) share one copy until one of
+    /// them learns something new. What changes as a target is dialled is the machine's own.
+    public struct Directory: Sendable {
+        public struct Entry: Sendable {
+            public let target: Target
+            /// Configured (a seed), not learned from a peer.
+            public let isSeed: Bool
+            /// The node found there (learned targets come with it; seeds once connected).
+            public internal(set) var node: NodeID?
+        }
+
+        public private(set) var entries: [Entry] = []
+        private var index: [Target: Int] = [:]
+        private(set) var learnedCount = 0
+
+        public init() {}
+
+        public var count: Int { entries.count }
+
+        public mutating func reserveCapacity(_ count: Int) {
+            entries.reserveCapacity(count)
+            index.reserveCapacity(count)
+        }
+
+        /// A target from configuration (a seed; the simulator: every node, with its id), kept
+        /// whatever the limit on learned ones. False when it was known already.
+        @discardableResult
+        public mutating func addSeed(_ target: Target, node: NodeID? = nil) -> Bool {
+            guard index[target] == nil else { return false }
+            index[target] = entries.count
+            entries.append(Entry(target: target, isSeed: true, node: node))
+            return true
+        }
+
+        public func slot(of target: Target) -> Int? { index[target] }
+
+        mutating func addLearned(_ target: Target, node: NodeID) {
+            learnedCount += 1
+            index[target] = entries.count
+            entries.append(Entry(target: target, isSeed: false, node: node))
+        }
+
+        mutating func setNode(_ node: NodeID, at slot: Int) {
+            entries[slot].node = node
+        }
+    }
+
+    /// What changes as a target is dialled (absent: never dialled).
+    struct DialState: Sendable {
+        var failures = 0
+        var notBeforeMillis: UInt64 = 0
+        /// The outbound link to it (being dialled, handshaking or open).
+        var link: LinkID?
+    }
+
+    /// A target this node may dial, as the control API shows it.
     public struct TargetState: Sendable {
         public let target: Target
         /// Configured (a seed), not learned from a peer.
@@ -142,6 +199,8 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     public struct LinkState: Sendable {
         public let id: LinkID
         public let direction: Direction
+        /// The target's slot in the directory (outbound links).
+        let slot: Int?
         public var phase: LinkPhase
         public var peer: NodeID?
         public var openedMillis: UInt64
@@ -155,10 +214,10 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
 
     public let selfID: NodeID
     public let config: Config
-    /// Targets in the order they became known.
-    public private(set) var targets: [TargetState] = []
-    private var targetIndex: [Target: Int] = [:]
-    private var learnedCount = 0
+    /// The targets it knows, in the order they became known.
+    public private(set) var directory: Directory
+    /// By directory slot: the targets dialled so far.
+    private var dialStates: [Int: DialState] = [:]
     /// Open links in the order they opened.
     public private(set) var links: [LinkState] = []
     private var nextLinkID = 1
@@ -169,17 +228,28 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     /// The nodes this node trusts (nil: every node).
     public private(set) var trusted: Set<NodeID>?
 
-    public init(selfID: NodeID, config: Config, trusted: Set<NodeID>? = nil) {
+    public init(selfID: NodeID, config: Config, trusted: Set<NodeID>? = nil, directory: Directory = Directory()) {
         self.selfID = selfID
         self.config = config
         self.trusted = trusted
+        self.directory = directory
     }
 
     // MARK: Reading
 
     public func trusts(_ node: NodeID) -> Bool { trusted?.contains(node) ?? true }
 
-    public func target(_ target: Target) -> TargetState? { targetIndex[target].map { targets[$0] } }
+    public func target(_ target: Target) -> TargetState? { directory.slot(of: target).map(targetState) }
+
+    /// Every target, in the order they became known.
+    public var targets: [TargetState] { directory.entries.indices.map(targetState) }
+
+    private func targetState(_ slot: Int) -> TargetState {
+        let entry = directory.entries[slot], state = dialStates[slot] ?? DialState()
+        return TargetState(
+            target: entry.target, isSeed: entry.isSeed, node: entry.node, failures: state.failures,
+            notBeforeMillis: state.notBeforeMillis, link: state.link)
+    }
 
     public func link(_ id: LinkID) -> LinkState? { links.first { $0.id == id } }
 
@@ -188,18 +258,9 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
 
     // MARK: Targets
 
-    /// Reserves room for `count` targets (the simulator adds every node).
-    public mutating func reserveTargets(_ count: Int) {
-        targets.reserveCapacity(count)
-        targetIndex.reserveCapacity(count)
-    }
-
-    /// A target from configuration (a seed; the simulator: every node, with its id), kept
-    /// whatever the limit on learned ones.
+    /// A target from configuration (a seed), kept whatever the limit on learned ones.
     public mutating func addSeed(_ target: Target, node: NodeID? = nil) {
-        guard targetIndex[target] == nil else { return }
-        targetIndex[target] = targets.count
-        targets.append(TargetState(target: target, isSeed: true, node: node))
+        directory.addSeed(target, node: node)
     }
 
     /// A peer told where `node` listens (peer exchange), or an inbound peer's Hello did. Kept
@@ -208,14 +269,14 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     @discardableResult
     public mutating func learned(_ target: Target, node: NodeID) -> Bool {
         guard node != selfID, trusts(node) else { return false }
-        if let index = targetIndex[target] {
-            if targets[index].node == nil { targets[index].node = node }
+        if let slot = directory.slot(of: target) {
+            if directory.entries[slot].node == nil { directory.setNode(node, at: slot) }
             return false
         }
-        guard !targets.contains(where: { $0.node == node }), learnedCount < config.maxLearnedTargets else { return false }
-        learnedCount += 1
-        targetIndex[target] = targets.count
-        targets.append(TargetState(target: target, isSeed: false, node: node))
+        guard !directory.entries.contains(where: { $0.node == node }), directory.learnedCount < config.maxLearnedTargets else {
+            return false
+        }
+        directory.addLearned(target, node: node)
         return true
     }
 
@@ -265,14 +326,14 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     /// Dials targets, chosen at random, while there is room for more links.
     public mutating func fill(nowMillis now: UInt64, using random: inout some RandomNumberGenerator) -> [Action] {
         var room = config.maxConnections - openCount
-        guard room > 0, !targets.isEmpty else { return [] }
+        guard room > 0, directory.count > 0 else { return [] }
         var actions = [Action]()
         // Uniform among the targets it may dial, by rejection sampling; when that keeps missing
         // (few may be dialled), a full scan, at most once per `fullScanIntervalMillis`.
         var attempts = 0
         while room > 0 && attempts < 64 {
             attempts += 1
-            let index = Int.random(in: 0..<targets.count, using: &random)
+            let index = Int.random(in: 0..<directory.count, using: &random)
             guard mayDial(index, nowMillis: now) else { continue }
             room -= 1
             actions.append(dial(index, nowMillis: now, rotation: false))
@@ -280,7 +341,7 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         if let last = lastFullScanMillis, now < last + config.fullScanIntervalMillis { return actions }
         guard room > 0 else { return actions }
         lastFullScanMillis = now
-        var candidates = targets.indices.filter { mayDial($0, nowMillis: now) }
+        var candidates = directory.entries.indices.filter { mayDial($0, nowMillis: now) }
         candidates.shuffle(using: &random)
         for index in candidates.prefix(room) { actions.append(dial(index, nowMillis: now, rotation: false)) }
         return actions
@@ -309,12 +370,14 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         guard let i = position(of: id) else { return (0, 0) }
         let link = links.remove(at: i)
         if rotatingLink == id { rotatingLink = nil }
-        guard case .outbound(let target) = link.direction, let t = targetIndex[target] else { return (0, 0) }
-        targets[t].link = nil
-        targets[t].failures += 1
-        let delay = config.backoff.delay(failures: targets[t].failures, using: &random)
-        targets[t].notBeforeMillis = nowMillis + delay
-        return (targets[t].failures, delay)
+        guard let slot = link.slot else { return (0, 0) }
+        var state = dialStates[slot] ?? DialState()
+        state.link = nil
+        state.failures += 1
+        let delay = config.backoff.delay(failures: state.failures, using: &random)
+        state.notBeforeMillis = nowMillis + delay
+        dialStates[slot] = state
+        return (state.failures, delay)
     }
 
     /// A connection arrived: its link id, or nil when the node is full (close it at once).
@@ -323,7 +386,7 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         guard connected < config.maxConnections + config.inboundHeadroom else { return nil }
         let id = nextLinkID
         nextLinkID += 1
-        links.append(LinkState(id: id, direction: .inbound, phase: .handshaking, openedMillis: nowMillis, lastHeardMillis: nowMillis))
+        links.append(LinkState(id: id, direction: .inbound, slot: nil, phase: .handshaking, openedMillis: nowMillis, lastHeardMillis: nowMillis))
         return id
     }
 
@@ -334,7 +397,8 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         links[i].phase = .established
         links[i].peer = peer
         links[i].establishedMillis = nowMillis
-        if case .outbound(let target) = links[i].direction, let t = targetIndex[target] { targets[t].node = peer }
+        // (Written only when it changes: the directory may be shared.)
+        if let slot = links[i].slot, directory.entries[slot].node != peer { directory.setNode(peer, at: slot) }
         let link = links[i]
         guard let other = links.first(where: { $0.id != id && !$0.closing && $0.peer == peer }) else { return (true, []) }
         // Both sides pick the same survivor: the link dialled by the smaller node id (the older
@@ -349,7 +413,7 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     public mutating func helloReceived(link id: LinkID, using rotationRandom: inout some RandomNumberGenerator) -> [Action] {
         guard let i = position(of: id), !links[i].closing else { return [] }
         links[i].phase = .syncing
-        if case .outbound(let target) = links[i].direction, let t = targetIndex[target] { targets[t].failures = 0 }
+        if let slot = links[i].slot { dialStates[slot, default: DialState()].failures = 0 }
         guard rotatingLink == id else { return [] }
         rotatingLink = nil
         let others = syncingLinks().filter { $0 != id }
@@ -364,14 +428,16 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         let link = links.remove(at: i)
         // A rotation whose link closed before its Hello: nothing else is closed.
         if rotatingLink == id { rotatingLink = nil }
-        guard case .outbound(let target) = link.direction, let t = targetIndex[target] else { return }
-        targets[t].link = nil
+        guard let slot = link.slot else { return }
+        var state = dialStates[slot] ?? DialState()
+        state.link = nil
         if let established = link.establishedMillis, now - established > config.successMillis {
-            targets[t].failures = 1
+            state.failures = 1
         } else {
-            targets[t].failures += 1
+            state.failures += 1
         }
-        targets[t].notBeforeMillis = now + config.backoff.delay(failures: targets[t].failures, using: &random)
+        state.notBeforeMillis = now + config.backoff.delay(failures: state.failures, using: &random)
+        dialStates[slot] = state
     }
 
     // MARK: Rotation
@@ -387,7 +453,7 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
             for id in syncing.prefix(surplus) { actions.append(closing(id, .trimming)) }
         }
         guard rotatingLink == nil, openCount >= config.maxConnections else { return actions }
-        let candidates = targets.indices.filter { mayDial($0, nowMillis: now) }
+        let candidates = directory.entries.indices.filter { mayDial($0, nowMillis: now) }
         guard let index = candidates.randomElement(using: &random) else { return actions }
         let action = dial(index, nowMillis: now, rotation: true)
         if case .dial(_, let link, _) = action { rotatingLink = link }
@@ -411,18 +477,18 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     /// Whether the target may be dialled now: no outbound link to it, backoff expired, and its
     /// node (when known) not this one, trusted, and not linked already.
     private func mayDial(_ index: Int, nowMillis: UInt64) -> Bool {
-        let target = targets[index]
-        guard target.link == nil, target.notBeforeMillis <= nowMillis else { return false }
-        guard let node = target.node else { return true }
+        if let state = dialStates[index], state.link != nil || state.notBeforeMillis > nowMillis { return false }
+        guard let node = directory.entries[index].node else { return true }
         return node != selfID && trusts(node) && !links.contains { !$0.closing && $0.peer == node }
     }
 
     private mutating func dial(_ index: Int, nowMillis: UInt64, rotation: Bool) -> Action {
         let id = nextLinkID
         nextLinkID += 1
-        targets[index].link = id
-        links.append(LinkState(id: id, direction: .outbound(targets[index].target), phase: .dialing, openedMillis: nowMillis, lastHeardMillis: nowMillis))
-        return .dial(targets[index].target, link: id, rotation: rotation)
+        dialStates[index, default: DialState()].link = id
+        let target = directory.entries[index].target
+        links.append(LinkState(id: id, direction: .outbound(target), slot: index, phase: .dialing, openedMillis: nowMillis, lastHeardMillis: nowMillis))
+        return .dial(target, link: id, rotation: rotation)
     }
 
     /// Marks the link closing (it counts no more; a rotation waiting for it is over, having
