@@ -6,7 +6,15 @@ import MeshCRDT
 /// rules. Time comes in as `nowMillis`, randomness as a generator the caller passes.
 ///
 /// `Target` is what the node dials: an address (`Mesh`), or another node's index (`Simulation`).
-/// Link ids are the machine's own, handed out by `dial` actions and `inbound`.
+/// What each target is lives in a `Directory` (a value machines may share); how its dials went
+/// is the machine's own, kept only for targets dialled. Link ids are the machine's own, handed
+/// out by `dial` actions and `inbound`.
+///
+/// Events: `start`, `tick` (timeouts, the links' own timers, rotation), `fill` (dial while there
+/// is room), `inbound` (accept or refuse), `dialSucceeded`/`dialFailed`, `established` (the
+/// handshake: one link per pair), `heard`, `helloReceived` (success; completes a rotation),
+/// `linkClosed` (backoff), `learned` (peer exchange), `trustChanged`. Actions: `dial`, `close`
+/// (with a `CloseReason`), `tickSession`.
 ///
 /// **Links.** A link is *open* from its dial (or its acceptance) until the adapter reports
 /// `linkClosed`; a link this machine decided to close (an action `.close`) stops counting at
