@@ -37,8 +37,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Generated/README.md"]),
-        // The deterministic simulator of the mesh: the real sync state machine and wire encoding,
-        // a virtual clock and a simulated network. Pure, like the layers above.
+        // The deterministic simulator of the mesh: the real sync and membership state machines,
+        // batch checks and wire encoding (all MeshWire's), a virtual clock and a simulated
+        // network. Pure, like the layers above.
         .target(name: "MeshSim", dependencies: ["MeshCRDT", "MeshModel", "MeshWire"]),
         // The control socket's methods, declared once (Protocol/CONTROL.md): names, params,
         // results, who may call them. Pure: the daemon serves them, clients call them.

@@ -8,12 +8,12 @@ import MeshWire
 /// study the mesh, and 1,000 of them would not fit the machine; the views (ideas, supports, …)
 /// are not materialized.
 ///
-/// What matters to sync is kept honest: a received batch is checked as `IdeaStore.apply(batch:)`
-/// checks it (`PreparedBatch`, `ApplySession+Remote`): every op decodes, one origin, contiguous
-/// seqs; ops already held must be byte-identical (duplicates, skipped; anything else would be a
-/// fork); the first new op must follow the held head (else a gap); each new op's `prev` is the
-/// hash of the one before; the origin's signature on the last op verifies. Refused batches change
-/// nothing.
+/// What matters to sync is kept honest: a received batch goes through the store's own checks
+/// (`PreparedBatch` and `PreparedBatch.place`, which `ApplySession+Remote` uses too): every op
+/// decodes, one origin, contiguous seqs; ops already held must be byte-identical (duplicates,
+/// skipped; anything else would be a fork); the first new op must follow the held head (else a
+/// gap); each new op's `prev` is the hash of the one before; the origin's signature on the last
+/// op verifies. Refused batches change nothing.
 struct OpLog {
     enum Outcome: Equatable {
         /// `applied` new ops (possibly 0: all duplicates), the batch ending at `lastSeq`.
@@ -52,51 +52,36 @@ struct OpLog {
         vector[id] = OriginHead(seq: UInt64(list.count), hash: Array(last.hash))
     }
 
-    /// Checks and applies a batch received from a peer (see the type's comment).
+    /// Checks and applies a batch received from a peer with the store's own checks
+    /// (`PreparedBatch` and its `place`); refused batches change nothing.
     mutating func apply(_ batch: [SignedOp], originIndex: (NodeID) -> Int?, verifySignature: Bool) -> Outcome {
-        guard !batch.isEmpty else { return .refused("empty batch") }
-        var decoded = [Op]()
-        decoded.reserveCapacity(batch.count)
-        for (index, signed) in batch.enumerated() {
-            let op: Op
-            do { op = try signed.decode() } catch { return .refused("op \(index) of the batch: \(error)") }
-            if index > 0 {
-                guard op.origin == decoded[0].origin else { return .refused("a batch must hold ops of one origin") }
-                guard op.seq == decoded[index - 1].seq + 1 else { return .refused("op \(index) of the batch does not follow the one before it") }
-            }
-            decoded.append(op)
+        let prepared: PreparedBatch
+        do { prepared = try PreparedBatch(batch, signature: verifySignature ? .whenNeeded : .skipped) } catch {
+            return .refused("\(error)")
         }
-        let id = decoded[0].origin
+        let id = prepared.origin
         guard let origin = originIndex(id) else { return .refused("unknown origin \(id.short)") }
         let held = ops[origin] ?? []
-        var start = 0
-        while start < decoded.count, decoded[start].seq <= UInt64(held.count) {
-            guard decoded[start].seq >= 1, held[Int(decoded[start].seq) - 1].bytes == batch[start].bytes else {
-                return .fork("different op at \(id.short)-\(decoded[start].seq)")
+        let placement: PreparedBatch.Placement
+        do {
+            placement = try prepared.place(heldSeq: UInt64(held.count), heldHead: Data(vector[id].hash)) { seq in
+                seq >= 1 ? held[Int(seq) - 1].bytes : nil
             }
-            start += 1
+        } catch BatchRejection.gap(let origin, let heldSeq, let first) {
+            return .gap("\(BatchRejection.gap(origin: origin, held: heldSeq, first: first))")
+        } catch {
+            return .refused("\(error)")
         }
-        let lastSeq = decoded[decoded.count - 1].seq
-        guard start < decoded.count else { return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: lastSeq + 1, applied: 0) }
-        guard decoded[start].seq == UInt64(held.count) + 1 else {
-            return .gap("gap: hold \(id.short) up to \(held.count), batch starts at \(decoded[start].seq)")
+        let lastSeq = prepared.lastSeq
+        switch placement {
+        case .duplicates:
+            return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: lastSeq + 1, applied: 0)
+        case .fork(let index, _):
+            return .fork("different op at \(id.short)-\(prepared.ops[index].seq)")
+        case .extends(let start, let head):
+            ops[origin, default: []].append(contentsOf: batch[start...])
+            vector[id] = OriginHead(seq: lastSeq, hash: Array(head))
+            return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: prepared.ops[start].seq, applied: batch.count - start)
         }
-        var prev = vector[id].hash
-        var hashes = [Data]()
-        for index in start..<decoded.count {
-            guard decoded[index].prev == prev else {
-                return .refused("hash chain broken at \(id.short)-\(decoded[index].seq)")
-            }
-            let hash = batch[index].hash
-            hashes.append(hash)
-            prev = Array(hash)
-        }
-        if verifySignature {
-            let last = batch[batch.count - 1]
-            guard id.verifies(last.signature, over: last.bytes) else { return .refused("bad signature on \(id.short)-\(lastSeq)") }
-        }
-        ops[origin, default: []].append(contentsOf: batch[start...])
-        vector[id] = OriginHead(seq: lastSeq, hash: prev)
-        return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: decoded[start].seq, applied: decoded.count - start)
     }
 }

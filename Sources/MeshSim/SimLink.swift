@@ -13,19 +13,17 @@ struct SimLink {
     /// Whether each side finished its handshake (the initiator finishes one message earlier).
     var established = [false, false]
     let openedMillis: UInt64
-    /// When the dialler finished its handshake (the link "lasted" from then, for the backoff).
-    var establishedMillis: UInt64?
-    var lastSeenMillis: [UInt64]
-    var lastGapHaveMillis: [UInt64?] = [nil, nil]
+    /// Each side's id for it in its node's `Membership` (the acceptor's once it accepted).
+    var member: [Int?] = [nil, nil]
     /// When the last message towards each side arrives: a later one may not arrive before it.
     var lastArrivalMillis: [UInt64] = [0, 0]
 
-    init(id: Int, dialler: Int, acceptor: Int, now: UInt64, session: SyncSession.Config) {
+    init(id: Int, dialler: Int, acceptor: Int, member: Int, now: UInt64, session: SyncSession.Config) {
         self.id = id
         ends = [dialler, acceptor]
         sessions = [SyncSession(config: session), SyncSession(config: session)]
         openedMillis = now
-        lastSeenMillis = [now, now]
+        self.member = [member, nil]
     }
 
     func side(of node: Int) -> Int { ends[0] == node ? 0 : 1 }

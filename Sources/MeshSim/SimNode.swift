@@ -2,14 +2,9 @@ import MeshCRDT
 import MeshWire
 
 /// One simulated department node: its identity, its ops (in memory, `OpLog`), its open links and
-/// what it remembers of the nodes it dials.
+/// its membership state machine (`Membership`, the daemon's own), whose targets are the other
+/// nodes' indexes.
 struct SimNode {
-    /// Dial state of one other node, as `Mesh.DialTarget` keeps it per address.
-    struct DialState {
-        var failures = 0
-        var notBeforeMillis: UInt64 = 0
-    }
-
     struct Traffic {
         var bytes = 0, messages = 0
 
@@ -27,14 +22,11 @@ struct SimNode {
     /// here, or part of the history every node started with).
     var hops: [Int: [UInt16]] = [:]
     var clock = HybridClock()
-    /// Open links (handshaking or established), in the order they opened.
+    /// Open links (handshaking or established), in the order they opened: the simulation's ids.
     var links: [Int] = []
-    var dial: [Int: DialState] = [:]
-    var lastFullScanMillis: UInt64?
-    /// When this node next rotates its links (nil: rotation off), and the link a rotation dialled,
-    /// until its Hello arrives or it closes (`Mesh.rotatingTo`).
-    var nextRotationMillis: UInt64?
-    var rotatingLink: Int?
+    var membership: Membership<Int>
+    /// The simulation's link for each of `membership`'s link ids.
+    var linkOf: [Membership<Int>.LinkID: Int] = [:]
     var sent = Traffic(), received = Traffic()
 
     var id: NodeID { identity.nodeID }

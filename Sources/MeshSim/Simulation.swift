@@ -19,37 +19,26 @@ import MeshWire
 /// message lost *inside* a connection that stays up (a batch dropped on the way, a store that
 /// failed to apply it): the sender's view of the peer has already advanced, so nothing is resent
 /// until the receiver notices a gap (the next batch of that origin does not follow what it holds:
-/// it answers with a Have, at most once a second per link, as `PeerLink` does) or the periodic
+/// its `SyncSession` answers with a Have, at most once a second per link) or the periodic
 /// Have finds the views differ (PROTOCOL.md §4). That is the repair path under test. A lost
 /// Hello makes the peer close the connection ("expected Hello first"), which is then redialled;
 /// a lost handshake message leaves the link to the 10 s handshake timeout. Partitions drop every
 /// message between the groups and make dials between them time out.
 ///
-/// **Membership** mirrors `Mesh.swift` (PROTOCOL.md §7), which is IO-bound and not shared code:
-/// - a node dials only while its open links (inbound and outbound, handshaking included) are
-///   fewer than `maxConnections`, choosing uniformly at random among the nodes it may dial: not
-///   itself, not a node it has an established link with or an outbound link to, not one whose
-///   backoff has not expired;
-/// - it accepts inbound connections up to `maxConnections + max(2, maxConnections / 2)` and
-///   refuses (closes at once) beyond that;
-/// - two established links between the same pair: both keep the one dialled by the smaller node
-///   id (of two dialled by the same node, the older);
-/// - after a failed dial or a link that closed within 5 s of its handshake, the next dial of that
-///   node waits a random time in [d/2, d], d = min(60 s, 0.5 s · 2^(failures−1)); a link that
-///   lasted longer resets that to 1 failure; the peer's Hello resets it to 0;
-/// - handshake timeout 10 s, idle timeout 95 s;
-/// - rotation, every `rotateIntervalMillis` (0: off) jittered uniformly over [½, 1½] of it, on
-///   the node's tick: links past their Hello beyond `maxConnections` are closed at random (the
-///   trim); then a node still at or above `maxConnections` open links dials one node chosen
-///   uniformly among those it may dial, although full; when that link's Hello arrives and the
-///   node has more than `maxConnections` links past their Hello, it closes one other such link
-///   chosen uniformly ("rotating links"); a rotation dial that fails closes nothing.
+/// **Membership** is the daemon's own: each node runs a `Membership` state machine (MeshWire), as
+/// `Mesh` does, whose targets are the other nodes' indexes: dial targets and when, inbound
+/// headroom, one link per pair, backoff with jitter, handshake and idle timeouts, link rotation
+/// and trimming (PROTOCOL.md §7). The simulator only performs its actions on the simulated
+/// network. A dial connects at once (TCP's connect is not modelled, only the handshake's
+/// messages), so a connection counts from its dial at both ends. Rotation draws from a random
+/// stream of its own, so that a run without rotation draws what it drew before rotation existed.
 /// Peer exchange is not simulated: every node knows every other node's address, the state
 /// `Peers` messages lead to. Applying a batch takes no virtual time, and a link has no bandwidth
 /// limit (batches of a few ideas are small); delays are the network's.
 ///
 /// **Ops** are real signed ops (`SignedOp.make`) in an in-memory log per node (`OpLog`), applied
-/// with the store's checks (contiguous, chained, signed, idempotent). Views are not materialized.
+/// with the store's own checks (`PreparedBatch`: contiguous, chained, signed, idempotent). Views
+/// are not materialized.
 public final class Simulation {
     enum Event {
         case tick(node: Int)
@@ -106,14 +95,23 @@ public final class Simulation {
         var workload = SplitMix64(seed: seeds.next())
         rotation = SplitMix64(seed: seeds.next())
 
-        var index = [NodeID: Int]()
-        for i in 0..<config.nodes {
+        var identities = [NodeIdentity]()
+        for _ in 0..<config.nodes {
             var seed = [UInt8]()
             for _ in 0..<4 { withUnsafeBytes(of: identitySeeds.next().littleEndian) { seed += $0 } }
             // 32 bytes of seed: a valid Ed25519 private key, always.
             guard let identity = try? NodeIdentity(seed: seed) else { preconditionFailure("a 32-byte seed is a valid key") }
-            let department = "dept-\(i)"
-            nodes.append(SimNode(index: i, identity: identity, department: department))
+            identities.append(identity)
+        }
+        // Every node knows every node (itself too, which its membership never dials), in index
+        // order: the state peer exchange leads to. One directory, shared by all the nodes.
+        var directory = Membership<Int>.Directory()
+        directory.reserveCapacity(identities.count)
+        for (i, identity) in identities.enumerated() { directory.addSeed(i, node: identity.nodeID) }
+        var index = [NodeID: Int]()
+        for (i, identity) in identities.enumerated() {
+            let membership = Membership(selfID: identity.nodeID, config: config.membership, directory: directory)
+            nodes.append(SimNode(index: i, identity: identity, department: "dept-\(i)", membership: membership))
             index[identity.nodeID] = i
         }
         originIndex = index
@@ -152,9 +150,7 @@ public final class Simulation {
     public func run() -> SimulationReport {
         precondition(queue.total == 0, "a simulation runs once")
         for i in nodes.indices { queue.schedule(.tick(node: i), at: UInt64(choices.below(Int(config.tickMillis)))) }
-        if config.rotateIntervalMillis > 0 {
-            for i in nodes.indices { nodes[i].nextRotationMillis = rotationDelay() }
-        }
+        for i in nodes.indices { nodes[i].membership.start(nowMillis: 0, using: &rotation) }
         for k in ideas.indices { queue.schedule(.write(idea: k), at: ideas[k].writtenMillis) }
         var window: (start: SimulationStats, end: SimulationStats?)?
         var stopAt = config.maxVirtualMillis
@@ -240,29 +236,34 @@ public final class Simulation {
     // MARK: Timer
 
     private func tick(_ n: Int) {
-        for id in nodes[n].links {
-            let side = links[id].side(of: n)
-            guard links[id].phase != .closed else { continue }
-            if !links[id].established[side] {
-                if now >= links[id].openedMillis + config.handshakeTimeoutMillis {
-                    stats.handshakeTimeouts += 1
-                    close(id, reason: "handshake timed out")
+        perform(nodes[n].membership.tick(nowMillis: now, using: &rotation), at: n)
+        perform(nodes[n].membership.fill(nowMillis: now, using: &choices), at: n)
+    }
+
+    /// Does what node `n`'s membership decided.
+    private func perform(_ actions: [Membership<Int>.Action], at n: Int) {
+        for action in actions {
+            switch action {
+            case .dial(let j, let member, let rotation):
+                if rotation { stats.rotationDials += 1 }
+                dial(from: n, to: j, member: member)
+            case .tickSession(let member):
+                guard let id = nodes[n].linkOf[member], links[id].phase != .closed else { continue }
+                let side = links[id].side(of: n)
+                perform(links[id].sessions[side].tick(nowMillis: now), link: id, side: side, hops: nil)
+                pump(id, side: side)
+            case .close(let member, let reason):
+                switch reason {
+                case .handshakeTimeout: stats.handshakeTimeouts += 1
+                case .silent: stats.idleTimeouts += 1
+                case .trimming: stats.trimmed += 1
+                case .rotating: stats.rotations += 1
+                case .duplicate: stats.duplicateLinks += 1
+                case .untrusted: break
                 }
-                continue
+                if let id = nodes[n].linkOf[member] { close(id, reason: "\(reason)") }
             }
-            if now >= links[id].lastSeenMillis[side] + config.idleTimeoutMillis {
-                stats.idleTimeouts += 1
-                close(id, reason: "peer silent")
-                continue
-            }
-            perform(links[id].sessions[side].tick(nowMillis: now), link: id, side: side, hops: nil)
-            pump(id, side: side)
         }
-        if let due = nodes[n].nextRotationMillis, now >= due {
-            nodes[n].nextRotationMillis = now + rotationDelay()
-            rotate(n)
-        }
-        maintain(n)
     }
 
     // MARK: Sync
@@ -328,14 +329,13 @@ public final class Simulation {
             if applied > 0 { localAdvanced(n) }
         case .gap:
             stats.gaps += 1
-            // `PeerLink`: a gap is answered with a Have at most once a second.
-            if let last = links[id].lastGapHaveMillis[side], now < last + config.gapHaveIntervalMillis { return }
-            links[id].lastGapHaveMillis[side] = now
-            stats.gapHaves += 1
-            perform(links[id].sessions[side].rejected(gap: true, reason: "gap", local: nodes[n].log.vector), link: id, side: side, hops: nil)
+            // The session answers a gap with a Have at most once a second.
+            let actions = links[id].sessions[side].rejected(resend: true, reason: "gap", local: nodes[n].log.vector, nowMillis: now)
+            if !actions.isEmpty { stats.gapHaves += 1 }
+            perform(actions, link: id, side: side, hops: nil)
         case .refused(let why):
             stats.refusedBatches += 1
-            perform(links[id].sessions[side].rejected(gap: false, reason: why, local: nodes[n].log.vector), link: id, side: side, hops: nil)
+            perform(links[id].sessions[side].rejected(resend: false, reason: why, local: nodes[n].log.vector, nowMillis: now), link: id, side: side, hops: nil)
         case .fork:
             stats.forks += 1  // cannot happen here: every origin writes one chain
         }
@@ -378,107 +378,32 @@ public final class Simulation {
         guard links[id].phase != .closed, links[id].established[side] else { return }
         let n = links[id].ends[side]
         nodes[n].received.add(WireCost.message(envelopeBytes: bytes.count))
-        links[id].lastSeenMillis[side] = now
+        if let member = links[id].member[side] { nodes[n].membership.heard(link: member, nowMillis: now) }
         let message: SyncMessage
         do { message = try SyncMessage.decode(bytes) } catch {
             preconditionFailure("the simulator sent an undecodable message: \(error)")
         }
         let awaitingHello = links[id].sessions[side].phase == .awaitingHello
         perform(links[id].sessions[side].receive(message, nowMillis: now), link: id, side: side, hops: hops)
-        if awaitingHello, side == 0, links[id].sessions[side].phase == .syncing {
-            nodes[n].dial[links[id].ends[1], default: .init()].failures = 0  // `Mesh.helloReceived`
-            if nodes[n].rotatingLink == id { rotated(n, to: id) }
+        if awaitingHello, links[id].sessions[side].phase == .syncing, let member = links[id].member[side] {
+            perform(nodes[n].membership.helloReceived(link: member, using: &rotation), at: n)
         }
         pump(id, side: side)
     }
 
     // MARK: Connections
 
-    /// Dials while there is room, choosing at random among the nodes it may dial (`Mesh.maintain`).
-    private func maintain(_ n: Int) {
-        var room = config.maxConnections - nodes[n].links.count
-        guard room > 0 else { return }
-        var busy = busyPeers(n)
-        func eligible(_ j: Int) -> Bool {
-            j != n && !busy.contains(j) && (nodes[n].dial[j]?.notBeforeMillis ?? 0) <= now
-        }
-        // Uniform among the eligible nodes, by rejection sampling; when that keeps missing (few
-        // are eligible), a full scan, at most once a second.
-        var attempts = 0
-        while room > 0 && attempts < 64 {
-            attempts += 1
-            let j = choices.below(nodes.count)
-            guard eligible(j) else { continue }
-            busy.insert(j)
-            room -= 1
-            dial(from: n, to: j)
-        }
-        guard room > 0, now >= (nodes[n].lastFullScanMillis ?? 0) + 1_000 || nodes[n].lastFullScanMillis == nil else { return }
-        nodes[n].lastFullScanMillis = now
-        var candidates = nodes.indices.filter(eligible)
-        candidates.shuffle(using: &choices)
-        for j in candidates.prefix(room) { dial(from: n, to: j) }
-    }
-
-    /// The nodes `n` may not dial because it is linked to them: those it dialled, and those whose
-    /// inbound link finished its handshake.
-    private func busyPeers(_ n: Int) -> Set<Int> {
-        var busy = Set<Int>()
-        for id in nodes[n].links {
-            let side = links[id].side(of: n)
-            if side == 0 || links[id].established[side] { busy.insert(links[id].ends[1 - side]) }
-        }
-        return busy
-    }
-
-    // MARK: Rotation
-
-    /// `Mesh.rotationDelay`: uniform in [½, 1½] of the interval.
-    private func rotationDelay() -> UInt64 {
-        let interval = config.rotateIntervalMillis
-        return interval / 2 + rotation.next() % (interval + 1)
-    }
-
-    /// Node `n`'s links past the peer's Hello, in the order they opened.
-    private func syncingLinks(_ n: Int) -> [Int] {
-        nodes[n].links.filter { id in links[id].phase != .closed && links[id].sessions[links[id].side(of: n)].phase == .syncing }
-    }
-
-    /// `Mesh.rotate`: trim links over the bound, then, when full, dial one more node at random.
-    private func rotate(_ n: Int) {
-        var syncing = syncingLinks(n)
-        if syncing.count > config.maxConnections {
-            let surplus = syncing.count - config.maxConnections
-            syncing.shuffle(using: &rotation)
-            for id in syncing.prefix(surplus) { close(id, reason: "trimming links over max_connections") }
-            stats.trimmed += surplus
-        }
-        guard nodes[n].rotatingLink == nil, nodes[n].links.count >= config.maxConnections else { return }
-        let busy = busyPeers(n)
-        let candidates = nodes.indices.filter { j in j != n && !busy.contains(j) && (nodes[n].dial[j]?.notBeforeMillis ?? 0) <= now }
-        guard let j = candidates.randomElement(using: &rotation) else { return }
-        stats.rotationDials += 1
-        nodes[n].rotatingLink = dial(from: n, to: j)
-    }
-
-    /// `Mesh.rotated`: the rotation's link is up; close one other link if over the bound.
-    private func rotated(_ n: Int, to id: Int) {
-        nodes[n].rotatingLink = nil
-        let others = syncingLinks(n).filter { $0 != id }
-        guard others.count + 1 > config.maxConnections, let old = others.randomElement(using: &rotation) else { return }
-        stats.rotations += 1
-        close(old, reason: "rotating links")
-    }
-
-    @discardableResult
-    private func dial(from n: Int, to j: Int) -> Int {
+    /// Node `n` dials node `j` (its membership's link `member`); the connection is up at once.
+    private func dial(from n: Int, to j: Int, member: Int) {
         let id = links.count
-        links.append(SimLink(id: id, dialler: n, acceptor: j, now: now, session: .init(batchOps: config.batchOps, haveIntervalMillis: config.haveIntervalMillis)))
+        let session = SyncSession.Config(batchOps: config.batchOps, haveIntervalMillis: config.haveIntervalMillis, resendHaveIntervalMillis: config.gapHaveIntervalMillis)
+        links.append(SimLink(id: id, dialler: n, acceptor: j, member: member, now: now, session: session))
         nodes[n].links.append(id)
+        nodes[n].linkOf[member] = id
+        nodes[n].membership.dialSucceeded(link: member, nowMillis: now)
         stats.dials += 1
         stats.handshakeBytes += handshakeBytes[0]
         transmit(link: id, from: 0, wireBytes: handshakeBytes[0], event: .handshake(link: id, step: 1))
-        return id
     }
 
     private func handshake(_ id: Int, step: Int) {
@@ -488,27 +413,29 @@ public final class Simulation {
         nodes[n].received.add(handshakeBytes[step - 1])
         switch step {
         case 1:
-            // The connection arrives: refused at once when the node is full (`Mesh.accepted`).
-            if nodes[n].links.count >= config.maxConnections + config.inboundHeadroom {
+            // The connection arrives: its membership accepts it or refuses it (full). It counts
+            // from the dial (see the type's comment).
+            guard let member = nodes[n].membership.inbound(nowMillis: links[id].openedMillis) else {
                 stats.refusedConnections += 1
                 close(id, reason: "too many connections")
                 return
             }
+            links[id].member[1] = member
+            nodes[n].linkOf[member] = id
             nodes[n].links.append(id)
             stats.handshakeBytes += handshakeBytes[1]
             transmit(link: id, from: 1, wireBytes: handshakeBytes[1], event: .handshake(link: id, step: 2))
         case 2:
             // The initiator completes its handshake and sends the last message, then its Hello.
             links[id].established[0] = true
-            links[id].establishedMillis = now
             stats.handshakeBytes += handshakeBytes[2]
             transmit(link: id, from: 0, wireBytes: handshakeBytes[2], event: .handshake(link: id, step: 3))
-            guard keepIfNotDuplicate(id, side: 0) else { return }
+            guard established(id, side: 0) else { return }
             start(id, side: 0)
         default:
             links[id].established[1] = true
             links[id].phase = .established
-            guard keepIfNotDuplicate(id, side: 1) else { return }
+            guard established(id, side: 1) else { return }
             start(id, side: 1)
         }
     }
@@ -519,47 +446,27 @@ public final class Simulation {
         perform(actions, link: id, side: side, hops: nil)
     }
 
-    /// `Mesh.established`: with two established links to the same node, both sides keep the one
-    /// dialled by the smaller node id (of two dialled by the same node, the older). False when
-    /// `id` is the one closed.
-    private func keepIfNotDuplicate(_ id: Int, side: Int) -> Bool {
-        let n = links[id].ends[side], peer = links[id].ends[1 - side]
-        guard let other = nodes[n].links.first(where: { o in
-            o != id && links[o].phase != .closed && links[o].ends[1 - links[o].side(of: n)] == peer && links[o].established[links[o].side(of: n)]
-        }) else { return true }
-        let mine = nodes[links[id].ends[0]].id, theirs = nodes[links[other].ends[0]].id
-        let loser = mine == theirs || theirs < mine ? id : other
-        stats.duplicateLinks += 1
-        close(loser, reason: "duplicate connection")
-        return loser != id
+    /// `side`'s handshake completed: its membership keeps the link, or closes it or an older one
+    /// to the same node (one link per pair). False when `id` is the one closed.
+    private func established(_ id: Int, side: Int) -> Bool {
+        let n = links[id].ends[side]
+        guard let member = links[id].member[side] else { return false }
+        let (keep, actions) = nodes[n].membership.established(link: member, peer: nodes[links[id].ends[1 - side]].id, nowMillis: now)
+        perform(actions, at: n)
+        return keep
     }
 
-    /// Closes a link at both ends; the dialler backs off before dialling that node again.
+    /// Closes a link at both ends; each end's membership hears of it (the dialler backs off).
     private func close(_ id: Int, reason: String) {
         guard links[id].phase != .closed else { return }
         links[id].phase = .closed
         stats.closes += 1
-        for n in links[id].ends { nodes[n].links.removeAll { $0 == id } }
-        let dialler = links[id].ends[0], acceptor = links[id].ends[1]
-        // A rotation whose link closed before its Hello: nothing else is closed (`Mesh.linkClosed`).
-        if nodes[dialler].rotatingLink == id { nodes[dialler].rotatingLink = nil }
-        var state = nodes[dialler].dial[acceptor] ?? .init()
-        if let established = links[id].establishedMillis, now - established > 5_000 {
-            state.failures = 1
-        } else {
-            state.failures += 1
+        for side in 0..<2 {
+            let n = links[id].ends[side]
+            nodes[n].links.removeAll { $0 == id }
+            guard let member = links[id].member[side] else { continue }
+            nodes[n].linkOf[member] = nil
+            nodes[n].membership.linkClosed(link: member, nowMillis: now, using: &choices)
         }
-        state.notBeforeMillis = now + backoff(failures: state.failures)
-        nodes[dialler].dial[acceptor] = state
-    }
-
-    /// `Backoff.delay`: uniform in [d/2, d], d = min(cap, base · 2^(failures − 1)).
-    private func backoff(failures: Int) -> UInt64 {
-        guard failures > 0 else { return 0 }
-        let doublings = UInt64(min(failures - 1, 32))
-        let (scaled, overflow) = config.backoffBaseMillis.multipliedReportingOverflow(by: 1 << doublings)
-        let ceiling = overflow ? config.backoffCapMillis : min(config.backoffCapMillis, scaled)
-        guard ceiling > 1 else { return ceiling }
-        return UInt64.random(in: (ceiling / 2)...ceiling, using: &choices)
     }
 }

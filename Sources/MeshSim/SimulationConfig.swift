@@ -1,3 +1,5 @@
+import MeshWire
+
 /// What a simulated run looks like: the mesh, the network and the workload. Every field has the
 /// default `ideamesh-bench simulate` uses; times are virtual milliseconds.
 public struct SimulationConfig: Sendable, Equatable, Codable {
@@ -50,8 +52,13 @@ public struct SimulationConfig: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// Inbound connections accepted beyond `maxConnections` (`Mesh.Settings.inboundHeadroom`).
-    public var inboundHeadroom: Int { max(2, maxConnections / 2) }
+    /// Each node's membership rules: `ideameshd`'s, with this run's bounds and times.
+    public var membership: Membership<Int>.Config {
+        Membership.Config(
+            maxConnections: maxConnections, backoff: Backoff(baseMillis: backoffBaseMillis, capMillis: backoffCapMillis),
+            handshakeTimeoutMillis: handshakeTimeoutMillis, idleTimeoutMillis: idleTimeoutMillis,
+            rotateIntervalMillis: rotateIntervalMillis, maxLearnedTargets: 0)
+    }
 
     /// What is wrong with this config, if anything (for a command's validation).
     public var problems: [String] {
@@ -65,6 +72,7 @@ public struct SimulationConfig: Sendable, Equatable, Codable {
         if historyOpsPerOrigin < 0 || historyOpsPerOrigin > 10_000 { out.append("history ops per origin must be 0…10000") }
         if batchOps < 1 { out.append("batch ops must be at least 1") }
         if tickMillis < 1 { out.append("tick must be at least 1 ms") }
+        if backoffBaseMillis < 1 || backoffCapMillis < backoffBaseMillis { out.append("the backoff base must be at least 1 ms and the cap at least the base") }
         for partition in partitions {
             if partition.startMillis >= partition.endMillis { out.append("a partition must end after it starts") }
             if !(partition.fraction > 0 && partition.fraction < 1) { out.append("a partition's fraction must be in (0, 1)") }

@@ -13,44 +13,31 @@ extension ApplySession {
         let origin = prepared.origin
         let held = try heldState(origin)
         if held.forked { throw BatchRejection.originForked(origin) }
-        var outcome = ApplyOutcome()
-
-        // Ops we already hold: identical bytes are duplicates; anything else is a fork.
-        var start = 0
-        while start < ops.count, ops[start].seq <= held.seq, let index = held.index {
-            let rid = RowID.make(origin: index, seq: ops[start].seq)
-            let heldBytes = try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [rid])
-            if heldBytes == batch[start].bytes {
-                outcome.duplicates += 1
-                start += 1
-                continue
-            }
+        // The pure checks (PreparedBatch.place): duplicates, a fork, a gap, the chain, the signature.
+        let placement = try prepared.place(heldSeq: held.seq, heldHead: held.head) { seq in
+            guard let index = held.index else { return nil }
+            return try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [RowID.make(origin: index, seq: seq)])
+        }
+        let start: Int, prev: Data
+        switch placement {
+        case .duplicates:
+            return ApplyOutcome(duplicates: ops.count)
+        case .fork(let at, let heldBytes):
             // A fork claim must itself be signed by the origin, or it is just a bad op.
-            guard origin.verifies(batch[start].signature, over: batch[start].bytes) else {
-                throw BatchRejection.badSignature(origin: origin, seq: ops[start].seq)
+            guard origin.verifies(batch[at].signature, over: batch[at].bytes) else {
+                throw BatchRejection.badSignature(origin: origin, seq: ops[at].seq)
             }
             try quarantine(
-                batch[start], origin: origin, seq: ops[start].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
+                batch[at], origin: origin, seq: ops[at].seq, heldHash: heldBytes.map(OpHash.of) ?? Data(),
                 reason: "different op at a held seq", wallMillis: wallMillis)
+            // A held seq has an index (heldSeq > 0 only for a known origin).
+            guard let index = held.index else { preconditionFailure("a fork at an origin never held") }
             try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [index])
-            return ApplyOutcome(applied: 0, duplicates: outcome.duplicates, fork: ForkReport(origin: origin, seq: ops[start].seq))
+            return ApplyOutcome(applied: 0, duplicates: at, fork: ForkReport(origin: origin, seq: ops[at].seq))
+        case .extends(let first, let head):
+            (start, prev) = (first, head)
         }
-        guard start < ops.count else { return outcome }
-
-        // New ops: they must continue the chain we hold, and the origin must have signed the last.
-        guard ops[start].seq == held.seq + 1 else {
-            throw BatchRejection.gap(origin: origin, held: held.seq, first: ops[start].seq)
-        }
-        var prev = held.head
-        for index in start..<ops.count {
-            guard OpHash.equal(ops[index].prev, prev) else {
-                throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
-            }
-            prev = prepared.hashes[index]
-        }
-        guard prepared.lastSignatureValid else {
-            throw BatchRejection.badSignature(origin: origin, seq: ops[ops.count - 1].seq)
-        }
+        var outcome = ApplyOutcome(duplicates: start)
 
         // Checked: from here on, only writes.
         let originIndex = try held.index ?? index(of: origin)

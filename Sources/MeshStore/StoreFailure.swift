@@ -1,4 +1,5 @@
 import GRDB
+import MeshWire
 
 /// What a person may be told about a store error. SQLite's own messages name tables, columns and
 /// the SQL being run: they belong in the daemon's log, never in a reply. The store's own errors

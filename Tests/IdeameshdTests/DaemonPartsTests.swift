@@ -1,6 +1,7 @@
 import Foundation
 import MeshControl
 import MeshCRDT
+import MeshWire
 @testable import MeshNode
 import Testing
 

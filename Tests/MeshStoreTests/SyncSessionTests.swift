@@ -24,7 +24,10 @@ struct SyncSessionTests {
     /// One connection: a session at each end and the messages in flight each way.
     final class Link {
         let a: Node, b: Node
-        var sa = SyncSession(config: .init(batchOps: 7)), sb = SyncSession(config: .init(batchOps: 7))
+        // Refused batches are answered at once: no throttle on the resend Haves (the throttle has
+        // its own test).
+        var sa = SyncSession(config: .init(batchOps: 7, resendHaveIntervalMillis: 0))
+        var sb = SyncSession(config: .init(batchOps: 7, resendHaveIntervalMillis: 0))
         var toA: [[UInt8]] = [], toB: [[UInt8]] = []
         var closed: String?
         var compressedBatches = 0
@@ -71,7 +74,7 @@ struct SyncSessionTests {
                     } catch let rejection as BatchRejection {
                         var gap = false
                         if case .gap = rejection { gap = true }
-                        try perform(self[keyPath: session].rejected(gap: gap, reason: "\(rejection)", local: node.store.versionVector()),
+                        try perform(self[keyPath: session].rejected(resend: gap, reason: "\(rejection)", local: node.store.versionVector(), nowMillis: 0),
                                     at: node, session: session, to: outbox)
                     }
                 case .learnPeers:
@@ -204,9 +207,12 @@ struct SyncSessionTests {
         var session = SyncSession()
         _ = session.start(local: try b2.store.versionVector(), department: "b2", listenPort: 0, nowMillis: 0)
         _ = session.receive(.hello(version: 1, department: "a", listenPort: 0, vector: try a.store.versionVector()), nowMillis: 0)
-        let actions = session.rejected(gap: true, reason: "gap", local: try b2.store.versionVector())
+        let actions = session.rejected(resend: true, reason: "gap", local: try b2.store.versionVector(), nowMillis: 10_000)
         #expect(actions == [.send(.have(try b2.store.versionVector()))])
         #expect(session.phase == .syncing)
+        // Another gap within the second is not answered (a Have is on its way); one after it is.
+        #expect(session.rejected(resend: true, reason: "gap", local: try b2.store.versionVector(), nowMillis: 10_999) == [])
+        #expect(session.rejected(resend: true, reason: "gap", local: try b2.store.versionVector(), nowMillis: 11_000).count == 1)
     }
 
     @Test func protocolViolationsCloseWithAReason() {

@@ -41,4 +41,38 @@ struct DigestMessageTests {
         #expect(syncing.receive(.digestReply(token: 1, digest: Array(repeating: 0, count: 32), vector: VersionVector()), nowMillis: 0).isEmpty)
         #expect(syncing.phase == .syncing)
     }
+
+    /// The bookkeeping beside the session (`DigestExchange`): tokens, waiters, one answer at a time.
+    @Test func theExchangeMatchesRepliesToWaitersAndAnswersOneRequestAtATime() {
+        var exchange = DigestExchange<String>()
+        let (first, message) = exchange.request("first")
+        #expect(message == .digestRequest(token: first))
+        let (second, _) = exchange.request("second")
+        #expect(second != first)
+        exchange.forget(second)
+        let digest = [UInt8](repeating: 3, count: 32)
+        guard case .reply(let waiter, let got, _)? = exchange.receive(.digestReply(token: first, digest: digest, vector: VersionVector())) else {
+            Issue.record("no reply")
+            return
+        }
+        #expect(waiter == "first" && got == digest)
+        // A reply nobody waits for (answered already, or forgotten) is dropped.
+        guard case .dropped? = exchange.receive(.digestReply(token: first, digest: digest, vector: VersionVector())) else { Issue.record("kept"); return }
+        guard case .dropped? = exchange.receive(.digestReply(token: second, digest: digest, vector: VersionVector())) else { Issue.record("kept"); return }
+
+        // The peer's requests: one answered at a time, the next once that one is done.
+        guard case .answer(let token)? = exchange.receive(.digestRequest(token: 9)) else { Issue.record("not answered"); return }
+        #expect(token == 9 && exchange.answering)
+        guard case .dropped? = exchange.receive(.digestRequest(token: 10)) else { Issue.record("two at once"); return }
+        #expect(exchange.answered(token: 9, digest: digest, vector: VersionVector()) == .digestReply(token: 9, digest: digest, vector: VersionVector()))
+        guard case .answer? = exchange.receive(.digestRequest(token: 11)) else { Issue.record("not answered"); return }
+        exchange.answerFailed()
+        #expect(!exchange.answering)
+        #expect(exchange.receive(.haveDigest(digest)) == nil, "not a digest message")
+
+        // Closing hands back every waiter, once.
+        _ = exchange.request("third")
+        #expect(exchange.close() == ["third"])
+        #expect(exchange.close().isEmpty)
+    }
 }

@@ -224,6 +224,7 @@ extension ControlHandler {
         nodes.insert(node)
         try saveTrust(nodes)
         mesh.trust.replace(admin: nodes)
+        mesh.trustChanged(removed: [])  // the mesh may now dial it
         logger.notice("trust: node added by an admin", metadata: ["node": "\(node.short)", "user": "\(user.name)"])
         return TrustChange(nodeId: node.base32, source: TrustList.Source.admin.rawValue, changed: true)
     }

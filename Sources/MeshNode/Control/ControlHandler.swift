@@ -215,11 +215,12 @@ final class ControlHandler: @unchecked Sendable {
                 opsBehind: link.isEstablished ? Int(behind) : nil)
         }
         let connected = Set(mesh.links.values.filter(\.isEstablished).compactMap(\.peer))
-        let targets = mesh.targets.values.sorted { $0.address.description < $1.address.description }.map { target in
+        let targets = mesh.membership.targets.sorted { $0.target.description < $1.target.description }.map { target in
             PeersReport.Address(
-                address: target.address.description, nodeId: target.node?.base32, seed: target.isSeed,
-                connected: target.linkID != nil || target.node.map(connected.contains) == true, failures: target.failures,
-                lastError: target.lastError, retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
+                address: target.target.description, nodeId: target.node?.base32, seed: target.isSeed,
+                connected: target.link.map { mesh.links[$0] != nil } == true || target.node.map(connected.contains) == true,
+                failures: target.failures, lastError: mesh.lastErrors[target.target],
+                retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
         }
         return PeersReport(peers: peers, addresses: targets)
     }

@@ -6,22 +6,14 @@ import MeshStore
 import MeshWire
 
 /// This node's place in the mesh (PROTOCOL.md §7): it listens for peers, dials seeds and the
-/// addresses trusted peers tell it about, keeps at most `maxConnections` links, redials with
-/// backoff and jitter, rotates its links now and then (so that a mesh split by a long partition
-/// joins up again once it heals), and streams the store's changes to every link. Loop thread only.
+/// addresses trusted peers tell it about, and streams the store's changes to every link. Loop
+/// thread only.
 ///
-/// **Rotation** (PROTOCOL.md §7), every `rotateIntervalMillis`, jittered to a random time in
-/// [½, 1½] of it, on the maintenance tick (no timer of its own):
-/// 1. Trim: links past their Hello beyond `maxConnections` (inbound headroom let them in) are
-///    closed, chosen at random, with a Goodbye ("trimming links over max_connections").
-/// 2. If the node is still at or above `maxConnections` (handshaking links and dials in flight
-///    count), it dials one target chosen at random among those `maintain` would dial (trusted,
-///    not connected, backoff expired), although it is full.
-/// 3. Only once that link's Hello arrives, and only if the node then has more than
-///    `maxConnections` links past their Hello, it closes one *other* such link, chosen uniformly
-///    at random (not the oldest: any link may be the one that keeps a region joined), with a
-///    Goodbye ("rotating links"). A dial that fails, or a link that closes before its Hello,
-///    closes nothing: a rotation never takes the node below `maxConnections`.
+/// The membership rules (which address to dial and when, inbound headroom, one link per pair,
+/// backoff with jitter, handshake and idle timeouts, link rotation and trimming) are the pure
+/// state machine `Membership` (MeshWire), which the simulator runs too. This type only performs
+/// what it decides: resolving and connecting, accepting, the maintenance timer, closing links,
+/// logging, and peer exchange (which addresses to tell, department names).
 final class Mesh: @unchecked Sendable {
     struct Settings: Sendable {
         var identity: NodeIdentity
@@ -37,27 +29,17 @@ final class Mesh: @unchecked Sendable {
         /// A peer that sends nothing (not even a Have) this long is presumed gone.
         var idleTimeoutMillis: UInt64 = 95_000
         var peerExchangeIntervalMillis: UInt64 = 60_000
-        /// Inbound connections accepted beyond `maxConnections`, so a newcomer can always reach a
-        /// seed and learn other addresses (it may then be closed when the seed trims, at its next
-        /// rotation).
-        var inboundHeadroom: Int { max(2, maxConnections / 2) }
         /// How often (on average) the node trims surplus links and rotates one; 0: never.
         var rotateIntervalMillis: UInt64 = 300_000
         /// Learned addresses kept at most.
         var maxLearnedAddresses = 1_024
-    }
 
-    /// An address this node dials: a seed, or one a trusted peer gave.
-    struct DialTarget {
-        var address: PeerAddress
-        var isSeed: Bool
-        /// The node found there (learned addresses come with it; seeds once connected).
-        var node: NodeID?
-        var failures = 0
-        var notBeforeMillis: UInt64 = 0
-        var dialing = false
-        var linkID: Int?
-        var lastError: String?
+        var membership: Membership<PeerAddress>.Config {
+            Membership.Config(
+                maxConnections: maxConnections, backoff: backoff, handshakeTimeoutMillis: handshakeTimeoutMillis,
+                idleTimeoutMillis: idleTimeoutMillis, rotateIntervalMillis: rotateIntervalMillis,
+                maxLearnedTargets: maxLearnedAddresses)
+        }
     }
 
     /// What this node remembers of a peer node since it started, across its links (they come
@@ -79,7 +61,10 @@ final class Mesh: @unchecked Sendable {
     let startedMillis: UInt64
     private(set) var localVector: VersionVector
     private(set) var links: [Int: PeerLink] = [:]
-    private(set) var targets: [PeerAddress: DialTarget] = [:]
+    /// Who to dial and when, which links to keep (PROTOCOL.md §7). Its link ids are the links'.
+    private(set) var membership: Membership<PeerAddress>
+    /// The last error of each address dialled (for `admin peers`), until a Hello arrives there.
+    private(set) var lastErrors: [PeerAddress: String] = [:]
     private(set) var listenPort: UInt16 = 0
     private(set) var remembered: [NodeID: PeerMemory] = [:]
     /// Department names trusted peers told (peer exchange), of nodes this node may have no link
@@ -89,14 +74,11 @@ final class Mesh: @unchecked Sendable {
     static let maxToldDepartments = 10_000
     private var listener: StreamListener?
     private var timer: LoopTimer?
-    private var nextLinkID = 1
     private var lastPeerExchangeMillis: UInt64 = 0
-    /// When the next rotation is due (nil: rotation is off).
-    private var nextRotationMillis: UInt64?
-    /// The address dialled by the rotation in progress, until its Hello arrives or it fails.
-    private var rotatingTo: PeerAddress?
     private var stopping = false
     private var random = SystemRandomNumberGenerator()
+    /// The rotation's draws (`Membership` takes them apart from the others).
+    private var rotationRandom = SystemRandomNumberGenerator()
 
     init(settings: Settings, loop: EventLoop, worker: StoreWorker, trust: TrustList, localVector: VersionVector, logger: Logger) {
         self.settings = settings
@@ -106,7 +88,8 @@ final class Mesh: @unchecked Sendable {
         self.localVector = localVector
         self.logger = logger
         self.startedMillis = Clock.wallMillis()
-        for seed in settings.seeds { targets[seed] = DialTarget(address: seed, isSeed: true) }
+        membership = Membership(selfID: settings.identity.nodeID, config: settings.membership, trusted: trust.all)
+        for seed in settings.seeds { membership.addSeed(seed) }
     }
 
     var selfID: NodeID { settings.identity.nodeID }
@@ -128,7 +111,7 @@ final class Mesh: @unchecked Sendable {
         timer = LoopTimer.schedule(
             on: loop, after: .milliseconds(settings.tickMillis), repeating: .milliseconds(settings.tickMillis)
         ) { [unowned self] in tick() }
-        if settings.rotateIntervalMillis > 0 { nextRotationMillis = nowMillis() + rotationDelay() }
+        membership.start(nowMillis: nowMillis(), using: &rotationRandom)
         maintain()
     }
 
@@ -164,29 +147,27 @@ final class Mesh: @unchecked Sendable {
 
     // MARK: Trust
 
-    /// The trust list changed (SIGHUP): drop links to nodes no longer on it.
+    /// The trust list changed (SIGHUP, `admin trust`): drop links to nodes no longer on it.
     func trustChanged(removed: Set<NodeID>) {
-        for link in Array(links.values) {
-            if let peer = link.peer, removed.contains(peer) {
-                link.close(reason: "node \(peer.short) was removed from the trust list", sendGoodbye: true)
-            }
-        }
+        perform(membership.trustChanged(trusted: trust.all))
     }
 
     // MARK: Links
 
     private func accepted(_ connection: Connection) {
         guard !stopping else { connection.close(); return }
-        if links.count >= settings.maxConnections + settings.inboundHeadroom {
+        guard let id = membership.inbound(nowMillis: nowMillis()) else {
             logger.info("refusing a connection: too many open", metadata: ["links": "\(links.count)", "from": "\(connection.peerDescription)"])
             connection.close()
             return
         }
-        addLink(connection, direction: .inbound, role: .responder)
+        if addLink(connection, id: id, direction: .inbound, role: .responder) == nil {
+            membership.linkClosed(link: id, nowMillis: nowMillis(), using: &random)
+        }
     }
 
     @discardableResult
-    private func addLink(_ connection: Connection, direction: PeerLink.Direction, role: NoiseHandshake.Role) -> PeerLink? {
+    private func addLink(_ connection: Connection, id: Int, direction: PeerLink.Direction, role: NoiseHandshake.Role) -> PeerLink? {
         let channel: SecureChannel
         let trust = trust
         do {
@@ -198,8 +179,7 @@ final class Mesh: @unchecked Sendable {
             connection.close()
             return nil
         }
-        let link = PeerLink(id: nextLinkID, connection: connection, direction: direction, channel: channel, mesh: self)
-        nextLinkID += 1
+        let link = PeerLink(id: id, connection: connection, direction: direction, channel: channel, mesh: self)
         links[link.id] = link
         link.start()
         return link
@@ -210,19 +190,14 @@ final class Mesh: @unchecked Sendable {
     func established(_ link: PeerLink) -> Bool {
         guard let peer = link.peer else { return false }
         remembered[peer, default: PeerMemory()].department = link.peerDepartment
-        if case .outbound(let address) = link.direction { targets[address]?.node = peer }
-        if let other = links.values.first(where: { $0 !== link && $0.peer == peer && $0.isEstablished && !$0.isClosed }) {
-            // Both sides pick the same survivor: the link dialled by the smaller node id (the
-            // older one when both were dialled by the same side).
-            let loser = initiator(of: link) == initiator(of: other) || initiator(of: other) < initiator(of: link) ? link : other
-            loser.close(reason: "duplicate connection to \(peer.short)", sendGoodbye: true)
-            return loser !== link
-        }
-        return true
+        let (keep, actions) = membership.established(link: link.id, peer: peer, nowMillis: nowMillis())
+        perform(actions)
+        return keep
     }
 
-    private func initiator(of link: PeerLink) -> NodeID {
-        link.isOutbound ? selfID : link.peer!
+    /// A message from the peer arrived on the link (it is alive).
+    func heard(_ link: PeerLink) {
+        membership.heard(link: link.id, nowMillis: nowMillis())
     }
 
     /// The peer's Hello arrived: note where it listens, and tell it the peers we know.
@@ -230,19 +205,20 @@ final class Mesh: @unchecked Sendable {
     /// before the responder has checked trust, so a refusal comes after `established`.
     func helloReceived(_ link: PeerLink) {
         guard let peer = link.peer else { return }
-        if case .outbound(let address) = link.direction {
-            targets[address]?.failures = 0
-            targets[address]?.lastError = nil
-            if address == rotatingTo { rotated(to: link) }
-        }
+        if case .outbound(let address) = link.direction { lastErrors[address] = nil }
+        let actions = membership.helloReceived(link: link.id, using: &rotationRandom)
         if link.direction == .inbound, link.session.peerListenPort != 0,
            case .ip(let host, _)? = link.connection.remoteAddress {
-            remember(PeerAddress(host: host, port: Int(link.session.peerListenPort)), node: peer, isSeed: false)
+            let address = PeerAddress(host: host, port: Int(link.session.peerListenPort))
+            if membership.learned(address, node: peer) {
+                logger.debug("learned a peer address", metadata: ["node": "\(peer.short)", "address": "\(address)"])
+            }
         }
         sendPeers(to: link)
         // The others learn of the newcomer (its address and department) now, not at the next
         // peer-exchange interval.
         for other in links.values where other !== link && other.session.phase == .syncing { sendPeers(to: other) }
+        perform(actions)
     }
 
     func linkClosed(_ link: PeerLink, reason: String) {
@@ -256,24 +232,8 @@ final class Mesh: @unchecked Sendable {
             if !link.session.peer.origins.isEmpty { memory.vector = link.session.peer }
             remembered[peer] = memory
         }
-        guard case .outbound(let address) = link.direction else { return }
-        if address == rotatingTo {
-            // Still set: the rotation's link closed before its Hello (`rotated` clears it).
-            rotatingTo = nil
-            logger.debug("rotation: the new link closed before its Hello; nothing closed", metadata: ["address": "\(address)", "reason": "\(reason)"])
-        }
-        guard var target = targets[address] else { return }
-        target.linkID = nil
-        let now = nowMillis()
-        if let established = link.stats.establishedMillis, now - established > 5_000 {
-            // It worked for a while: come back soon (with jitter), and back off if it fails again.
-            target.failures = 1
-        } else {
-            target.failures += 1
-        }
-        target.lastError = reason
-        target.notBeforeMillis = now + settings.backoff.delay(failures: target.failures, using: &random)
-        targets[address] = target
+        if case .outbound(let address) = link.direction { lastErrors[address] = reason }
+        membership.linkClosed(link: link.id, nowMillis: nowMillis(), using: &random)
     }
 
     // MARK: Peer exchange
@@ -287,52 +247,40 @@ final class Mesh: @unchecked Sendable {
     func knownPeers() -> [PeerInfo] {
         var seen = Set<NodeID>()
         var out = [PeerInfo]()
-        for target in targets.values.sorted(by: { $0.address.description < $1.address.description }) {
+        for target in membership.targets.sorted(by: { $0.target.description < $1.target.description }) {
             guard let node = target.node, node != selfID, trust.contains(node), !seen.contains(node) else { continue }
             seen.insert(node)
             let department = remembered[node]?.department ?? toldDepartments[node] ?? ""
-            let info = PeerInfo(nodeID: node, address: target.address.description, department: department)
+            let info = PeerInfo(nodeID: node, address: target.target.description, department: department)
             // A name too long for the wire is left out, not the entry.
-            out.append(info.isValid ? info : PeerInfo(nodeID: node, address: target.address.description))
+            out.append(info.isValid ? info : PeerInfo(nodeID: node, address: target.target.description))
         }
         return out
     }
 
     /// A trusted peer told us where other nodes listen, and their departments' names: keep the
-    /// addresses of nodes we trust, and the names of any (their ops may reach us through others).
+    /// addresses of nodes we trust (`Membership.learned` checks), and the names of any (their
+    /// ops may reach us through others).
     func learn(_ peers: [PeerInfo], from link: PeerLink) {
         for info in peers where info.nodeID != selfID {
             if !info.department.isEmpty, toldDepartments.count < Self.maxToldDepartments || toldDepartments[info.nodeID] != nil {
                 toldDepartments[info.nodeID] = info.department
             }
-            guard trust.contains(info.nodeID), let address = PeerAddress(info.address) else { continue }
-            remember(address, node: info.nodeID, isSeed: false)
+            guard let address = PeerAddress(info.address) else { continue }
+            if membership.learned(address, node: info.nodeID) {
+                logger.debug("learned a peer address", metadata: ["node": "\(info.nodeID.short)", "address": "\(address)"])
+            }
         }
-    }
-
-    private func remember(_ address: PeerAddress, node: NodeID, isSeed: Bool) {
-        if targets[address] != nil {
-            if targets[address]?.node == nil { targets[address]?.node = node }
-            return
-        }
-        guard !targets.values.contains(where: { $0.node == node }) else { return }
-        guard targets.values.filter({ !$0.isSeed }).count < settings.maxLearnedAddresses else { return }
-        logger.debug("learned a peer address", metadata: ["node": "\(node.short)", "address": "\(address)"])
-        targets[address] = DialTarget(address: address, isSeed: isSeed, node: node)
     }
 
     // MARK: Dialling
 
     private func tick() {
         let now = nowMillis()
-        for link in Array(links.values) { link.tick(nowMillis: now) }
+        perform(membership.tick(nowMillis: now, using: &rotationRandom))
         if now >= lastPeerExchangeMillis + settings.peerExchangeIntervalMillis {
             lastPeerExchangeMillis = now
             for link in links.values where link.session.phase == .syncing { sendPeers(to: link) }
-        }
-        if let due = nextRotationMillis, now >= due {
-            nextRotationMillis = now + rotationDelay()
-            rotate()
         }
         maintain()
     }
@@ -340,92 +288,61 @@ final class Mesh: @unchecked Sendable {
     /// Dials targets, chosen at random, while there is room for more links.
     private func maintain() {
         guard !stopping else { return }
-        var room = settings.maxConnections - links.count - dialingCount
-        guard room > 0 else { return }
-        var candidates = dialCandidates()
-        candidates.shuffle(using: &random)
-        for target in candidates where room > 0 {
-            room -= 1
-            dial(target.address)
+        perform(membership.fill(nowMillis: nowMillis(), using: &random))
+    }
+
+    /// Does what `membership` decided.
+    private func perform(_ actions: [Membership<PeerAddress>.Action]) {
+        for action in actions {
+            switch action {
+            case .dial(let address, let id, let rotation):
+                if rotation {
+                    logger.debug("rotation: dialling one more peer", metadata: ["address": "\(address)", "links": "\(links.count)"])
+                }
+                dial(address, link: id)
+            case .tickSession(let id):
+                links[id]?.tick(nowMillis: nowMillis())
+            case .close(let id, let reason):
+                guard let link = links[id] else {
+                    membership.linkClosed(link: id, nowMillis: nowMillis(), using: &random)
+                    continue
+                }
+                switch reason {
+                case .handshakeTimeout:
+                    link.fail("\(reason)")
+                case .trimming:
+                    logger.info("trimming links", metadata: ["links": "\(links.count)", "max_connections": "\(settings.maxConnections)"])
+                    link.close(reason: "\(reason)", sendGoodbye: true)
+                case .rotating:
+                    logger.info("rotating links", metadata: ["closing": "\(link.peer?.short ?? "?")", "links": "\(links.count)"])
+                    link.close(reason: "\(reason)", sendGoodbye: true)
+                case .silent, .duplicate, .untrusted:
+                    link.close(reason: "\(reason)", sendGoodbye: true)
+                }
+            }
         }
     }
 
-    private var dialingCount: Int { targets.values.filter(\.dialing).count }
-
-    /// Targets this node may dial now: not being dialled or linked, backoff expired, and not a
-    /// node it is connected to, itself, or one it does not trust.
-    private func dialCandidates() -> [DialTarget] {
-        let now = nowMillis()
-        let connected = Set(links.values.compactMap(\.peer))
-        return targets.values.filter { target in
-            guard !target.dialing, target.linkID == nil, target.notBeforeMillis <= now else { return false }
-            guard let node = target.node else { return true }
-            return node != selfID && !connected.contains(node) && trust.contains(node)
-        }
-    }
-
-    // MARK: Rotation
-
-    /// A random time in [½, 1½] of the rotation interval.
-    private func rotationDelay() -> UInt64 {
-        let interval = settings.rotateIntervalMillis
-        return UInt64.random(in: (interval / 2)...(interval + interval / 2), using: &random)
-    }
-
-    /// Links whose peer's Hello has arrived, in link order.
-    private var syncingLinks: [PeerLink] {
-        links.values.filter { !$0.isClosed && $0.session.phase == .syncing }.sorted { $0.id < $1.id }
-    }
-
-    /// Trims links beyond `maxConnections`, then, when full, dials one more target at random
-    /// (`rotated` closes another link once it is up). See the type's comment.
-    private func rotate() {
-        guard !stopping else { return }
-        var syncing = syncingLinks
-        if syncing.count > settings.maxConnections {
-            let surplus = syncing.count - settings.maxConnections
-            logger.info("trimming links", metadata: ["links": "\(syncing.count)", "max_connections": "\(settings.maxConnections)"])
-            syncing.shuffle(using: &random)
-            for link in syncing.prefix(surplus) { link.close(reason: "trimming links over max_connections", sendGoodbye: true) }
-        }
-        guard rotatingTo == nil, links.count + dialingCount >= settings.maxConnections,
-              let target = dialCandidates().randomElement(using: &random) else { return }
-        logger.debug("rotation: dialling one more peer", metadata: ["address": "\(target.address)", "links": "\(links.count)"])
-        rotatingTo = target.address
-        dial(target.address)
-    }
-
-    /// The rotation's new link is up (its Hello arrived): close one other link at random if the
-    /// node now has more than `maxConnections`; otherwise (a link closed meanwhile) keep them all.
-    private func rotated(to new: PeerLink) {
-        rotatingTo = nil
-        let others = syncingLinks.filter { $0 !== new }
-        guard others.count + 1 > settings.maxConnections, let old = others.randomElement(using: &random) else { return }
-        logger.info("rotating links", metadata: [
-            "new": "\(new.peer?.short ?? "?")", "closing": "\(old.peer?.short ?? "?")", "links": "\(others.count + 1)",
-        ])
-        old.close(reason: "rotating links", sendGoodbye: true)
-    }
-
-    private func dial(_ address: PeerAddress) {
-        targets[address]?.dialing = true
+    private func dial(_ address: PeerAddress, link id: Int) {
         Resolver.resolve(host: address.host, port: address.port, on: loop) { [unowned self] result in
             switch result {
             case .failure(let error):
-                dialFailed(address, "\(error)")
+                dialFailed(address, link: id, "\(error)")
             case .success(let addresses):
-                guard let first = addresses.first else { return dialFailed(address, "no address for \(address.host)") }
+                guard let first = addresses.first else { return dialFailed(address, link: id, "no address for \(address.host)") }
                 Connection.connect(to: first, on: loop) { [unowned self] result in
                     switch result {
                     case .failure(let error):
-                        dialFailed(address, "\(error)")
+                        dialFailed(address, link: id, "\(error)")
                     case .success(let connection):
-                        targets[address]?.dialing = false
-                        guard !stopping else { connection.close(); return }
-                        if let link = addLink(connection, direction: .outbound(address), role: .initiator) {
-                            targets[address]?.linkID = link.id
-                        } else if address == rotatingTo {
-                            rotatingTo = nil
+                        guard !stopping else {
+                            connection.close()
+                            membership.linkClosed(link: id, nowMillis: nowMillis(), using: &random)
+                            return
+                        }
+                        membership.dialSucceeded(link: id, nowMillis: nowMillis())
+                        if addLink(connection, id: id, direction: .outbound(address), role: .initiator) == nil {
+                            membership.linkClosed(link: id, nowMillis: nowMillis(), using: &random)
                         }
                     }
                 }
@@ -433,18 +350,12 @@ final class Mesh: @unchecked Sendable {
         }
     }
 
-    private func dialFailed(_ address: PeerAddress, _ error: String) {
-        if address == rotatingTo { rotatingTo = nil }
-        guard var target = targets[address] else { return }
-        target.dialing = false
-        target.failures += 1
-        target.lastError = error
-        let delay = settings.backoff.delay(failures: target.failures, using: &random)
-        target.notBeforeMillis = nowMillis() + delay
-        targets[address] = target
-        let level: Logger.Level = target.failures <= 1 || target.failures % 10 == 0 ? .info : .debug
+    private func dialFailed(_ address: PeerAddress, link id: Int, _ error: String) {
+        let (failures, delay) = membership.dialFailed(link: id, nowMillis: nowMillis(), using: &random)
+        lastErrors[address] = error
+        let level: Logger.Level = failures <= 1 || failures % 10 == 0 ? .info : .debug
         logger.log(level: level, "cannot reach peer", metadata: [
-            "address": "\(address)", "error": "\(error)", "failures": "\(target.failures)", "retry_in_ms": "\(delay)",
+            "address": "\(address)", "error": "\(error)", "failures": "\(failures)", "retry_in_ms": "\(delay)",
         ])
     }
 }

@@ -49,12 +49,9 @@ final class PeerLink: @unchecked Sendable {
     private var readInFlight = false
     private var applyInFlight = 0
     private var handshakeSentMillis: UInt64?
-    private var lastGapHaveMillis: UInt64 = 0
     /// `admin.verify`: who waits for which of our digest requests, and whether we are computing
-    /// an answer to one of the peer's (one at a time; more are dropped).
-    private var digestWaiters: [UInt64: (Result<PeerDigest, DigestFailure>) -> Void] = [:]
-    private var nextDigestToken: UInt64 = 1
-    private var answeringDigest = false
+    /// an answer to one of the peer's.
+    private var digests = DigestExchange<(Result<PeerDigest, DigestFailure>) -> Void>()
 
     /// The peer's state digest and the version vector it covers (`admin.verify`).
     struct PeerDigest: Sendable {
@@ -124,6 +121,7 @@ final class PeerLink: @unchecked Sendable {
                 established(node, department)
             case .message(let message):
                 stats.lastSeenMillis = mesh.nowMillis()
+                mesh.heard(self)
                 let awaitingHello = session.phase == .awaitingHello
                 perform(session.receive(message, nowMillis: mesh.nowMillis()))
                 if session.phase == .syncing { digestMessage(message) }
@@ -197,26 +195,23 @@ final class PeerLink: @unchecked Sendable {
         case .failure(.rejected(let rejection)):
             stats.batchesRefused += 1
             if case .gap = rejection {
-                // The views of each other drifted (e.g. an earlier batch was refused): resync once.
-                let now = mesh.nowMillis()
-                guard now >= lastGapHaveMillis + 1_000 else { return }
-                lastGapHaveMillis = now
-                logger.debug("batch does not follow what we hold; sending Have", metadata: ["why": "\(rejection)"])
-                perform(session.rejected(gap: true, reason: "\(rejection)", local: mesh.localVector))
+                // The views of each other drifted (e.g. an earlier batch was refused): resync,
+                // at most once a second (the session's throttle).
+                let actions = session.rejected(resend: true, reason: "\(rejection)", local: mesh.localVector, nowMillis: mesh.nowMillis())
+                if !actions.isEmpty { logger.debug("batch does not follow what we hold; sending Have", metadata: ["why": "\(rejection)"]) }
+                perform(actions)
             } else {
                 logger.warning("refused a batch from peer", metadata: ["why": "\(rejection)"])
-                perform(session.rejected(gap: false, reason: "\(rejection)", local: mesh.localVector))
+                perform(session.rejected(resend: false, reason: "\(rejection)", local: mesh.localVector, nowMillis: mesh.nowMillis()))
             }
         case .failure(.storeFailed(let why)):
             // Our fault, not the peer's: ask it to resend from what we hold, at most once a
             // second (like a gap), so that a store that keeps failing (a full disk) is not
             // retried in a hot loop; the periodic Have also asks again.
             stats.batchesRefused += 1
-            let now = mesh.nowMillis()
-            guard now >= lastGapHaveMillis + 1_000 else { return }
-            lastGapHaveMillis = now
-            logger.error("store failed applying a batch; asking the peer to resend", metadata: ["why": "\(why)"])
-            perform(session.rejected(gap: true, reason: why, local: mesh.localVector))
+            let actions = session.rejected(resend: true, reason: why, local: mesh.localVector, nowMillis: mesh.nowMillis())
+            if !actions.isEmpty { logger.error("store failed applying a batch; asking the peer to resend", metadata: ["why": "\(why)"]) }
+            perform(actions)
         }
         pump()
     }
@@ -288,67 +283,54 @@ final class PeerLink: @unchecked Sendable {
     /// failure when the link closes first. Returns the request's token (see `forgetDigest`).
     @discardableResult
     func requestDigest(_ completion: @escaping (Result<PeerDigest, DigestFailure>) -> Void) -> UInt64 {
-        let token = nextDigestToken
-        nextDigestToken += 1
         guard !isClosed, session.phase == .syncing else {
             completion(.failure(DigestFailure(reason: "not in sync with the peer")))
-            return token
+            return digests.refuse()
         }
-        digestWaiters[token] = completion
-        send(.digestRequest(token: token))
+        let (token, message) = digests.request(completion)
+        send(message)
         return token
     }
 
     /// Stops waiting for a digest (the asker gave up).
     func forgetDigest(_ token: UInt64) {
-        digestWaiters[token] = nil
+        digests.forget(token)
     }
 
     private func digestMessage(_ message: SyncMessage) {
-        switch message {
-        case .digestRequest(let token):
-            guard !answeringDigest else {
-                logger.debug("digest request while another is being answered: dropped")
-                return
-            }
-            answeringDigest = true
+        switch digests.receive(message) {
+        case nil:
+            break
+        case .dropped:
+            logger.debug("digest message dropped (a request while another is being answered, or a reply nobody waits for)")
+        case .reply(let waiter, let digest, let vector):
+            waiter(.success(PeerDigest(digest: digest, vector: vector)))
+        case .answer(let token):
             let loop = mesh.loop
             mesh.worker.read({ store in try store.digestAndVector() }) { [self] result in
                 loop.execute { [self] in
-                    answeringDigest = false
                     switch result {
                     case .success(let answer):
-                        send(.digestReply(token: token, digest: answer.digest.bytes, vector: answer.vector))
+                        send(digests.answered(token: token, digest: answer.digest.bytes, vector: answer.vector))
                     case .failure(let error):
+                        digests.answerFailed()
                         logger.error("cannot compute the state digest a peer asked for", metadata: ["error": "\(error)"])
                     }
                 }
             }
-        case .digestReply(let token, let digest, let vector):
-            digestWaiters.removeValue(forKey: token)?(.success(PeerDigest(digest: digest, vector: vector)))
-        default:
-            break
         }
     }
 
     private func failDigestWaiters(_ reason: String) {
-        let waiters = digestWaiters
-        digestWaiters = [:]
-        for waiter in waiters.values { waiter(.failure(DigestFailure(reason: reason))) }
+        for waiter in digests.close() { waiter(.failure(DigestFailure(reason: reason))) }
     }
 
     // MARK: Time
 
+    /// The link's own timer (the mesh's `Membership` handles its timeouts): the session's
+    /// periodic Have.
     func tick(nowMillis now: UInt64) {
-        guard !isClosed else { return }
-        if !isEstablished {
-            if now >= stats.connectedMillis + mesh.settings.handshakeTimeoutMillis { fail("handshake timed out") }
-            return
-        }
-        if now >= stats.lastSeenMillis + mesh.settings.idleTimeoutMillis {
-            close(reason: "peer silent for \((now - stats.lastSeenMillis) / 1000) s", sendGoodbye: true)
-            return
-        }
+        guard !isClosed, isEstablished else { return }
         perform(session.tick(nowMillis: now))
         pump()
     }
@@ -370,7 +352,7 @@ final class PeerLink: @unchecked Sendable {
     }
 
     /// Closes because the peer broke the protocol or the handshake failed: logged, nothing kept.
-    private func fail(_ reason: String) {
+    func fail(_ reason: String) {
         guard !isClosed else { return }
         logger.warning("connection refused", metadata: ["reason": "\(reason)"])
         isClosed = true

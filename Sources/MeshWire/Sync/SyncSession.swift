@@ -18,11 +18,15 @@ public struct SyncSession: Sendable {
     public struct Config: Sendable {
         public var batchOps: Int
         public var haveIntervalMillis: UInt64
+        /// A batch that could not be applied for want of what came before it (a gap), or because
+        /// the store failed, is answered by a Have at most this often.
+        public var resendHaveIntervalMillis: UInt64
 
-        public init(batchOps: Int = 256, haveIntervalMillis: UInt64 = 30_000) {
+        public init(batchOps: Int = 256, haveIntervalMillis: UInt64 = 30_000, resendHaveIntervalMillis: UInt64 = 1_000) {
             precondition(batchOps >= 1)
             self.batchOps = batchOps
             self.haveIntervalMillis = haveIntervalMillis
+            self.resendHaveIntervalMillis = resendHaveIntervalMillis
         }
     }
 
@@ -60,6 +64,8 @@ public struct SyncSession: Sendable {
     private var rotation: [NodeID] = []
     private var turn = 0
     private var lastHaveMillis: UInt64 = 0
+    /// When a refused batch was last answered by a Have (nil: never).
+    private var lastResendHaveMillis: UInt64?
 
     public init(config: Config = Config()) {
         self.config = config
@@ -124,12 +130,17 @@ public struct SyncSession: Sendable {
         if told[origin].seq < seq { told[origin] = OriginHead(seq: seq, hash: []) }
     }
 
-    /// The adapter could not apply a batch from this peer. A gap means our views of each other
-    /// drifted (resend our vector); anything else is a misbehaving peer.
-    public mutating func rejected(gap: Bool, reason: String, local: VersionVector) -> [Action] {
+    /// The adapter could not apply a batch from this peer. `resend`: our views of each other
+    /// drifted (a gap: the batch does not follow what we hold), or our store failed; either way
+    /// the peer is asked to resend from what we hold, with a full Have, at most once per
+    /// `resendHaveIntervalMillis` (a store that keeps failing, a full disk, is not retried in a
+    /// hot loop; the periodic Have asks again). Anything else is a misbehaving peer: closed.
+    public mutating func rejected(resend: Bool, reason: String, local: VersionVector, nowMillis: UInt64) -> [Action] {
         self.local = local
-        if gap { return fullHave(wantFull: false) }
-        return close("refused a batch: \(reason)")
+        guard resend else { return close("refused a batch: \(reason)") }
+        if let last = lastResendHaveMillis, nowMillis < last + config.resendHaveIntervalMillis { return [] }
+        lastResendHaveMillis = nowMillis
+        return fullHave(wantFull: false)
     }
 
     /// This node's store advanced (a local write, or ops learned from another peer).
