@@ -40,7 +40,7 @@ final class ControlServer {
                 onError: { [logger] error in logger.warning("control: accept failed", metadata: ["error": "\(error)"]) },
                 onAccept: { [unowned self] connection in accepted(connection) })
         } catch {
-            throw .network("control socket \(path): \(error)")
+            throw .network(what: "control socket \(path)", underlying: error)
         }
         try access.secureSocket()
         logger.info("control socket ready", metadata: [

@@ -56,7 +56,7 @@ public final class Daemon: @unchecked Sendable {
             store = try IdeaStore(path: dataDir.storePath, identity: identity, logger: logger)
             vector = try store.versionVector()
         } catch {
-            throw .store("\(error)")
+            throw .store(path: dataDir.storePath, underlying: error)
         }
         logger.info("starting", metadata: [
             "node": "\(identity.nodeID.base32)", "department": "\(config.department)",
@@ -80,7 +80,7 @@ public final class Daemon: @unchecked Sendable {
             rotateIntervalMillis: UInt64(config.rotateIntervalSeconds) * 1_000)
 
         let access = try ControlSocketAccess(path: config.controlSocket, staffGroup: config.staffGroup, configFile: configPath)
-        do throws(NetError) { try loop.start() } catch { throw .network("cannot start the event loop: \(error)") }
+        do throws(NetError) { try loop.start() } catch { throw .network(what: "cannot start the event loop", underlying: error) }
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
             let mesh = Mesh(settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, logger: logger)
             let handler = ControlHandler(
@@ -102,7 +102,7 @@ public final class Daemon: @unchecked Sendable {
                 signals.append(try SignalWatcher.watch(SIGHUP, on: loop) { [weak self] in self?.reload() })
                 return .success(())
             } catch {
-                return .failure(.network("\(error)"))
+                return .failure(.network(what: "cannot start the mesh", underlying: error))
             }
         }
         if case .failure(let error) = started {

@@ -4,8 +4,11 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     case dataDirectory(DataDirectoryError)
     case networkKey(path: String, NetworkKeyError)
     case locked(directory: String, pid: Int32?)
-    case store(String)
-    case network(String)
+    /// The store at `path` could not be opened or read; `underlying` is the store's own error
+    /// (a `StoreError`, GRDB's `DatabaseError`), kept typed for whoever handles it.
+    case store(path: String, underlying: any Error)
+    /// A network part could not start: `what` (e.g. "control socket PATH"), and libuv's error.
+    case network(what: String, underlying: any Error)
     case io(path: String, reason: String)
 
     public var description: String {
@@ -15,8 +18,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .networkKey(_, let error): "\(error)"
         case .locked(let directory, let pid):
             "another ideameshd\(pid.map { " (pid \($0))" } ?? "") is already running with data dir \(directory); stop it first, or use another data dir"
-        case .store(let why): "store: \(why)"
-        case .network(let why): "\(why)"
+        case .store(let path, let underlying): "store \(path): \(underlying)"
+        case .network(let what, let underlying): "\(what): \(underlying)"
         case .io(let path, let reason): "\(path): \(reason)"
         }
     }

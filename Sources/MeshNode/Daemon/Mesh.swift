@@ -141,6 +141,7 @@ final class Mesh: @unchecked Sendable {
     // MARK: Store changes
 
     func localAdvanced(_ vector: VersionVector) {
+        loop.preconditionOnLoopThread()
         localVector = vector
         for link in links.values { link.localAdvanced(vector) }
     }
@@ -149,6 +150,7 @@ final class Mesh: @unchecked Sendable {
 
     /// The trust list changed (SIGHUP, `admin trust`): drop links to nodes no longer on it.
     func trustChanged(removed: Set<NodeID>) {
+        loop.preconditionOnLoopThread()
         perform(membership.trustChanged(trusted: trust.all))
     }
 

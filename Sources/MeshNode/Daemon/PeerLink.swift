@@ -86,6 +86,7 @@ final class PeerLink: @unchecked Sendable {
 
     /// Wires the socket up and, when dialling, sends the first handshake message.
     func start() {
+        mesh.loop.preconditionOnLoopThread()
         // Weak: the connection may outlive the link while it closes.
         connection.onRead = { [weak self] bytes in self?.received(bytes) }
         connection.onClose = { [weak self] error in
@@ -220,6 +221,7 @@ final class PeerLink: @unchecked Sendable {
 
     /// The store advanced: stream what the peer lacks.
     func localAdvanced(_ vector: VersionVector) {
+        mesh.loop.preconditionOnLoopThread()
         guard !isClosed else { return }
         session.localAdvanced(vector)
         pump()
@@ -228,6 +230,7 @@ final class PeerLink: @unchecked Sendable {
     /// Asks the peer to resend from what this node holds: a full Have (e.g. after an admin
     /// resolved a fork here, the ops of that origin the peer sent meanwhile were dropped).
     func resync() {
+        mesh.loop.preconditionOnLoopThread()
         guard !isClosed else { return }
         perform(session.resync())
     }
@@ -283,6 +286,7 @@ final class PeerLink: @unchecked Sendable {
     /// failure when the link closes first. Returns the request's token (see `forgetDigest`).
     @discardableResult
     func requestDigest(_ completion: @escaping (Result<PeerDigest, DigestFailure>) -> Void) -> UInt64 {
+        mesh.loop.preconditionOnLoopThread()
         guard !isClosed, session.phase == .syncing else {
             completion(.failure(DigestFailure(reason: "not in sync with the peer")))
             return digests.refuse()
@@ -294,6 +298,7 @@ final class PeerLink: @unchecked Sendable {
 
     /// Stops waiting for a digest (the asker gave up).
     func forgetDigest(_ token: UInt64) {
+        mesh.loop.preconditionOnLoopThread()
         digests.forget(token)
     }
 
@@ -330,6 +335,7 @@ final class PeerLink: @unchecked Sendable {
     /// The link's own timer (the mesh's `Membership` handles its timeouts): the session's
     /// periodic Have.
     func tick(nowMillis now: UInt64) {
+        mesh.loop.preconditionOnLoopThread()
         guard !isClosed, isEstablished else { return }
         perform(session.tick(nowMillis: now))
         pump()
@@ -340,6 +346,7 @@ final class PeerLink: @unchecked Sendable {
     /// Closes on purpose: a Goodbye with the reason (once established), then the socket once
     /// what is queued has been written.
     func close(reason: String, sendGoodbye: Bool) {
+        mesh.loop.preconditionOnLoopThread()
         guard !isClosed else { return }
         if sendGoodbye && isEstablished && session.phase != .closed { send(.goodbye(reason: reason)) }
         logger.info("closing connection", metadata: ["reason": "\(reason)"])
