@@ -11,11 +11,12 @@ extension ControlHandler {
     /// The admin methods (CONTROL.md §6); `ControlHandler` has checked that the caller is an admin.
     func registerAdminMethods() {
         methods.register(API.AdminStatus.self) { [unowned self] _, _, reply in
-            let listen = mesh.settings.listen.map { PeerAddress(host: $0.host, port: Int(mesh.listenPort)).description }
+            let mesh = mesh.snapshot()
+            let listen = mesh.listen
             let uptime = Int((Clock.wallMillis() - mesh.startedMillis) / 1000)
             let ops = Int(mesh.localVector.totalOps), origins = mesh.localVector.origins.count
-            let node = mesh.selfID.base32, department = mesh.settings.department
-            let peers = mesh.links.values.filter(\.isEstablished).count
+            let node = mesh.selfID.base32, department = mesh.department
+            let peers = mesh.links.filter(\.isEstablished).count
             read(reply) { store throws(ControlError) in
                 let bytes: Int64
                 do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
@@ -91,12 +92,7 @@ extension ControlHandler {
     // MARK: Replication
 
     /// Peers past their Hello, with what each is known to hold (its vector, plus what was sent).
-    private func syncingPeers() -> [(node: NodeID, vector: VersionVector)] {
-        mesh.links.values.compactMap { link in
-            guard let peer = link.peer, link.isEstablished, link.session.phase == .syncing else { return nil }
-            return (peer, link.session.peer)
-        }.sorted { $0.node < $1.node }
-    }
+    private func syncingPeers() -> [(node: NodeID, vector: VersionVector)] { mesh.snapshot().syncingPeers }
 
     private func replicationReport() -> ReplicationReport {
         let departments = departments(), local = mesh.localVector
@@ -117,7 +113,7 @@ extension ControlHandler {
         let departments = departments()
         var known = syncingPeers().map { (node: $0.node, vector: $0.vector, connected: true) }
         let connected = Set(known.map(\.node))
-        for (node, memory) in mesh.remembered.sorted(by: { $0.key < $1.key }) where !connected.contains(node) && !memory.vector.origins.isEmpty {
+        for (node, memory) in mesh.snapshot().remembered.sorted(by: { $0.key < $1.key }) where !connected.contains(node) && !memory.vector.origins.isEmpty {
             known.append((node, memory.vector, false))
         }
         let peers = known
@@ -144,7 +140,7 @@ extension ControlHandler {
     private func verify(_ text: String, _ reply: Replier<VerifyResult>) throws(ControlError) {
         let syncing = syncingPeers().map(\.node)
         let node = try resolveNode(text, among: syncing, what: "connected peer")
-        guard let link = mesh.links.values.first(where: { $0.peer == node && !$0.isClosed && $0.session.phase == .syncing }) else {
+        guard let link = mesh.syncingLink(to: node) else {
             throw ControlError(.notFound, "not connected to \(node.short) (see admin.peers)")
         }
         final class Once {
@@ -188,9 +184,7 @@ extension ControlHandler {
         // Ask every syncing peer to resend from what this node holds: the ops of the unblocked
         // origin they sent while it was blocked were dropped.
         let resync = Replier<ForkResolution>(send: { [self] result in
-            if case .success = result {
-                for link in mesh.links.values { link.resync() }
-            }
+            if case .success = result { mesh.resyncAll() }
             resolved.value()(result)
         })
         let names = departments()

@@ -10,15 +10,7 @@ extension ControlHandler {
     /// Department names known here: this node's, those peers gave in their handshakes since the
     /// daemon started, and (for nodes it has not linked to) those trusted peers told of in peer
     /// exchange. Loop thread.
-    func departments() -> Departments {
-        var names = mesh.toldDepartments
-        for (node, memory) in mesh.remembered where !memory.department.isEmpty { names[node] = memory.department }
-        for link in mesh.links.values {
-            if let peer = link.peer, !link.peerDepartment.isEmpty { names[peer] = link.peerDepartment }
-        }
-        names[mesh.selfID] = mesh.settings.department
-        return names
-    }
+    func departments() -> Departments { mesh.departmentNames() }
 
     /// A node: its department's name (any case), its full id, or a prefix of at least 4
     /// characters of one of `candidates`. Loop thread (it reads the names known here).

@@ -196,16 +196,17 @@ final class ControlHandler: @unchecked Sendable {
     }
 
     func peersReport() -> PeersReport {
-        let now = mesh.nowMillis()
+        let mesh = mesh.snapshot()
+        let now = mesh.nowMillis
         let local = mesh.localVector
-        let peers = mesh.links.values.sorted { $0.id < $1.id }.map { link in
+        let peers = mesh.links.map { link in
             let behind = local.origins.reduce(UInt64(0)) { sum, origin in
-                sum + (local[origin].seq > link.session.peer[origin].seq ? local[origin].seq - link.session.peer[origin].seq : 0)
+                sum + (local[origin].seq > link.peerVector[origin].seq ? local[origin].seq - link.peerVector[origin].seq : 0)
             }
             return PeersReport.Peer(
-                nodeId: link.peer?.base32, department: link.peerDepartment.isEmpty ? nil : link.peerDepartment,
+                nodeId: link.peer?.base32, department: link.department.isEmpty ? nil : link.department,
                 address: link.remote, direction: link.isOutbound ? "out" : "in",
-                state: link.isEstablished ? (link.session.phase == .syncing ? "syncing" : "hello") : "handshake",
+                state: link.isEstablished ? (link.isSyncing ? "syncing" : "hello") : "handshake",
                 connectedSeconds: Int((now - link.stats.connectedMillis) / 1000),
                 lastSeenMsAgo: Int(now - link.stats.lastSeenMillis),
                 rttMs: link.stats.roundTripMillis.map { Int($0) },
@@ -214,12 +215,10 @@ final class ControlHandler: @unchecked Sendable {
                 batchesRefused: link.stats.batchesRefused,
                 opsBehind: link.isEstablished ? Int(behind) : nil)
         }
-        let connected = Set(mesh.links.values.filter(\.isEstablished).compactMap(\.peer))
-        let targets = mesh.membership.targets.sorted { $0.target.description < $1.target.description }.map { target in
+        let targets = mesh.targets.map { target in
             PeersReport.Address(
-                address: target.target.description, nodeId: target.node?.base32, seed: target.isSeed,
-                connected: target.link.map { mesh.links[$0] != nil } == true || target.node.map(connected.contains) == true,
-                failures: target.failures, lastError: mesh.lastErrors[target.target],
+                address: target.address, nodeId: target.node?.base32, seed: target.isSeed, connected: target.isLinked,
+                failures: target.failures, lastError: target.lastError,
                 retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
         }
         return PeersReport(peers: peers, addresses: targets)

@@ -53,13 +53,14 @@ extension ControlHandler {
     /// The mesh's counters, on the loop thread: every peer connected since the start, its closed
     /// links' traffic plus its open links'.
     func metricsSnapshot() -> MetricsSnapshot {
+        let mesh = mesh.snapshot()
         var peers = [NodeID: MetricsSnapshot.Peer]()
         for (node, memory) in mesh.remembered {
             peers[node] = MetricsSnapshot.Peer(
                 node: node, connected: false, bytesIn: memory.bytesIn, bytesOut: memory.bytesOut, opsIn: memory.opsIn, opsOut: memory.opsOut)
         }
         let local = mesh.localVector
-        for link in mesh.links.values {
+        for link in mesh.links {
             guard let node = link.peer else { continue }
             var peer = peers[node] ?? MetricsSnapshot.Peer(node: node, connected: false)
             peer.bytesIn += link.stats.bytesIn
@@ -68,9 +69,9 @@ extension ControlHandler {
             peer.opsOut += link.stats.opsOut
             if link.isEstablished && !link.isClosed {
                 peer.connected = true
-                if link.session.phase == .syncing {
+                if link.isSyncing {
                     peer.opsBehind = local.origins.reduce(UInt64(0)) { sum, origin in
-                        sum + (local[origin].seq > link.session.peer[origin].seq ? local[origin].seq - link.session.peer[origin].seq : 0)
+                        sum + (local[origin].seq > link.peerVector[origin].seq ? local[origin].seq - link.peerVector[origin].seq : 0)
                     }
                 }
             }
@@ -78,7 +79,7 @@ extension ControlHandler {
         }
         return MetricsSnapshot(
             ops: local.totalOps, origins: local.origins.count,
-            peersConnected: mesh.links.values.filter(\.isEstablished).count,
+            peersConnected: mesh.links.filter(\.isEstablished).count,
             peers: peers.values.sorted { $0.node < $1.node },
             uptimeSeconds: (Clock.wallMillis() - mesh.startedMillis) / 1000)
     }
