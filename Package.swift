@@ -118,6 +118,8 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        // The node's parts on their own: config, backoff, control request parsing.
+        .testTarget(name: "MeshNodeTests", dependencies: ["MeshNode", "MeshControl", "MeshModel", "MeshWire", "MeshCRDT"]),
         // End-to-end: runs the real executables (built because the target depends on them).
         .testTarget(
             name: "IdeameshdTests",
