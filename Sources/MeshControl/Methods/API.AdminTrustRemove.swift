@@ -4,14 +4,6 @@ extension API {
         public static let name = "admin.trust.remove"
         public static let access = ControlAccess.admin
         public typealias Result = TrustChange
-
-        public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["node_id"]
-            public var nodeId: String
-
-            public init(nodeId: String) {
-                self.nodeId = nodeId
-            }
-        }
+        public typealias Params = API.NodeParams
     }
 }

@@ -4,14 +4,6 @@ extension API {
         public static let name = "admin.where"
         public static let access = ControlAccess.admin
         public typealias Result = WhereReport
-
-        public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["id"]
-            public var id: String
-
-            public init(id: String) {
-                self.id = id
-            }
-        }
+        public typealias Params = API.IdParams
     }
 }

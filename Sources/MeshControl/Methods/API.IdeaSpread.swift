@@ -4,14 +4,6 @@ extension API {
         public static let name = "idea.spread"
         public static let access = ControlAccess.anyone
         public typealias Result = SpreadReport
-
-        public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["id"]
-            public var id: String
-
-            public init(id: String) {
-                self.id = id
-            }
-        }
+        public typealias Params = API.IdParams
     }
 }

@@ -1,0 +1,47 @@
+/// Params several methods take in the same shape, declared once (`Params` of each method that
+/// takes them is one of these).
+extension API {
+    /// `{"id": …}`: the idea (or other target) a method acts on.
+    public struct IdParams: ControlParams, Equatable {
+        public static let keys: Set<String> = ["id"]
+        public var id: String
+
+        public init(id: String) {
+            self.id = id
+        }
+    }
+
+    /// `{"id": …, "text": …}`: a comment's idea (to add) or the comment itself (to edit), and its text.
+    public struct IdTextParams: ControlParams, Equatable {
+        public static let keys: Set<String> = ["id", "text"]
+        public var id: String
+        public var text: String
+
+        public init(id: String, text: String) {
+            self.id = id
+            self.text = text
+        }
+    }
+
+    /// `{"cycle": …, "notes": …}`: a PDSA cycle's Do or Study step.
+    public struct CycleStepParams: ControlParams, Equatable {
+        public static let keys: Set<String> = ["cycle", "notes"]
+        public var cycle: String
+        public var notes: String?
+
+        public init(cycle: String, notes: String? = nil) {
+            self.cycle = cycle
+            self.notes = notes
+        }
+    }
+
+    /// `{"node_id": …}`: a node to trust, or to trust no more.
+    public struct NodeParams: ControlParams, Equatable {
+        public static let keys: Set<String> = ["node_id"]
+        public var nodeId: String
+
+        public init(nodeId: String) {
+            self.nodeId = nodeId
+        }
+    }
+}
