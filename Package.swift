@@ -127,8 +127,12 @@ let package = Package(
                 "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshControl", "MeshClient", "MeshLoopback",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        // The CLI run as a real process against real daemons, and golden files of its output.
+        // The CLI run as a real process against real daemons.
         .testTarget(
-            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
+            name: "IdeameshCLITests", dependencies: ["ideamesh", "ideameshd", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"]),
+        // The CLI's views, charts and formatting on their own, from fixed replies, and every
+        // command's help from the real binary: golden files of each.
+        .testTarget(
+            name: "IdeameshViewTests", dependencies: ["ideamesh", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
     ]
 )
