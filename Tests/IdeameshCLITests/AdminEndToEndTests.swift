@@ -44,9 +44,9 @@ struct AdminEndToEndTests {
         let bad = try await CLI.run(["admin", "trust", "add", "not-a-node"], socket: a.controlSocket)
         #expect(bad.status == 1 && bad.stderr.hasPrefix("Error: "), "\(bad)")
 
-        // Forks: resolving asks for confirmation, and an origin that has no fork is refused.
+        // Forks: with none held, there is nothing to confirm; an origin that has no fork is refused.
         let unconfirmed = try await CLI.run(["admin", "forks", "resolve", a.nodeID], socket: a.controlSocket)
-        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("--yes"), "\(unconfirmed)")
+        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("there is no fork here to resolve"), "\(unconfirmed)")
         let noFork = try await CLI.run(["admin", "forks", "resolve", a.nodeID, "--yes"], socket: a.controlSocket)
         #expect(noFork.status == 1, "\(noFork)")
 

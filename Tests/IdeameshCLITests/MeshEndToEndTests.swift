@@ -162,6 +162,9 @@ struct MeshEndToEndTests {
 
         let forks = try await CLI.run(["admin", "forks"], socket: x.controlSocket)
         #expect(forks.succeeded && forks.stdout.contains(a.short) && forks.stdout.contains("admin forks resolve"), "\(forks)")
+        // Resolving drops ops: without a terminal to ask on, it wants --yes.
+        let unconfirmed = try await CLI.run(["admin", "forks", "resolve", a.short], socket: x.controlSocket)
+        #expect(unconfirmed.status == 1 && unconfirmed.stderr.contains("confirm with --yes"), "\(unconfirmed)")
         let resolved = try await CLI.run(["admin", "forks", "resolve", a.short, "--yes"], socket: x.controlSocket)
         #expect(resolved.succeeded && resolved.stdout.contains("dropped 1 quarantined op(s)"), "\(resolved)")
         #expect(((try x.call("admin.forks")["forks"] as? [Any]) ?? []).isEmpty)

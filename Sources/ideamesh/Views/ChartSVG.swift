@@ -17,7 +17,7 @@ enum ChartSVG {
         let notes = notes(chart, kind: kind)
         var body: [String] = []
         let measure = chart.measure
-        // The heading wraps beside the icons (at most two lines each), so nothing is cut short.
+        // The heading wraps beside the icons (at most three lines each), so nothing is cut short.
         var y = 34.0
         for (content, size, weight, color) in [
             (title(measure), 20.0, "bold" as String?, nil as String?),
@@ -25,7 +25,7 @@ enum ChartSVG {
              13, nil, nil),
             (subtitle(chart, reading: reading, kind: kind), 12, nil, Palette.label),
         ] {
-            let lines = wrapped(24, y, content, size: size, weight: weight, color: color, room: width - 260, maxLines: 2)
+            let lines = wrapped(24, y, content, size: size, weight: weight, color: color, room: width - 260, maxLines: 3)
             body += lines.elements
             y += Double(lines.count) * (size + 5) + 3
         }

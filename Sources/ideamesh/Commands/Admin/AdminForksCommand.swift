@@ -42,6 +42,10 @@ struct AdminForksCommand: ParsableCommand {
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh admin forks resolve")
             let terminal = Terminal.current()
+            // Nothing to confirm when there is nothing to resolve.
+            if try daemon.call(API.AdminForks.self).value.forks.isEmpty {
+                throw CLIError("there is no fork here to resolve; nothing changed", hint: "`ideamesh admin forks` lists the forks this node holds.")
+            }
             if !yes {
                 guard terminal.stdinIsTTY else {
                     throw CLIError("resolving a fork drops ops: confirm with --yes", hint: "ideamesh admin forks resolve \(origin) --yes")
