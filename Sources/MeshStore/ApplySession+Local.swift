@@ -115,14 +115,20 @@ extension ApplySession {
     /// archived (or none). An adoption keeps its source's theme, whatever became of it since.
     func requireTheme(_ code: String) throws {
         guard requireTargets, !code.isEmpty else { return }
+        if let problem = try Self.themeProblem(db, code: code, allowArchived: false) { throw StoreError.invalid(problem) }
+    }
+
+    /// What is wrong with filing under (or, `allowArchived`, looking for) theme `code`: not
+    /// defined, or archived; nil when nothing is. The message lists the current themes.
+    static func themeProblem(_ db: Database, code: String, allowArchived: Bool) throws -> ValidationError? {
         let archived = try Bool.fetchOne(db, sql: "SELECT archived FROM themes WHERE code = ?", arguments: [code])
-        if archived == false { return }
+        if archived == false || (archived == true && allowArchived) { return nil }
         let current = try String.fetchAll(db, sql: "SELECT code FROM themes WHERE archived = 0 ORDER BY code")
         let known = current.isEmpty
             ? "no themes are defined yet (leaders define them); leave the theme out"
             : "the themes are: \(current.joined(separator: ", "))"
         let what = archived == true ? "\"\(code)\" was archived" : "no theme \"\(code)\" is defined"
-        throw StoreError.invalid(ValidationError(field: "theme", problem: "\(what); \(known)"))
+        return ValidationError(field: "theme", problem: "\(what); \(known)")
     }
 
     mutating func requireOwn(_ id: OpID, origin: NodeID, table: String, what: String) throws {

@@ -181,6 +181,12 @@ extension IdeaStore {
         }
     }
 
+    /// What is wrong with theme `code` (the rule a local write applies): not defined, or (unless
+    /// `allowArchived`) archived; nil when nothing is.
+    public func themeProblem(_ code: String, allowArchived: Bool) throws -> ValidationError? {
+        try pool.read { db in try ApplySession.themeProblem(db, code: code, allowArchived: allowArchived) }
+    }
+
     /// The theme with `code`, archived or not, or nil when none is defined.
     public func theme(code: String) throws -> Theme? {
         try pool.read { db in

@@ -65,14 +65,13 @@ extension ControlHandler {
         }
         methods.register(API.ThemesList.self) { [unowned self] p, _, reply in
             read(reply) { store throws(ControlError) in
-                let (themes, use, all) = try Self.store {
-                    (try store.themes(includeArchived: p.archived ?? false), try store.themeUse(), Set(try store.themes(includeArchived: true).map(\.code)))
-                }
+                let (all, use) = try Self.store { (try store.themes(includeArchived: true), try store.themeUse()) }
+                let defined = Set(all.map(\.code))
                 return ThemeList(
-                    themes: themes.map {
+                    themes: all.filter { p.archived == true || !$0.archived }.map {
                         ThemeList.Theme(code: $0.code, name: $0.name, description: $0.description, archived: $0.archived, ideas: use[$0.code] ?? 0)
                     },
-                    undefined: use.filter { !all.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeList.Use(code: $0.key, ideas: $0.value) })
+                    undefined: use.filter { !defined.contains($0.key) }.sorted { $0.key < $1.key }.map { ThemeList.Use(code: $0.key, ideas: $0.value) })
             }
         }
         methods.register(API.Digest.self) { [unowned self] p, _, reply in
@@ -125,11 +124,10 @@ extension ControlHandler {
         read(reply) { store throws(ControlError) in
             let page = try Self.store { try store.ideas(matching: matching) }
             // A theme nobody defined and no idea carries is a typo, not an empty theme.
-            if page.total == 0, let theme = matching.theme, try Self.store({ try store.theme(code: theme) }) == nil,
+            if page.total == 0, let theme = matching.theme,
+               let problem = try Self.store({ try store.themeProblem(theme, allowArchived: true) }),
                try Self.store({ try store.themeUse()[theme] }) == nil {
-                let themes = try Self.store { try store.themes(includeArchived: true) }.map(\.code)
-                throw ControlError(.invalid, "theme: no theme \"\(theme)\" is defined; "
-                    + (themes.isEmpty ? "no themes are defined yet" : "the themes are: \(themes.joined(separator: ", "))"))
+                throw ControlError(.invalid, "\(problem)")
             }
             return MeshControl.IdeaList(total: page.total, ideas: page.ideas.map { MeshControl.IdeaSummary($0, departments: departments) })
         }
