@@ -48,7 +48,8 @@ final class BenchDaemons {
             let daemon = DaemonNode(
                 name: name, department: department, dataDir: dir.url.path, nodeID: made.nodeID, port: try Loopback.freePort(),
                 controlSocket: "\(socketDir)/\(name).sock", logPrefix: "\(base)/\(name)")
-            return Node(name: name, dir: dir, id: try dir.loadIdentity().nodeID, daemon: daemon)
+            guard let id = NodeID(base32: made.nodeID) else { throw BenchError("ideameshd init printed a malformed node id: \(made.nodeID)") }
+            return Node(name: name, dir: dir, id: id, daemon: daemon)
         } catch let error as HarnessError {
             throw BenchError(error.description)
         }
