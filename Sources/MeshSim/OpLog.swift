@@ -78,6 +78,8 @@ struct OpLog {
             return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: lastSeq + 1, applied: 0)
         case .fork(let index, _):
             return .fork("different op at \(id.short)-\(prepared.ops[index].seq)")
+        case .diverges:
+            return .fork("\(id.short)-\(prepared.ops[0].seq) continues a different history")
         case .extends(let start, let head):
             ops[origin, default: []].append(contentsOf: batch[start...])
             vector[id] = OriginHead(seq: lastSeq, hash: Array(head))

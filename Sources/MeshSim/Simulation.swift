@@ -303,7 +303,7 @@ public final class Simulation {
                 apply(ops, link: id, side: side, hops: hops)
             case .learnPeers:
                 break  // peer exchange is not simulated (every node knows every address)
-            case .close(let reason):
+            case .close(let reason), .peerLeft(let reason):
                 close(id, reason: reason)
             }
         }

@@ -34,6 +34,15 @@ extension ApplySession {
             guard let index = held.index else { preconditionFailure("a fork at an origin never held") }
             try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [index])
             return ApplyOutcome(applied: 0, duplicates: at, fork: ForkReport(origin: origin, seq: ops[at].seq))
+        case .diverges:
+            // The origin signed the batch (its last op, and the chain binds the first to it), and
+            // its first op continues another op at our held seq than ours: two histories.
+            guard let index = held.index else { preconditionFailure("a divergence from an origin never held") }
+            try quarantine(
+                batch[0], origin: origin, seq: ops[0].seq, heldHash: held.head,
+                reason: "continues a different op at seq \(held.seq) than the one held here", wallMillis: wallMillis)
+            try exec(sql: "UPDATE origins SET forked = 1 WHERE id = ?", arguments: [index])
+            return ApplyOutcome(applied: 0, duplicates: 0, fork: ForkReport(origin: origin, seq: held.seq))
         case .extends(let first, let head):
             (start, prev) = (first, head)
         }

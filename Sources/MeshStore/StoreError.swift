@@ -50,6 +50,8 @@ public struct ApplyOutcome: Equatable, Sendable {
 
 public struct ForkReport: Equatable, Sendable {
     public let origin: NodeID
+    /// A seq of `origin` at which this node holds an op the peer's history does not contain (the
+    /// peer's op there differs): the op to show the peer, so that it finds the fork too.
     public let seq: UInt64
 
     public init(origin: NodeID, seq: UInt64) {

@@ -19,6 +19,13 @@ struct SyncSessionTests {
             store = try IdeaStore(path: dir.file("\(name).sqlite"), identity: identity)
             self.name = name
         }
+
+        /// A node opened on an existing store file (a backup put back in place).
+        init(_ name: String, path: String, identity: NodeIdentity) throws {
+            self.identity = identity
+            store = try IdeaStore(path: path, identity: identity)
+            self.name = name
+        }
     }
 
     /// One connection: a session at each end and the messages in flight each way.
@@ -68,9 +75,16 @@ struct SyncSessionTests {
                     self[keyPath: outbox].append(bytes)
                 case .apply(let ops):
                     do {
-                        try node.store.apply(batch: ops)
+                        let outcome = try node.store.apply(batch: ops)
                         let last = try ops[ops.count - 1].decode()
-                        self[keyPath: session].applied(origin: last.origin, through: last.seq, local: try node.store.versionVector())
+                        if let fork = outcome.fork {
+                            self[keyPath: session].forkMet(origin: fork.origin, seq: fork.seq)
+                        } else {
+                            self[keyPath: session].applied(origin: last.origin, through: last.seq, local: try node.store.versionVector())
+                        }
+                    } catch BatchRejection.originForked(let origin) {
+                        // As PeerLink does: held back, not the peer's fault; show it our head.
+                        self[keyPath: session].forkMet(origin: origin, seq: try node.store.versionVector()[origin].seq)
                     } catch let rejection as BatchRejection {
                         var gap = false
                         if case .gap = rejection { gap = true }
@@ -79,7 +93,7 @@ struct SyncSessionTests {
                     }
                 case .learnPeers:
                     break  // the adapter's business; these tests send no Peers
-                case .close(let reason):
+                case .close(let reason), .peerLeft(let reason):
                     closed = reason
                 }
             }
@@ -159,6 +173,42 @@ struct SyncSessionTests {
         #expect(link.sa.peerDepartment == "b")
         #expect(link.sa.peerListenPort == 0 && link.sb.peerListenPort == 7400)
         #expect(link.compressedBatches > 0)  // batches of 7 small ops already compress
+    }
+
+    /// A node restored from an old backup that wrote again before hearing from its peers: its
+    /// new ops reuse seqs the peer holds with other content. Whichever side holds the longer
+    /// branch, both find the fork (quarantined, the origin blocked), the link stays up, and
+    /// every other origin still syncs.
+    @Test(arguments: [false, true])
+    func aForkIsFoundOnBothSidesOfALinkAndTheLinkStaysUp(restoredDials: Bool) throws {
+        let a = try Node("a", dir: dir), b = try Node("b", dir: dir)
+        try write(a, ideas: 2)                                   // a's seqs 1–4
+        let backup = dir.file("a-backup.sqlite")
+        _ = try a.store.backup(to: backup)
+        try write(a, ideas: 2)                                   // a's seqs 5–8
+        try write(b, ideas: 1)
+        let first = try Link(a, b)
+        try first.settle()
+        #expect(try b.store.versionVector()[a.identity.nodeID].seq == 8)
+
+        // a is restored from the backup (seq 4) and writes seq 5 again, differently.
+        let restored = try Node("a", path: backup, identity: a.identity)
+        try restored.store.write(.ideaCreate(IdeaContent(title: "after the restore", problem: "p", solution: "s")), author: "ann")
+        try write(b, ideas: 1)                                   // something else to sync meanwhile
+        let link = restoredDials ? try Link(restored, b) : try Link(b, restored)
+        try link.settle()
+
+        #expect(link.closed == nil, "the link stays up: \(link.closed ?? "")")
+        for node in [restored, b] {
+            let counts = try node.store.counts()
+            #expect(counts.forkedOrigins == 1, "\(node === b ? "the peer" : "the restored node") blocks the origin")
+            #expect(try node.store.quarantine().map(\.origin) == [a.identity.nodeID])
+        }
+        // b's own ops still reached the restored node.
+        #expect(try restored.store.versionVector()[b.identity.nodeID] == b.store.versionVector()[b.identity.nodeID])
+        // Nothing of either branch was dropped: b keeps a's first history, the restored node its write.
+        #expect(try b.store.versionVector()[a.identity.nodeID].seq == 8)
+        #expect(try restored.store.versionVector()[a.identity.nodeID].seq == 5)
     }
 
     @Test func originsTakeTurns() throws {

@@ -81,7 +81,7 @@ struct MembershipTests {
         #expect(atLarge.keep && atLarge.actions == [.close(lOut, .duplicate(small))])
     }
 
-    @Test func backoffGrowsWithFailuresAndALinkThatLastedOrAHelloResetsIt() {
+    @Test func backoffGrowsWithFailuresAndALinkThatLastedResetsIt() {
         var (machine, nodes, _) = Self.machine(count: 1, maxConnections: 1)
         var random = SplitMix64(seed: 4)
         var link = Self.dials(machine.fill(nowMillis: 0, using: &random))[0].link
@@ -98,15 +98,50 @@ struct MembershipTests {
         _ = machine.established(link: link, peer: nodes[0], nowMillis: 3_000)
         machine.linkClosed(link: link, nowMillis: 4_000, using: &random)
         #expect(machine.target(0)?.failures == 3)
-        // One that lasted more than 5 s: back to 1; the peer's Hello: 0.
+        // One that lasted more than 5 s: back to 1 (the peer's Hello alone resets nothing).
         link = Self.dials(machine.fill(nowMillis: 10_000, using: &random))[0].link
         machine.dialSucceeded(link: link, nowMillis: 10_000)
         _ = machine.established(link: link, peer: nodes[0], nowMillis: 10_000)
         _ = machine.helloReceived(link: link, using: &random)
-        #expect(machine.target(0)?.failures == 0)
+        #expect(machine.target(0)?.failures == 3)
         machine.linkClosed(link: link, nowMillis: 16_000, using: &random)
         #expect(machine.target(0)?.failures == 1)
         #expect((16_250...16_500).contains(machine.target(0)!.notBeforeMillis))
+    }
+
+    /// A peer that accepts us, says Hello, then refuses what we send (a broken chain, a fork met
+    /// by an older node) must not be redialled every half second: each failed link counts one
+    /// more failure in a row, as a refused dial does, up to the cap.
+    @Test func linksThatFailRightAfterHelloBackOffExponentially() {
+        var (machine, nodes, _) = Self.machine(count: 1, maxConnections: 1)
+        var random = SplitMix64(seed: 9)
+        var now: UInt64 = 0
+        var waits = [UInt64]()
+        for round in 1...9 {
+            let dials = Self.dials(machine.fill(nowMillis: now, using: &random))
+            #expect(dials.count == 1, "round \(round): dials once its backoff expired")
+            let link = dials[0].link
+            machine.dialSucceeded(link: link, nowMillis: now)
+            _ = machine.established(link: link, peer: nodes[0], nowMillis: now)
+            _ = machine.helloReceived(link: link, using: &random)
+            machine.linkClosed(link: link, failed: true, nowMillis: now + 20, using: &random)
+            #expect(machine.target(0)?.failures == round)
+            let notBefore = machine.target(0)!.notBeforeMillis
+            #expect(machine.fill(nowMillis: notBefore - 1, using: &random).isEmpty, "backing off")
+            waits.append(notBefore - (now + 20))
+            now = notBefore
+        }
+        // [d/2, d] with d = min(60 s, 0.5 s · 2^(n−1)).
+        for (n, wait) in waits.enumerated() {
+            let ceiling: UInt64 = min(60_000, 500 << UInt64(n))
+            #expect((ceiling / 2...ceiling).contains(wait), "failure \(n + 1) waited \(wait) ms")
+        }
+        // A link that lasted, then failed: the streak restarts at 2, not 1.
+        let link = Self.dials(machine.fill(nowMillis: now, using: &random))[0].link
+        machine.dialSucceeded(link: link, nowMillis: now)
+        _ = machine.established(link: link, peer: nodes[0], nowMillis: now)
+        machine.linkClosed(link: link, failed: true, nowMillis: now + 60_000, using: &random)
+        #expect(machine.target(0)?.failures == 2)
     }
 
     @Test func handshakeAndIdleTimeoutsCloseAndOtherLinksTick() {

@@ -184,7 +184,9 @@ extension ControlHandler {
         // Ask every syncing peer to resend from what this node holds: the ops of the unblocked
         // origin they sent while it was blocked were dropped.
         let resync = Replier<ForkResolution>(send: { [self] result in
-            if case .success = result { mesh.resyncAll() }
+            if case .success(let resolution as ForkResolution) = result, let origin = NodeID(base32: resolution.origin) {
+                mesh.forkResolved(origin)
+            }
             resolved.value()(result)
         })
         let names = departments()

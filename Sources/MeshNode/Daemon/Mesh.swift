@@ -223,7 +223,7 @@ final class Mesh: @unchecked Sendable {
         perform(actions)
     }
 
-    func linkClosed(_ link: PeerLink, reason: String) {
+    func linkClosed(_ link: PeerLink, reason: String, failed: Bool) {
         links[link.id] = nil
         if let peer = link.peer {
             var memory = remembered[peer, default: PeerMemory()]
@@ -235,7 +235,7 @@ final class Mesh: @unchecked Sendable {
             remembered[peer] = memory
         }
         if case .outbound(let address) = link.direction { lastErrors[address] = reason }
-        membership.linkClosed(link: link.id, nowMillis: nowMillis(), using: &random)
+        membership.linkClosed(link: link.id, failed: failed, nowMillis: nowMillis(), using: &random)
     }
 
     // MARK: Peer exchange

@@ -100,11 +100,15 @@ extension Mesh {
         return names
     }
 
-    /// Asks every link past its Hello to resend from what this node holds (after a fork is
-    /// resolved: what the peers sent of the blocked origin was dropped). Loop thread.
-    func resyncAll() {
+    /// An admin resolved the fork of `origin`: every link streams that origin again, and asks
+    /// its peer to resend from what this node holds (what the peers sent of the blocked origin
+    /// was dropped). Loop thread.
+    func forkResolved(_ origin: NodeID) {
         loop.preconditionOnLoopThread()
-        for link in links.values { link.resync() }
+        for link in links.values {
+            link.forkResolved(origin: origin)
+            link.resync()
+        }
     }
 
     /// The open link past its Hello with `node`, to ask for its state digest. Loop thread.

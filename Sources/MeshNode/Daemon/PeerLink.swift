@@ -160,6 +160,8 @@ final class PeerLink: @unchecked Sendable {
             case .apply(let ops):
                 apply(ops)
             case .close(let reason):
+                close(reason: reason, sendGoodbye: false, failed: true)
+            case .peerLeft(let reason):
                 close(reason: reason, sendGoodbye: false)
             case .learnPeers(let peers):
                 mesh.learn(peers, from: self)
@@ -186,13 +188,20 @@ final class PeerLink: @unchecked Sendable {
         switch result {
         case .success(let applied):
             if let fork = applied.outcome.fork {
-                logger.warning("fork quarantined; its origin is blocked until an admin resolves it",
+                logger.warning("fork quarantined; its origin is blocked until an admin resolves it (admin forks)",
                                metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
+                // Show the peer our side, so that it finds the fork too; stream it nothing more of
+                // that origin. The link stays up for the others.
+                session.forkMet(origin: fork.origin, seq: fork.seq)
             } else {
                 session.applied(origin: applied.origin, through: applied.lastSeq, local: mesh.localVector)
             }
         case .failure(.rejected(.originForked(let origin))):
+            // Met on another link, or before a restart: this peer learns of it too (our op at
+            // our head of that origin shows it the fork, if its history differs; a duplicate to
+            // it otherwise).
             logger.debug("batch of a forked origin held back", metadata: ["origin": "\(origin.short)"])
+            session.forkMet(origin: origin, seq: mesh.localVector[origin].seq)
         case .failure(.rejected(let rejection)):
             stats.batchesRefused += 1
             if case .gap = rejection {
@@ -235,6 +244,14 @@ final class PeerLink: @unchecked Sendable {
         perform(session.resync())
     }
 
+    /// An admin resolved the fork of `origin` here: stream its ops to the peer again.
+    func forkResolved(origin: NodeID) {
+        mesh.loop.preconditionOnLoopThread()
+        guard !isClosed else { return }
+        session.forkResolved(origin: origin)
+        pump()
+    }
+
     /// Sends the next batch the peer lacks, while the socket has room.
     func pump() {
         guard !isClosed, !readInFlight, session.phase == .syncing,
@@ -263,7 +280,7 @@ final class PeerLink: @unchecked Sendable {
             pump()
         case .failure(let error):
             logger.error("cannot read ops to send", metadata: ["error": "\(error)"])
-            close(reason: "this node could not read its store", sendGoodbye: true)
+            close(reason: "this node could not read its store", sendGoodbye: true, failed: true)
         }
     }
 
@@ -345,7 +362,9 @@ final class PeerLink: @unchecked Sendable {
 
     /// Closes on purpose: a Goodbye with the reason (once established), then the socket once
     /// what is queued has been written.
-    func close(reason: String, sendGoodbye: Bool) {
+    /// `failed`: the peer broke the protocol or sent what this node refuses (its address then
+    /// backs off as after a refused dial).
+    func close(reason: String, sendGoodbye: Bool, failed: Bool = false) {
         mesh.loop.preconditionOnLoopThread()
         guard !isClosed else { return }
         if sendGoodbye && isEstablished && session.phase != .closed { send(.goodbye(reason: reason)) }
@@ -354,7 +373,7 @@ final class PeerLink: @unchecked Sendable {
         connection.pauseReading()
         let connection = connection
         connection.write([]) { _ in connection.close() }
-        mesh.linkClosed(self, reason: reason)
+        mesh.linkClosed(self, reason: reason, failed: failed)
         failDigestWaiters("connection closed: \(reason)")
     }
 
@@ -364,7 +383,7 @@ final class PeerLink: @unchecked Sendable {
         logger.warning("connection refused", metadata: ["reason": "\(reason)"])
         isClosed = true
         connection.close()
-        mesh.linkClosed(self, reason: reason)
+        mesh.linkClosed(self, reason: reason, failed: true)
         failDigestWaiters("connection refused: \(reason)")
     }
 
@@ -373,7 +392,8 @@ final class PeerLink: @unchecked Sendable {
         guard !isClosed else { return }
         logger.info("connection ended", metadata: ["reason": "\(reason)"])
         isClosed = true
-        mesh.linkClosed(self, reason: reason)
+        // Closed without a Goodbye: the peer crashed, or the network failed.
+        mesh.linkClosed(self, reason: reason, failed: true)
         failDigestWaiters("connection ended: \(reason)")
     }
 }

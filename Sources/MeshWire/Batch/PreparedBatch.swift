@@ -87,15 +87,27 @@ public struct PreparedBatch: Sendable {
         /// the holder could not produce them): a fork claim, to be checked and quarantined.
         /// The ops before it are duplicates.
         case fork(index: Int, held: Data?)
+        /// The batch's first op (held seq + 1) names as its `prev` an op other than the one held
+        /// at the held seq, and the batch is otherwise sound (its own chain intact, the origin
+        /// signed its last op): the origin signed two histories that part at or before the held
+        /// seq. A fork met from the other side, where the receiver holds the shorter branch (a
+        /// node restored from an old backup that wrote again); quarantined like `fork`.
+        case diverges
         /// The ops from `start` on are new and continue the held chain, the origin signed the
         /// last; `head` is the hash of the last op. The ops before `start` are duplicates.
         case extends(start: Int, head: Data)
     }
 
+    /// Whether each op of the batch names the one before it as its `prev`.
+    private var chainsWithin: Bool {
+        (1..<ops.count).allSatisfy { OpHash.equal(ops[$0].prev, hashes[$0 - 1]) }
+    }
+
     /// Checks the batch against what is held of its origin: `heldSeq` and its hash `heldHead`,
     /// and `heldBytes(seq)`, the bytes held at a seq ≤ `heldSeq`. Ops already held must be
     /// byte-identical (else a fork); the first new op must follow the held head (else a `gap`);
-    /// each new op's `prev` is the hash of the one before (else `brokenChain`); the origin's
+    /// each new op's `prev` is the hash of the one before (else `brokenChain`, or `diverges` when
+    /// only the first op's `prev` misses the held head of a sound batch); the origin's
     /// signature on the last op verifies (else `badSignature`). Throws a `BatchRejection`, or
     /// what `heldBytes` throws.
     public func place(heldSeq: UInt64, heldHead: Data, heldBytes: (UInt64) throws -> Data?) throws -> Placement {
@@ -112,6 +124,7 @@ public struct PreparedBatch: Sendable {
         var prev = heldHead
         for index in start..<ops.count {
             guard OpHash.equal(ops[index].prev, prev) else {
+                if index == 0 && heldSeq > 0 && chainsWithin && lastSignatureValid { return .diverges }
                 throw BatchRejection.brokenChain(origin: origin, seq: ops[index].seq)
             }
             prev = hashes[index]

@@ -32,8 +32,10 @@ import MeshCRDT
 ///   same node exists, both nodes keep the one dialled by the smaller node id (of two dialled by
 ///   the same node, the older); the other is closed ("duplicate connection").
 /// - *Backoff*: after a failed dial, or an outbound link that closed within `successMillis` of its
-///   handshake, the target waits `Backoff.delay(failures:)`; a link that lasted longer resets the
-///   failures to 1; the peer's Hello resets them to 0.
+///   handshake, or any link that closed for a failure, the target waits `Backoff.delay(failures:)`;
+///   a link that lasted longer and closed cleanly resets the failures to 1 (one that lasted and
+///   failed, to 2). The peer's Hello does not reset them: a peer that refuses us right after it
+///   backs off exponentially.
 /// - *Timeouts* (`tick`): a handshake not complete within `handshakeTimeoutMillis`, a peer heard
 ///   nothing from for `idleTimeoutMillis`.
 ///
@@ -421,7 +423,9 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     public mutating func helloReceived(link id: LinkID, using rotationRandom: inout some RandomNumberGenerator) -> [Action] {
         guard let i = position(of: id), !links[i].closing else { return [] }
         links[i].phase = .syncing
-        if let slot = links[i].slot { dialStates[slot, default: DialState()].failures = 0 }
+        // No reset of the target's failures here: a link that comes up and is closed at once
+        // for a failure (a peer that keeps refusing our batches) must back off like a refused
+        // dial. `linkClosed` resets the streak once a link has lasted.
         guard rotatingLink == id else { return [] }
         rotatingLink = nil
         let others = syncingLinks().filter { $0 != id }
@@ -430,8 +434,13 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
     }
 
     /// The link closed (whoever closed it). An outbound link's target backs off: a link that
-    /// lasted counts one failure, one that did not another failure in a row.
-    public mutating func linkClosed(link id: LinkID, nowMillis now: UInt64, using random: inout some RandomNumberGenerator) {
+    /// lasted counts one failure, one that did not another failure in a row. `failed`: it closed
+    /// for a failure (the handshake, the protocol, a refused batch, a Goodbye that says so),
+    /// which counts one more failure in a row even after a link that lasted, so a peer that is
+    /// reached but keeps failing is redialled with the same exponential backoff as a refused dial.
+    public mutating func linkClosed(
+        link id: LinkID, failed: Bool = false, nowMillis now: UInt64, using random: inout some RandomNumberGenerator
+    ) {
         guard let i = position(of: id) else { return }
         let link = links.remove(at: i)
         // A rotation whose link closed before its Hello: nothing else is closed.
@@ -439,10 +448,11 @@ public struct Membership<Target: Hashable & Sendable>: Sendable {
         guard let slot = link.slot else { return }
         var state = dialStates[slot] ?? DialState()
         state.link = nil
-        if let established = link.establishedMillis, now - established > config.successMillis {
-            state.failures = 1
-        } else {
-            state.failures += 1
+        let lasted = link.establishedMillis.map { now - $0 > config.successMillis } ?? false
+        switch (lasted, failed) {
+        case (true, false): state.failures = 1
+        case (true, true): state.failures = 2
+        case (false, _): state.failures += 1
         }
         state.notBeforeMillis = now + config.backoff.delay(failures: state.failures, using: &random)
         dialStates[slot] = state

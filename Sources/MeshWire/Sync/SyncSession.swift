@@ -38,8 +38,11 @@ public struct SyncSession: Sendable {
         case apply([SignedOp])
         /// The peer told of these nodes and their addresses: the adapter may remember and dial them.
         case learnPeers([PeerInfo])
-        /// Close the connection (after sending Goodbye with the reason, where possible).
+        /// Close the connection (after sending Goodbye with the reason, where possible): the peer
+        /// broke the protocol, or sent what this node refuses. A failure: redial with backoff.
         case close(reason: String)
+        /// The peer said Goodbye: close the connection (nothing more to send).
+        case peerLeft(reason: String)
     }
 
     public enum Phase: Equatable, Sendable {
@@ -66,6 +69,12 @@ public struct SyncSession: Sendable {
     private var lastHaveMillis: UInt64 = 0
     /// When a refused batch was last answered by a Have (nil: never).
     private var lastResendHaveMillis: UInt64?
+    /// Origins whose ops are not streamed to this peer: a fork of theirs was met on this link
+    /// (until an admin resolves it, `forkResolved`).
+    public private(set) var forked: Set<NodeID> = []
+    /// Ops of ours to show the peer, one each, before any batch: our side of a fork it sent us,
+    /// so that it finds the fork too (a fork is met from both sides of a link).
+    private var evidence: [(origin: NodeID, seq: UInt64)] = []
 
     public init(config: Config = Config()) {
         self.config = config
@@ -115,7 +124,7 @@ public struct SyncSession: Sendable {
             return [.learnPeers(list)]
         case (.syncing, .goodbye(let reason)):
             phase = .closed
-            return [.close(reason: "peer said goodbye: \(reason)")]
+            return [.peerLeft(reason: "peer said goodbye: \(reason)")]
         case (.syncing, .digestRequest), (.syncing, .digestReply):
             // The adapter's: answering needs the store, and the reply goes to whoever asked.
             return []
@@ -143,6 +152,22 @@ public struct SyncSession: Sendable {
         return fullHave(wantFull: false)
     }
 
+    /// A batch from this peer showed a fork of `origin`: the peer holds a different op than ours
+    /// at `seq` (or a history that parts from ours before it). Stops streaming that origin to
+    /// the peer, and sends it our op at `seq` (once), so that it quarantines the fork as well,
+    /// whichever side of the link holds the longer branch. The link stays up for every other
+    /// origin.
+    public mutating func forkMet(origin: NodeID, seq: UInt64) {
+        guard forked.insert(origin).inserted, seq >= 1, local[origin].seq >= seq else { return }
+        evidence.append((origin, seq))
+    }
+
+    /// An admin resolved the fork of `origin`: its ops are streamed again.
+    public mutating func forkResolved(origin: NodeID) {
+        forked.remove(origin)
+        evidence.removeAll { $0.origin == origin }
+    }
+
     /// This node's store advanced (a local write, or ops learned from another peer).
     public mutating func localAdvanced(_ vector: VersionVector) {
         local = vector
@@ -152,14 +177,18 @@ public struct SyncSession: Sendable {
     /// origins in turn, so one long history does not hold up the others.
     public mutating func nextBatch() -> Action? {
         guard phase == .syncing else { return nil }
-        let lacking = local.origins.filter { local[$0].seq > peer[$0].seq }
+        if !evidence.isEmpty {
+            let (origin, seq) = evidence.removeFirst()
+            return .sendOps(origin: origin, from: seq, count: 1)
+        }
+        let lacking = local.origins.filter { local[$0].seq > peer[$0].seq && !forked.contains($0) }
         guard !lacking.isEmpty else { return nil }
         for origin in lacking where !rotation.contains(origin) { rotation.append(origin) }
         for step in 0..<rotation.count {
             let index = (turn + step) % rotation.count
             let origin = rotation[index]
             let have = local[origin].seq, sent = peer[origin].seq
-            guard have > sent else { continue }
+            guard have > sent, !forked.contains(origin) else { continue }
             let count = Int(min(UInt64(config.batchOps), have - sent))
             peer[origin] = OriginHead(seq: sent + UInt64(count), hash: [])  // optimistic: in flight
             // The peer will count on our holding these once it applies them.
