@@ -43,6 +43,7 @@ public enum API {
             API.AdminConflicts.self,
             API.AdminForks.self,
             API.AdminForkResolve.self,
+            API.AdminWritesResume.self,
             API.AdminTrustList.self,
             API.AdminTrustAdd.self,
             API.AdminTrustRemove.self,

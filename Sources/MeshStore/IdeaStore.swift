@@ -126,7 +126,17 @@ public final class IdeaStore: Sendable {
             }
         }
         return try transaction { session in
+            // A store that may lack ops of its own (restored, or behind a peer), or whose own
+            // history forked, must not add to it: a new op would reuse or extend a seq that
+            // other nodes hold with other content.
             let origin = try session.originRow(identity.nodeID)
+            if origin.forked {
+                throw StoreError.writesPaused(
+                    "this node's own history has forked (`ideamesh admin forks`): another copy of this node, or a restored "
+                        + "backup of it, wrote different ops at the same numbers. It takes no new writes, which would only "
+                        + "extend one branch; restore its store from a peer's copy of its history or a newer backup")
+            }
+            if let pause = try Self.writePause(session.db) { throw StoreError.writesPaused(pause.refusal) }
             var prepared = [OpBody]()
             prepared.reserveCapacity(bodies.count)
             for (index, body) in bodies.enumerated() {

@@ -15,6 +15,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The data dir holds a store made by another node identity.
     case identityMismatch(stored: NodeID, given: NodeID)
     case schemaTooNew(String)
+    /// Local writes wait: the store may lack ops of its own origin (`WritePause`), or its own
+    /// history forked. The text says why and what to do.
+    case writesPaused(String)
 
     public var description: String {
         switch self {
@@ -27,6 +30,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"
         case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"
+        case .writesPaused(let why): why
         }
     }
 }

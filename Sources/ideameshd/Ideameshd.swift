@@ -15,7 +15,7 @@ struct Ideameshd: ParsableCommand {
             to [trust] in DIR/ideameshd.toml, then `ideameshd run --data DIR`.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Run.self])
+        subcommands: [Init.self, Run.self, Restore.self])
 }
 
 struct Init: ParsableCommand {
@@ -57,6 +57,43 @@ struct Init: ParsableCommand {
               config:   \(dir.configPath)\(made.wroteConfig ? "" : " (kept the existing one)")
               store:    \(dir.storePath)
               network:  \(made.hasNetworkKey ? dir.networkKeyPath : "no network key yet: copy your organisation's key to \(dir.networkKeyPath) (mode 0600)")\(socket)
+            """)
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place of a stopped node's store; the node then waits to hear its own history before it writes.",
+        discussion: """
+            FILE is a copy made by `ideamesh admin backup`. The daemon must be stopped. The backup is \
+            copied and checked first (an ideamesh store of this node, readable by this version, \
+            intact); a backup that fails a check changes nothing. The store in place is kept beside \
+            it as DIR/ideamesh.sqlite.replaced-<time>, never deleted.
+
+            A backup usually lacks the node's latest writes, which its peers still hold. Had it \
+            written again before getting them back, its new ops would reuse their numbers with other \
+            content: a fork of its own history. So a restored node refuses staff writes until a peer \
+            has told it how far its own history goes and it holds that much again; it syncs as usual \
+            meanwhile. Start it with `ideameshd run` as usual; `ideamesh admin status` shows the \
+            pause. Only if no peer will ever hold its later ops may an admin lift it with \
+            `ideamesh admin resume-writes`.
+            """)
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory (its daemon stopped).", valueName: "dir"))
+    var data: String
+
+    @Option(name: .customLong("from"), help: ArgumentHelp("The backup to restore, from `ideamesh admin backup`.", valueName: "file"))
+    var from: String
+
+    func run() throws {
+        let dir = DataDirectory(path: data)
+        let restored = try StoreRestore.restore(dataDirectory: dir, from: from)
+        print("""
+            restored \(dir.storePath) from \(from)
+              ops:      \(restored.ops), \(restored.ownOps) of them this node's own
+              replaced: \(restored.replacedPath ?? "no store was in place")
+            Writes are paused until a peer has told this node how far its own history goes.
+            Start it with `ideameshd run --data \(data)`; `ideamesh admin status` shows when writes resume.
             """)
     }
 }

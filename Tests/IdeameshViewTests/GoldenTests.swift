@@ -19,7 +19,7 @@ struct GoldenTests {
         ["admin"], ["admin", "status"], ["admin", "peers"], ["admin", "replication"], ["admin", "where"],
         ["admin", "conflicts"], ["admin", "forks"], ["admin", "forks", "list"], ["admin", "forks", "resolve"],
         ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
-        ["admin", "verify"], ["admin", "digest"], ["admin", "metrics"], ["admin", "backup"],
+        ["admin", "verify"], ["admin", "digest"], ["admin", "metrics"], ["admin", "backup"], ["admin", "resume-writes"],
     ]
 
     @Test(arguments: commands)
@@ -70,6 +70,8 @@ struct GoldenTests {
     @Test func adminViews() throws {
         let context = Self.context()
         Golden.check(AdminViews.status(try Fixtures.decode(AdminStatus.self, Fixtures.adminStatus), context: context), "views/admin-status.txt")
+        Golden.check(
+            AdminViews.status(try Fixtures.decode(AdminStatus.self, Fixtures.adminStatusPaused), context: context), "views/admin-status-paused.txt")
         Golden.check(AdminViews.peers(try Fixtures.decode(PeersReport.self, Fixtures.peers), context: context), "views/admin-peers-80.txt")
         Golden.check(AdminViews.peers(try Fixtures.decode(PeersReport.self, Fixtures.peers), context: Self.context(width: 140)), "views/admin-peers-140.txt")
         Golden.check(AdminViews.replication(try Fixtures.decode(ReplicationReport.self, Fixtures.replication), context: context), "views/admin-replication.txt")

@@ -8,10 +8,13 @@ public struct AdminStatus: Codable, Sendable {
     public let origins: Int
     public let dbBytes: Int
     public let peersConnected: Int
+    /// Why staff writes are refused for now (a restored store waiting to hear its own history
+    /// from a peer), or nil when they are accepted.
+    public let writesPaused: String?
 
     public init(
         nodeId: String, department: String, listen: String?, uptimeSeconds: Int, ops: Int, origins: Int, dbBytes: Int,
-        peersConnected: Int
+        peersConnected: Int, writesPaused: String? = nil
     ) {
         self.nodeId = nodeId
         self.department = department
@@ -21,5 +24,6 @@ public struct AdminStatus: Codable, Sendable {
         self.origins = origins
         self.dbBytes = dbBytes
         self.peersConnected = peersConnected
+        self.writesPaused = writesPaused
     }
 }

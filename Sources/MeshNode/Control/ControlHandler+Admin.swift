@@ -17,13 +17,19 @@ extension ControlHandler {
             let ops = Int(mesh.localVector.totalOps), origins = mesh.localVector.origins.count
             let node = mesh.selfID.base32, department = mesh.department
             let peers = mesh.links.filter(\.isEstablished).count
+            let paused = mesh.writePause?.refusal
             read(reply) { store throws(ControlError) in
                 let bytes: Int64
                 do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
                 return MeshControl.AdminStatus(
                     nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
-                    dbBytes: Int(bytes), peersConnected: peers)
+                    dbBytes: Int(bytes), peersConnected: peers, writesPaused: paused)
             }
+        }
+        methods.register(API.AdminWritesResume.self) { [unowned self] _, user, reply in
+            let pause = mesh.snapshot().writePause
+            mesh.resumeWrites(because: "an admin (\(user.name)) lifted the pause, knowing the risk")
+            reply(.success(WritesResumed(wasPaused: pause != nil, reason: pause?.refusal)))
         }
         methods.register(API.AdminDigest.self) { [unowned self] _, _, reply in
             read(reply) { store throws(ControlError) in

@@ -168,7 +168,7 @@ final class ControlHandler: @unchecked Sendable {
         switch error as? StoreError {
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
         case .notFound?, .notOwnFound?: ControlError(.notFound, "\(error)")
-        case .notAllowed(let why)?: ControlError(.notAllowed, why)
+        case .notAllowed(let why)?, .writesPaused(let why)?: ControlError(.notAllowed, why)
         default: ControlError.store(error)
         }
     }

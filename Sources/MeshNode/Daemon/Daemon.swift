@@ -52,9 +52,11 @@ public final class Daemon: @unchecked Sendable {
         do { networkKey = try NetworkKey.load(path: config.networkKeyFile) } catch { throw .networkKey(path: config.networkKeyFile, error) }
         let store: IdeaStore
         let vector: VersionVector
+        let writePause: WritePause?
         do {
             store = try IdeaStore(path: dataDir.storePath, identity: identity, logger: logger)
             vector = try store.versionVector()
+            writePause = try store.writePause()
         } catch {
             throw .store(path: dataDir.storePath, underlying: error)
         }
@@ -62,6 +64,11 @@ public final class Daemon: @unchecked Sendable {
             "node": "\(identity.nodeID.base32)", "department": "\(config.department)",
             "ops": "\(vector.totalOps)", "origins": "\(vector.origins.count)", "data": "\(dataDir.url.path)",
         ])
+        if let writePause {
+            logger.warning("local writes are paused until a peer has told this node how far its own history goes", metadata: [
+                "cause": "\(writePause.cause.rawValue)", "detail": "\(writePause.detail)", "waiting_for_seq": "\(writePause.peerHolds)",
+            ])
+        }
 
         let worker = StoreWorker(store: store, logger: logger) { [weak self] vector in
             guard let self else { return }
@@ -82,7 +89,9 @@ public final class Daemon: @unchecked Sendable {
         let access = try ControlSocketAccess(path: config.controlSocket, staffGroup: config.staffGroup, configFile: configPath)
         do throws(NetError) { try loop.start() } catch { throw .network(what: "cannot start the event loop", underlying: error) }
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
-            let mesh = Mesh(settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, logger: logger)
+            let mesh = Mesh(
+                settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, writePause: writePause,
+                logger: logger)
             let handler = ControlHandler(
                 loop: loop, worker: worker, mesh: mesh, trustFile: trustFile,
                 adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger)

@@ -60,6 +60,9 @@ final class Mesh: @unchecked Sendable {
     let settings: Settings
     let startedMillis: UInt64
     private(set) var localVector: VersionVector
+    /// Why local writes are paused (the store's record, mirrored here): until a peer has told
+    /// this node how far its own history goes and the store holds that much.
+    private(set) var writePause: WritePause?
     private(set) var links: [Int: PeerLink] = [:]
     /// Who to dial and when, which links to keep (PROTOCOL.md §7). Its link ids are the links'.
     private(set) var membership: Membership<PeerAddress>
@@ -80,8 +83,12 @@ final class Mesh: @unchecked Sendable {
     /// The rotation's draws (`Membership` takes them apart from the others).
     private var rotationRandom = SystemRandomNumberGenerator()
 
-    init(settings: Settings, loop: EventLoop, worker: StoreWorker, trust: TrustList, localVector: VersionVector, logger: Logger) {
+    init(
+        settings: Settings, loop: EventLoop, worker: StoreWorker, trust: TrustList, localVector: VersionVector,
+        writePause: WritePause?, logger: Logger
+    ) {
         self.settings = settings
+        self.writePause = writePause
         self.loop = loop
         self.worker = worker
         self.trust = trust
@@ -144,6 +151,53 @@ final class Mesh: @unchecked Sendable {
         loop.preconditionOnLoopThread()
         localVector = vector
         for link in links.values { link.localAdvanced(vector) }
+        if let pause = writePause, pause.peerHolds > 0, vector[selfID].seq >= pause.peerHolds {
+            resumeWrites(because: "caught up with its own history (\(vector[selfID].seq) ops, as a peer holds)")
+        }
+    }
+
+    // MARK: Own history (writes paused after a restore)
+
+    /// A peer's Hello showed how much of this node's own history it holds: resume writes paused
+    /// for want of that word, or wait for the store to catch up, or pause them when the peer
+    /// holds more than the store (restored by hand, or lost writes).
+    private func ownHistoryHeard(peerHolds: UInt64, from link: PeerLink) {
+        let held = localVector[selfID].seq
+        let peer = link.peerDepartment.isEmpty ? link.peer?.short ?? link.remote : link.peerDepartment
+        if let pause = writePause {
+            switch pause.heard(peerHolds: peerHolds, held: held) {
+            case .unchanged: break
+            case .resume: resumeWrites(because: "\(peer) holds \(peerHolds) ops of this node's own, its store \(held)")
+            case .waitFor(let seq):
+                var waiting = pause
+                waiting.peerHolds = seq
+                setWritePause(waiting)
+                logger.notice("writes stay paused until this node holds its own ops up to \(seq), as \(peer) does", metadata: ["held": "\(held)"])
+            }
+        } else if let pause = WritePause.needed(peerHolds: peerHolds, held: held, peer: peer, nowMillis: Clock.wallMillis()) {
+            setWritePause(pause)
+            logger.warning("a peer holds more of this node's own history than its store: writes paused until it has caught up", metadata: [
+                "peer": "\(peer)", "peer_holds": "\(peerHolds)", "held": "\(held)",
+            ])
+        }
+    }
+
+    private func setWritePause(_ pause: WritePause) {
+        writePause = pause
+        worker.exclusive({ store in try store.pauseWrites(pause) }) { [logger] result in
+            if case .failure(let error) = result { logger.error("cannot record the write pause", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    /// Lets local writes go on again (`why` for the log).
+    func resumeWrites(because why: String) {
+        loop.preconditionOnLoopThread()
+        guard writePause != nil else { return }
+        writePause = nil
+        logger.notice("local writes resumed: \(why)")
+        worker.exclusive({ store in try store.resumeWrites() }) { [logger] result in
+            if case .failure(let error) = result { logger.error("cannot record that writes resumed", metadata: ["error": "\(error)"]) }
+        }
     }
 
     // MARK: Trust
@@ -216,6 +270,7 @@ final class Mesh: @unchecked Sendable {
                 logger.debug("learned a peer address", metadata: ["node": "\(peer.short)", "address": "\(address)"])
             }
         }
+        ownHistoryHeard(peerHolds: link.session.peer[selfID].seq, from: link)
         sendPeers(to: link)
         // The others learn of the newcomer (its address and department) now, not at the next
         // peer-exchange interval.

@@ -1,4 +1,5 @@
 import MeshCRDT
+import MeshStore
 
 /// What the control API reads of the mesh, taken on the loop thread at one moment: this node,
 /// its links, the addresses it dials, and what it remembers of peers and their departments.
@@ -52,6 +53,8 @@ struct MeshSnapshot {
     /// Department names known here: this node's, its peers' handshakes, and what trusted peers
     /// told of nodes it has no link to.
     let departments: Departments
+    /// Why local writes are paused, or nil.
+    let writePause: WritePause?
 
     /// Links past their Hello, by peer (what `admin.replication`, `where` and `verify` speak of).
     var syncingPeers: [(node: NodeID, vector: VersionVector)] {
@@ -83,7 +86,8 @@ extension Mesh {
             selfID: selfID, department: settings.department,
             listen: settings.listen.map { PeerAddress(host: $0.host, port: Int(listenPort)).description },
             startedMillis: startedMillis, nowMillis: nowMillis(), localVector: localVector,
-            links: linkViews, targets: targetViews, remembered: remembered, departments: departmentNames())
+            links: linkViews, targets: targetViews, remembered: remembered, departments: departmentNames(),
+            writePause: writePause)
     }
 
     /// Department names known here: this node's, those peers gave in their handshakes since the

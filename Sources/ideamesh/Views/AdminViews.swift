@@ -4,7 +4,7 @@ import MeshControl
 /// The `ideamesh admin …` reports for people.
 enum AdminViews {
     static func status(_ status: AdminStatus, context: RenderContext) -> String {
-        keyValues([
+        var text = keyValues([
             ("Department", status.department),
             ("Node", status.nodeId),
             ("Listening", status.listen ?? "no (dials out only)"),
@@ -13,7 +13,12 @@ enum AdminViews {
             ("Origins", String(status.origins)),
             ("Store", TimeText.bytes(status.dbBytes)),
             ("Peers connected", String(status.peersConnected)),
+            ("Writes", status.writesPaused == nil ? "accepted" : "PAUSED (below)"),
         ])
+        if let paused = status.writesPaused {
+            text += "\n" + TextWrap.lines("Writes are paused: " + paused + ".", width: min(context.width, 100)).joined(separator: "\n") + "\n"
+        }
+        return text
     }
 
     static func peers(_ report: PeersReport, context: RenderContext) -> String {

@@ -12,6 +12,6 @@ struct AdminCommand: ParsableCommand {
         subcommands: [
             AdminStatusCommand.self, AdminPeersCommand.self, AdminReplicationCommand.self, AdminWhereCommand.self,
             AdminConflictsCommand.self, AdminForksCommand.self, AdminTrustCommand.self, AdminVerifyCommand.self,
-            AdminDigestCommand.self, AdminMetricsCommand.self, AdminBackupCommand.self,
+            AdminDigestCommand.self, AdminMetricsCommand.self, AdminBackupCommand.self, AdminResumeWritesCommand.self,
         ])
 }
