@@ -102,11 +102,38 @@ struct AttackEndToEndTests {
         #expect(try setup.daemon.digest().heads[setup.relayed.nodeID.base32] == 1)
     }
 
-    /// Good signatures, broken chain: the relayed origin really signed an op at seq 2 whose
-    /// `prev` is not the hash of its seq 1 (what a key-holding but buggy or malicious origin can
-    /// make). Refused, closed, logged.
+    /// Good signatures, broken chain: the relayed origin really signed ops at seq 2 and 3, and
+    /// 3's `prev` is not the hash of 2 (what a key-holding but buggy or malicious origin can
+    /// make). Refused whole, closed, logged.
     @Test func aGoodSignatureOnABrokenChainIsRefused() async throws {
         let setup = try await Setup("chain")
+        defer { setup.cluster.shutdown() }
+        let ops = setup.chain(setup.relayed, count: 2)
+        let link = try setup.connect()
+        try link.send(.batch([ops[0]]))
+        try await setup.cluster.eventually("the good relayed op is applied") { try setup.daemon.digest().ops == setup.daemonOps + 1 }
+        let before = try setup.daemon.digest()
+
+        let broken = SignedOp.make(
+            identity: setup.relayed, seq: 3, prev: Data(repeating: 0xEE, count: 32), hlc: HLC(millis: 1_750_000_001_000, counter: 0),
+            author: "ann", body: .support(idea: OpID(origin: setup.relayed.nodeID, seq: 1)))
+        #expect(setup.relayed.nodeID.verifies(broken.signature, over: broken.bytes), "the signature itself is good")
+        try link.send(.batch([ops[1], broken]))
+        let goodbye = try link.waitClosed()
+        #expect(goodbye.contains { $0.contains("hash chain broken") }, "the Goodbye says why: \(goodbye)")
+        try await setup.cluster.eventually("the daemon logs the refusal") {
+            !setup.logLines("refused a batch from peer", "hash chain broken at \(setup.relayed.nodeID.short)-3").isEmpty
+        }
+        #expect(try setup.daemon.digest() == before)
+    }
+
+    /// A validly signed op at seq 2 whose `prev` is not the hash of the seq 1 held: the origin
+    /// signed two histories (a node restored from a backup that wrote again, met from the side
+    /// that holds the shorter branch). A fork, not a broken chain: quarantined and listed, the
+    /// link stays up, and the daemon shows the peer its own op at seq 1 so that it finds the
+    /// fork too.
+    @Test func anOpThatContinuesAnotherHistoryIsAForkAndTheLinkStaysUp() async throws {
+        let setup = try await Setup("diverge")
         defer { setup.cluster.shutdown() }
         let ops = setup.chain(setup.relayed, count: 1)
         let link = try setup.connect()
@@ -114,17 +141,20 @@ struct AttackEndToEndTests {
         try await setup.cluster.eventually("the good relayed op is applied") { try setup.daemon.digest().ops == setup.daemonOps + 1 }
         let before = try setup.daemon.digest()
 
-        let broken = SignedOp.make(
+        let elsewhere = SignedOp.make(
             identity: setup.relayed, seq: 2, prev: Data(repeating: 0xEE, count: 32), hlc: HLC(millis: 1_750_000_001_000, counter: 0),
             author: "ann", body: .support(idea: OpID(origin: setup.relayed.nodeID, seq: 1)))
-        #expect(setup.relayed.nodeID.verifies(broken.signature, over: broken.bytes), "the signature itself is good")
-        try link.send(.batch([broken]))
-        let goodbye = try link.waitClosed()
-        #expect(goodbye.contains { $0.contains("hash chain broken") }, "the Goodbye says why: \(goodbye)")
-        try await setup.cluster.eventually("the daemon logs the refusal") {
-            !setup.logLines("refused a batch from peer", "hash chain broken at \(setup.relayed.nodeID.short)-2").isEmpty
+        try link.send(.batch([elsewhere]))
+        let replies = try link.receive(until: { messages in
+            messages.contains { if case .batch(let shown) = $0 { shown == ops } else { false } }
+        })
+        #expect(!replies.contains { if case .goodbye = $0 { true } else { false } })
+        try await setup.cluster.eventually("admin forks lists the fork") {
+            let forks = try setup.daemon.call("admin.forks")["forks"] as? [[String: Any]] ?? []
+            return forks.contains { $0["origin"] as? String == setup.relayed.nodeID.base32 && jsonInt($0["seq"]) == 2 }
         }
-        #expect(try setup.daemon.digest() == before)
+        #expect(try setup.daemon.digest() == before, "nothing of the other history applied")
+        #expect(try setup.daemon.peers().contains { $0.nodeID == setup.peer.nodeID.base32 }, "the link stays up")
     }
 
     /// The peer is itself the origin and signs two different ops at seq 1. The second is a fork:
