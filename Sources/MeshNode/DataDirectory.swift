@@ -42,7 +42,7 @@ public struct DataDirectory: Sendable {
     /// and an empty store. Refuses, changing nothing, when the dir already has an identity.
     public func initialize(department: String, networkKey: NetworkKeySource = .none) throws(DataDirectoryError) -> Initialized {
         let department = department.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !department.isEmpty, department.count <= 80,
+        guard !department.isEmpty, department.count <= 80, department.utf8.count <= PeerInfo.maxDepartmentBytes,
               !department.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" || $0 == "\\" })
         else { throw .badDepartment(department) }
         if FileManager.default.fileExists(atPath: identityPath) {

@@ -3,7 +3,8 @@ import Foundation
 /// The organisation's network key: 32 random bytes, the same at every department, used as the
 /// Noise psk (PROTOCOL.md §2), so a machine without it can neither connect nor learn node ids.
 ///
-/// File format: comment lines and one line `ideamesh-network-key:<64 hex digits>`; mode 0600.
+/// File format (PROTOCOL.md §2, "The network key file"): comment lines and one line
+/// `ideamesh-network-key:<64 hex digits>`; readable by its owner only (mode 0600).
 public struct NetworkKey: Equatable, Sendable {
     public let bytes: [UInt8]
 
@@ -26,17 +27,36 @@ public struct NetworkKey: Equatable, Sendable {
             default: throw .malformed(path: path)
             }
         }
-        for line in text.split(separator: "\n") where line.hasPrefix("ideamesh-network-key:") {
-            let hex = Array(line.dropFirst("ideamesh-network-key:".count).trimmingCharacters(in: .whitespaces).utf8)
-            guard hex.count == 64 else { throw .malformed(path: path) }
-            var bytes = [UInt8]()
-            for i in stride(from: 0, to: 64, by: 2) {
-                guard let byte = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { throw .malformed(path: path) }
-                bytes.append(byte)
-            }
-            return NetworkKey(unchecked: bytes)
+        guard let bytes = parse(text) else { throw .malformed(path: path) }
+        return NetworkKey(unchecked: bytes)
+    }
+
+    static let linePrefix = Array("ideamesh-network-key:".utf8)
+
+    /// The key of a key file's text: the first line (LF-separated, a CR before the LF ignored)
+    /// that starts with `ideamesh-network-key:`, followed by exactly 64 hex digits of either case,
+    /// with spaces or tabs around them allowed. Nil when that line is malformed or missing.
+    static func parse(_ text: String) -> [UInt8]? {
+        for var line in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            guard line.starts(with: linePrefix) else { continue }
+            line = line.dropFirst(linePrefix.count)
+            let blank: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")]
+            while let last = line.last, blank.contains(last) { line = line.dropLast() }
+            while let first = line.first, blank.contains(first) { line = line.dropFirst() }
+            let digits = line.compactMap(hexValue)
+            guard line.count == 64, digits.count == 64 else { return nil }
+            return stride(from: 0, to: 64, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
         }
-        throw .malformed(path: path)
+        return nil
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// Writes the key to a new file (mode 0600); refuses to overwrite.

@@ -2,6 +2,7 @@ import Foundation
 import MeshControl
 import MeshCRDT
 import MeshModel
+import MeshWire
 import TOMLKit
 
 /// A node's configuration (`ideameshd.toml`), validated. Every key is documented in
@@ -68,8 +69,10 @@ public struct NodeConfig: Equatable, Sendable {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
         }
         let department = try reader.string("department", in: node, section: "node") ?? ""
-        guard !department.trimmingCharacters(in: .whitespaces).isEmpty, department.count <= 80 else {
-            throw reader.error("node.department", "must be 1-80 characters")
+        // 80 characters, and never more bytes than peers accept (PROTOCOL.md §2-3).
+        guard !department.trimmingCharacters(in: .whitespaces).isEmpty, department.count <= 80,
+              department.utf8.count <= PeerInfo.maxDepartmentBytes else {
+            throw reader.error("node.department", "must be 1-80 characters and at most \(PeerInfo.maxDepartmentBytes) bytes")
         }
         let listen = try reader.string("listen", in: network, section: "network").map { text throws(ConfigError) in
             guard let address = PeerAddress(text) else { throw reader.error("network.listen", "\"\(text)\" is not host:port (e.g. \"0.0.0.0:7420\" or \"[::]:7420\")") }

@@ -84,7 +84,11 @@ struct NodeConfigTests {
         #expect(Self.problem("[node]\ndepartment = \"A\"\n[trust]\nnodes = [\"not-a-node\"]")?.contains("trust.nodes") == true)
         #expect(Self.problem("[node]\ndepartment = \"A\"\n[network]\nseeds = \"x:1\"") == "\(file): network.seeds: must be a list of strings")
         #expect(Self.problem("[node]\ndepartment = = \"A\"")?.hasPrefix("\(file): line 2") == true)
-        #expect(Self.problem("[node]\ndepartment = \"  \"") == "\(file): node.department: must be 1-80 characters")
+        #expect(Self.problem("[node]\ndepartment = \"  \"") == "\(file): node.department: must be 1-80 characters and at most 320 bytes")
+        // One character (an e with 400 accents) of 801 bytes: more than a peer accepts.
+        let heavy = "e" + String(repeating: "\u{301}", count: 400)
+        #expect(Self.problem("[node]\ndepartment = \"\(heavy)\"") == "\(file): node.department: must be 1-80 characters and at most 320 bytes")
+        #expect(Self.problem("[node]\ndepartment = \"\(String(repeating: "é", count: 80))\"") == nil)
         #expect(Self.problem("[node]\ndepartment = \"A\"\n[control]\nstaff_group = \"\"") == "\(file): control.staff_group: \"\" is not a group name")
     }
 

@@ -33,6 +33,17 @@ struct HandshakePayloadTests {
         #expect(throws: SyncDecodingError.self) { try HandshakePayload.decode([]) }
     }
 
+    /// The department is a label of at most 320 UTF-8 bytes, as in Peers (PROTOCOL.md §2).
+    @Test func aDepartmentOver320BytesIsRefused() throws {
+        let longest = String(repeating: "é", count: 160)  // 320 bytes
+        let fits = HandshakePayload(identity: identity, staticKey: staticKey.publicKey, department: longest)
+        #expect(try HandshakePayload.decode(fits.encode()).department == longest)
+        let over = HandshakePayload(identity: identity, staticKey: staticKey.publicKey, department: longest + "x")
+        #expect(throws: SyncDecodingError.malformed("handshake payload: department of 321 bytes exceeds 320")) {
+            try HandshakePayload.decode(over.encode())
+        }
+    }
+
     @Test func aFullHandshakeCarriesBothBindings() throws {
         let psk = [UInt8](repeating: 7, count: 32)
         let (aID, bID) = (NodeIdentity(), NodeIdentity())

@@ -162,6 +162,15 @@ struct SyncMessageTests {
         #expect(Self.refusal(try Self.encode(.hello(hello))) == nil)
     }
 
+    @Test func aHelloDepartmentOver320BytesIsRefused() throws {
+        var hello = WireHello()
+        hello.protocolVersion = 1
+        hello.department = String(repeating: "a", count: 321)
+        #expect(Self.refusal(try Self.encode(.hello(hello))) == "Hello department of 321 bytes exceeds 320")
+        hello.department = String(repeating: "a", count: 320)
+        #expect(Self.refusal(try Self.encode(.hello(hello))) == nil)
+    }
+
     // MARK: Have: full and digest
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }

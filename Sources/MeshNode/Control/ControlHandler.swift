@@ -179,7 +179,7 @@ final class ControlHandler: @unchecked Sendable {
     func resolve(_ text: String, what: String = "idea", hint: String? = nil) throws(ControlError) -> OpID {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let seq = UInt64(parts[1]), seq >= 1 else {
-            throw ControlError(.invalid, "\"\(text)\" is not \("aeiou".contains(what.prefix(1)) ? "an" : "a") \(what) id (ORIGIN-SEQ, e.g. \"k3v9x2b7qa-12\")"
+            throw ControlError(.invalid, "\"\(text)\" is not \("aeiou".contains(what.prefix(1)) ? "an" : "a") \(what) id (ORIGIN-SEQ, e.g. \"25njqamcwe-12\")"
                 + (hint.map { ": \($0)" } ?? ""))
         }
         let prefix = parts[0].lowercased()

@@ -32,9 +32,23 @@ public struct SecureChannel: Sendable {
     private var failed: ChannelError?
     public private(set) var peer: NodeID?
 
+    /// `staticKey`: this connection's Noise static key. A node draws a fresh one for every
+    /// connection (the default); its identity is the Ed25519 key bound to it (PROTOCOL.md §2).
     public init(
         role: NoiseHandshake.Role, identity: NodeIdentity, networkKey: [UInt8], department: String,
         staticKey: Curve25519.KeyAgreement.PrivateKey = .init(),
+        isTrusted: @escaping @Sendable (NodeID) -> Bool
+    ) throws(ChannelError) {
+        try self.init(
+            role: role, identity: identity, networkKey: networkKey, department: department, staticKey: staticKey,
+            ephemeral: nil, isTrusted: isTrusted)
+    }
+
+    /// With a fixed Noise ephemeral key instead of a fresh random one: for tests only (the
+    /// conformance vectors' handshake transcript), which is why it is not public.
+    init(
+        role: NoiseHandshake.Role, identity: NodeIdentity, networkKey: [UInt8], department: String,
+        staticKey: Curve25519.KeyAgreement.PrivateKey, ephemeral: Curve25519.KeyAgreement.PrivateKey?,
         isTrusted: @escaping @Sendable (NodeID) -> Bool
     ) throws(ChannelError) {
         self.role = role
@@ -43,13 +57,17 @@ public struct SecureChannel: Sendable {
         self.department = department
         self.isTrusted = isTrusted
         do {
-            handshake = try NoiseHandshake(role: role, staticKey: staticKey, psk: networkKey, prologue: HandshakePayload.noisePrologue)
+            handshake = try NoiseHandshake(
+                role: role, staticKey: staticKey, psk: networkKey, prologue: HandshakePayload.noisePrologue, ephemeral: ephemeral)
         } catch {
             throw .noise(error)
         }
     }
 
     public var isEstablished: Bool { transport != nil }
+
+    /// The Noise handshake hash (equal at both ends once established).
+    var handshakeHash: [UInt8] { handshake.handshakeHash }
 
     /// What the initiator sends first (the responder sends nothing until it hears from it).
     public mutating func start() throws(ChannelError) -> [UInt8] {

@@ -48,6 +48,9 @@ public struct HandshakePayload: Equatable, Sendable {
         do { wire = try WireHandshakePayload(serializedBytes: bytes) } catch { throw .malformed("handshake payload: \(error)") }
         guard let node = wire.nodeID.withUnsafeBytes({ NodeID(raw: $0) }) else { throw .malformed("handshake payload: node id is not 32 bytes") }
         guard wire.signature.count == 64 else { throw .malformed("handshake payload: signature is not 64 bytes") }
+        guard wire.department.utf8.count <= PeerInfo.maxDepartmentBytes else {
+            throw .malformed("handshake payload: department of \(wire.department.utf8.count) bytes exceeds \(PeerInfo.maxDepartmentBytes)")
+        }
         return HandshakePayload(nodeID: node, department: wire.department, signature: wire.signature)
     }
 }

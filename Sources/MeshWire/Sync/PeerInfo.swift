@@ -13,7 +13,8 @@ public struct PeerInfo: Hashable, Sendable {
 
     /// Longest address on the wire, in UTF-8 bytes (a DNS name is at most 253).
     public static let maxAddressBytes = 300
-    /// Longest department name on the wire, in UTF-8 bytes (80 characters of up to 4 bytes).
+    /// Longest department name on the wire, in UTF-8 bytes (80 characters of up to 4 bytes), in
+    /// `Peers`, `Hello` and the handshake payload alike.
     public static let maxDepartmentBytes = 320
 
     public init(nodeID: NodeID, address: String, department: String = "") {

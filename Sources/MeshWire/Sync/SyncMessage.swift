@@ -89,6 +89,9 @@ public enum SyncMessage: Equatable, Sendable {
         switch envelope.message {
         case .hello(let hello):
             guard let port = UInt16(exactly: hello.listenPort) else { throw .malformed("listen port \(hello.listenPort) exceeds 65535") }
+            guard hello.department.utf8.count <= PeerInfo.maxDepartmentBytes else {
+                throw .malformed("Hello department of \(hello.department.utf8.count) bytes exceeds \(PeerInfo.maxDepartmentBytes)")
+            }
             return .hello(version: hello.protocolVersion, department: hello.department, listenPort: port, vector: try vector(hello.heads))
         case .have(let have):
             return try Self.have(have)

@@ -17,7 +17,7 @@ enum IdeaIDs {
         return node.map(shortNode) ?? "?"
     }
 
-    /// "Renal Ward (k3v9x2b7qa)", or the short node id alone when the department is unknown.
+    /// "Renal Ward (25njqamcwe)", or the short node id alone when the department is unknown.
     static func department(_ name: String?, node: String?) -> String {
         let short = node.map(shortNode)
         switch (name?.isEmpty == false ? name : nil, short) {

@@ -7,7 +7,7 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show an idea: its history, supporters, comments, conflicts, links and adoptions.")
 
-    @Argument(help: ArgumentHelp("The idea's id, e.g. k3v9x2b7qa-12 (as `ideamesh list` shows it).", valueName: "id"))
+    @Argument(help: ArgumentHelp("The idea's id, e.g. 25njqamcwe-12 (as `ideamesh list` shows it).", valueName: "id"))
     var id: String
 
     @OptionGroup var client: ClientOptions
