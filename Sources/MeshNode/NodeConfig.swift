@@ -54,7 +54,7 @@ public struct NodeConfig: Equatable, Sendable {
         } catch {
             throw ConfigError(file: file, key: nil, problem: "\(error)")
         }
-        var reader = Reader(table: table, file: file)
+        let reader = Reader(table: table, file: file)
         try reader.only(["node", "network", "trust", "control"], in: nil)
         let node = try reader.table("node", required: true)
         let network = try reader.table("network", required: false)
