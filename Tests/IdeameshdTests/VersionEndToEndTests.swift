@@ -54,6 +54,8 @@ struct VersionEndToEndTests {
             try Self.link(to: newer, at: new).flatMap { jsonInt($0["messages_skipped"]) } == 1
         }
         #expect(cluster.logs([new]).contains("skipped a message of a kind this version does not know"))
+        let metrics = try new.call("admin.metrics")["text"] as? String ?? ""
+        #expect(metrics.contains("ideamesh_peer_messages_skipped_total{node_id=\"\(newer.nodeID)\"} 1"), "\(metrics)")
 
         // Writes everywhere; the skipped message left the link up.
         _ = try old.submit("Versions: from the old node")
@@ -93,6 +95,7 @@ struct VersionEndToEndTests {
         #expect(atStale["reason"] as? String == "this node speaks protocol 1–1, peer speaks 2–2: upgrade this node")
         #expect(try upgraded.syncingPeers().isEmpty && stale.syncingPeers().isEmpty)
         #expect(cluster.logs([upgraded]).contains("upgrade the peer"))
+        #expect((try upgraded.call("admin.metrics")["text"] as? String ?? "").contains("ideamesh_incompatible_peers 1"))
         #expect(cluster.logs([stale]).contains("peer said goodbye: this node speaks protocol 2–2, peer speaks 1–1: upgrade the peer")
             || cluster.logs([stale]).contains("upgrade this node"))
 

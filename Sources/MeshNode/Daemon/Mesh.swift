@@ -55,6 +55,8 @@ final class Mesh: @unchecked Sendable {
         var vector = VersionVector()
         /// Traffic of its closed links (open links add their own).
         var bytesIn = 0, bytesOut = 0, opsIn = 0, opsOut = 0
+        /// Messages of kinds this node does not know, skipped on its closed links.
+        var messagesSkipped = 0
     }
 
     /// A peer node whose Hello shared no protocol version with this node (PROTOCOL.md §6): its
@@ -259,6 +261,7 @@ final class Mesh: @unchecked Sendable {
             memory.bytesOut += link.stats.bytesOut
             memory.opsIn += link.stats.opsIn
             memory.opsOut += link.stats.opsOut
+            memory.messagesSkipped += link.session.skippedMessages
             if !link.session.peer.origins.isEmpty { memory.vector = link.session.peer }
             remembered[peer] = memory
         }
