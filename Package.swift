@@ -103,7 +103,10 @@ let package = Package(
         // Vectors/ and Interop/ are read from the source tree at test time (#filePath).
         .testTarget(
             name: "MeshWireTests",
-            dependencies: ["MeshWire", "MeshModel", "MeshCRDT", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MeshWire", "MeshModel", "MeshCRDT", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             exclude: ["Vectors", "Interop"]),
         .testTarget(name: "MeshNetTests", dependencies: ["MeshNet"]),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshWire", "MeshModel", "MeshCRDT"]),

@@ -103,4 +103,25 @@ struct DaemonPartsTests {
         #expect(AdminPolicy(users: [nobody.name], groups: []).allows(nobody))
         #expect(AdminPolicy(users: [], groups: nobody.groups).allows(nobody) == !nobody.groups.isEmpty)
     }
+
+    /// The test-only switches: unset or empty change nothing; a value they do not take stops the
+    /// daemon with a message naming the variable.
+    @Test func testSwitchesAreReadFromTheEnvironmentAndCheckedStrictly() throws {
+        #expect(try TestSwitches(environment: [:]) == TestSwitches())
+        #expect(try TestSwitches(environment: ["IDEAMESH_TEST_PROTOCOL": "", "IDEAMESH_TEST_SEND_UNKNOWN_KIND": ""]) == TestSwitches())
+        let switches = try TestSwitches(environment: ["IDEAMESH_TEST_PROTOCOL": "2-3", "IDEAMESH_TEST_SEND_UNKNOWN_KIND": "99"])
+        #expect(switches.versions?.protocols == 2...3 && switches.unknownKind == 99)
+        #expect(try TestSwitches(environment: ["IDEAMESH_TEST_PROTOCOL": "1"]).versions == .version1)
+        for (variable, value) in [
+            ("IDEAMESH_TEST_PROTOCOL", "3-2"), ("IDEAMESH_TEST_PROTOCOL", "0-1"), ("IDEAMESH_TEST_PROTOCOL", "1-2-3"), ("IDEAMESH_TEST_PROTOCOL", "two"),
+            ("IDEAMESH_TEST_SEND_UNKNOWN_KIND", "3"), ("IDEAMESH_TEST_SEND_UNKNOWN_KIND", "x"),
+        ] {
+            do {
+                _ = try TestSwitches(environment: [variable: value])
+                Issue.record("\(variable)=\(value) accepted")
+            } catch {
+                #expect("\(error)".hasPrefix("\(variable)=\(value): expected "), "\(error)")
+            }
+        }
+    }
 }

@@ -272,7 +272,7 @@ struct SyncSessionTests {
         var other = SyncSession()
         _ = other.start(local: VersionVector(), department: "a", listenPort: 0, nowMillis: 0)
         let actions = other.receive(.hello(version: 99, department: "z", listenPort: 0, vector: VersionVector()), nowMillis: 0)
-        #expect(actions.first == .send(.goodbye(reason: "unsupported protocol version 99 (this node speaks 1)")))
+        #expect(actions.first == .send(.goodbye(reason: "this node speaks protocol 1–2, peer speaks 99–99: upgrade this node")))
         #expect(other.phase == .closed)
         #expect(other.nextBatch() == nil)
     }
@@ -280,7 +280,7 @@ struct SyncSessionTests {
     @Test func helloSaysWhereEachSideListens() {
         var session = SyncSession()
         let hello = session.start(local: VersionVector(), department: "a", listenPort: 7400, nowMillis: 0)
-        #expect(hello == [.send(.hello(version: SyncMessage.protocolVersion, department: "a", listenPort: 7400, vector: VersionVector()))])
+        #expect(hello == [.send(.hello(version: SyncMessage.protocolVersion, department: "a", listenPort: 7400, vector: VersionVector(), maxVersion: 2))])
         #expect(session.peerListenPort == 0)
         _ = session.receive(.hello(version: 1, department: "b", listenPort: 7401, vector: VersionVector()), nowMillis: 0)
         #expect(session.peerListenPort == 7401)
@@ -505,6 +505,6 @@ struct SyncSessionTests {
 
     @Test func malformedMessagesAreErrors() {
         #expect(throws: SyncDecodingError.self) { try SyncMessage.decode([0xFF, 0xFF]) }
-        #expect(throws: SyncDecodingError.unknownMessage) { try SyncMessage.decode([]) }
+        #expect(throws: SyncDecodingError.malformed("Envelope carries no message")) { try SyncMessage.decode([]) }
     }
 }

@@ -213,7 +213,17 @@ final class ControlHandler: @unchecked Sendable {
                 bytesIn: link.stats.bytesIn, bytesOut: link.stats.bytesOut,
                 opsIn: link.stats.opsIn, opsOut: link.stats.opsOut,
                 batchesRefused: link.stats.batchesRefused,
-                opsBehind: link.isEstablished ? Int(behind) : nil)
+                opsBehind: link.isEstablished ? Int(behind) : nil,
+                protocolVersion: link.negotiated.map { Int($0.protocolVersion) }, opFormat: link.negotiated.map { Int($0.opFormat) },
+                messagesSkipped: link.isEstablished ? link.skippedMessages : nil)
+        }
+        let departments = mesh.departments
+        let incompatible = mesh.incompatible.sorted { $0.key < $1.key }.map { node, record in
+            PeersReport.Incompatible(
+                nodeId: node.base32, department: record.department.isEmpty ? departments[node] : record.department,
+                address: record.address, peerProtocols: "\(record.mismatch.theirs)", peerMaxOpFormat: Int(record.mismatch.theirs.maxOpFormat),
+                protocols: "\(record.mismatch.ours)", upgrade: record.mismatch.peerTooOld ? "peer" : "this node",
+                reason: "\(record.mismatch)", lastMs: Int(record.lastWallMillis), count: record.count)
         }
         let targets = mesh.targets.map { target in
             PeersReport.Address(
@@ -221,6 +231,6 @@ final class ControlHandler: @unchecked Sendable {
                 failures: target.failures, lastError: target.lastError,
                 retryInMs: Int(target.notBeforeMillis > now ? target.notBeforeMillis - now : 0))
         }
-        return PeersReport(peers: peers, addresses: targets)
+        return PeersReport(peers: peers, addresses: targets, incompatible: incompatible)
     }
 }

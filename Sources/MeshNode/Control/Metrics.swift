@@ -8,6 +8,8 @@ struct MetricsSnapshot: Sendable {
         var node: NodeID
         var connected: Bool
         var bytesIn = 0, bytesOut = 0, opsIn = 0, opsOut = 0
+        /// Messages of kinds this node does not know (a newer peer's), skipped.
+        var messagesSkipped = 0
         /// Ops this node holds that the peer is not known to hold (connected peers only).
         var opsBehind: UInt64?
     }
@@ -16,6 +18,8 @@ struct MetricsSnapshot: Sendable {
     var origins: Int
     var peersConnected: Int
     var peers: [Peer]
+    /// Nodes that share no protocol version with this one (PROTOCOL.md §6).
+    var incompatiblePeers: Int
     var uptimeSeconds: UInt64
 
     /// The exposition: a `# HELP` and `# TYPE` line per metric family, then its samples.
@@ -41,6 +45,10 @@ struct MetricsSnapshot: Sendable {
         family("ideamesh_peer_bytes_out_total", "counter", "Bytes sent to a peer since the daemon started.", perPeer(\.bytesOut))
         family("ideamesh_peer_ops_in_total", "counter", "Ops received from a peer since the daemon started.", perPeer(\.opsIn))
         family("ideamesh_peer_ops_out_total", "counter", "Ops sent to a peer since the daemon started.", perPeer(\.opsOut))
+        family("ideamesh_peer_messages_skipped_total", "counter", "Messages of kinds this node does not know, from a peer, skipped.",
+               perPeer(\.messagesSkipped))
+        family("ideamesh_incompatible_peers", "gauge", "Nodes whose Hello shared no protocol version with this node: one of the two must be upgraded.",
+               one(incompatiblePeers))
         family("ideamesh_peer_ops_behind", "gauge", "Ops this node holds that a connected peer is not known to hold.",
                perPeer { $0.opsBehind.map { Int($0) } })
         family("ideamesh_db_bytes", "gauge", "Size of the store's database file and its WAL.", one(databaseBytes))
@@ -57,7 +65,8 @@ extension ControlHandler {
         var peers = [NodeID: MetricsSnapshot.Peer]()
         for (node, memory) in mesh.remembered {
             peers[node] = MetricsSnapshot.Peer(
-                node: node, connected: false, bytesIn: memory.bytesIn, bytesOut: memory.bytesOut, opsIn: memory.opsIn, opsOut: memory.opsOut)
+                node: node, connected: false, bytesIn: memory.bytesIn, bytesOut: memory.bytesOut, opsIn: memory.opsIn, opsOut: memory.opsOut,
+                messagesSkipped: memory.messagesSkipped)
         }
         let local = mesh.localVector
         for link in mesh.links {
@@ -67,6 +76,7 @@ extension ControlHandler {
             peer.bytesOut += link.stats.bytesOut
             peer.opsIn += link.stats.opsIn
             peer.opsOut += link.stats.opsOut
+            peer.messagesSkipped += link.skippedMessages
             if link.isEstablished && !link.isClosed {
                 peer.connected = true
                 if link.isSyncing {
@@ -80,7 +90,7 @@ extension ControlHandler {
         return MetricsSnapshot(
             ops: local.totalOps, origins: local.origins.count,
             peersConnected: mesh.links.filter(\.isEstablished).count,
-            peers: peers.values.sorted { $0.node < $1.node },
+            peers: peers.values.sorted { $0.node < $1.node }, incompatiblePeers: mesh.incompatible.count,
             uptimeSeconds: (Clock.wallMillis() - mesh.startedMillis) / 1000)
     }
 }

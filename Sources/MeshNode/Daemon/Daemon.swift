@@ -43,6 +43,7 @@ public final class Daemon: @unchecked Sendable {
         pthread_sigmask(SIG_UNBLOCK, &answered, nil)
         let config: NodeConfig
         do { config = try NodeConfig.load(path: configPath) } catch { throw .config(error) }
+        let switches = try TestSwitches(environment: ProcessInfo.processInfo.environment)
         let dataDir = DataDirectory(path: config.dataDirectory)
         let identity: NodeIdentity
         do { identity = try dataDir.loadIdentity() } catch { throw .dataDirectory(error) }
@@ -81,16 +82,22 @@ public final class Daemon: @unchecked Sendable {
         if config.trustedNodes.isEmpty && adminTrusted.isEmpty {
             logger.warning("the trust list is empty: no peer can connect ([trust] nodes in \(configPath))")
         }
-        let settings = Mesh.Settings(
+        var settings = Mesh.Settings(
             identity: identity, networkKey: networkKey.bytes, department: config.department,
             listen: config.listen, seeds: config.seeds, maxConnections: config.maxConnections,
             rotateIntervalMillis: UInt64(config.rotateIntervalSeconds) * 1_000)
+        if let versions = switches.versions {
+            settings.sync.versions = versions
+            logger.warning("test switch: this node speaks protocol \(versions), not this build's \(ProtocolVersions.current)")
+        }
+        settings.testUnknownKind = switches.unknownKind
+        let meshSettings = settings
 
         let access = try ControlSocketAccess(path: config.controlSocket, staffGroup: config.staffGroup, configFile: configPath)
         do throws(NetError) { try loop.start() } catch { throw .network(what: "cannot start the event loop", underlying: error) }
         let started: Result<Void, DaemonError> = onLoop { [self] () -> Result<Void, DaemonError> in
             let mesh = Mesh(
-                settings: settings, loop: loop, worker: worker, trust: trust, localVector: vector, writePause: writePause,
+                settings: meshSettings, loop: loop, worker: worker, trust: trust, localVector: vector, writePause: writePause,
                 logger: logger)
             let handler = ControlHandler(
                 loop: loop, worker: worker, mesh: mesh, trustFile: trustFile,

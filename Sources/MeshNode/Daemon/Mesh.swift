@@ -33,6 +33,10 @@ final class Mesh: @unchecked Sendable {
         var rotateIntervalMillis: UInt64 = 300_000
         /// Learned addresses kept at most.
         var maxLearnedAddresses = 1_024
+        /// Test only (`IDEAMESH_TEST_SEND_UNKNOWN_KIND`): after each peer's Hello, send it an
+        /// Envelope of this kind, which no version knows, as a newer node would (only where the
+        /// negotiated version says the peer skips unknown kinds).
+        var testUnknownKind: UInt32?
 
         var membership: Membership<PeerAddress>.Config {
             Membership.Config(
@@ -51,6 +55,20 @@ final class Mesh: @unchecked Sendable {
         var vector = VersionVector()
         /// Traffic of its closed links (open links add their own).
         var bytesIn = 0, bytesOut = 0, opsIn = 0, opsOut = 0
+        /// Messages of kinds this node does not know, skipped on its closed links.
+        var messagesSkipped = 0
+    }
+
+    /// A peer node whose Hello shared no protocol version with this node (PROTOCOL.md §6): its
+    /// links close at the Hello. Kept (for `admin peers`) until a link with it gets past a Hello.
+    struct IncompatiblePeer {
+        var department: String
+        /// Where the last such link was.
+        var address: String
+        var mismatch: VersionMismatch
+        var lastWallMillis: UInt64
+        /// Such links since the daemon started.
+        var count: Int
     }
 
     let loop: EventLoop
@@ -70,6 +88,8 @@ final class Mesh: @unchecked Sendable {
     private(set) var lastErrors: [PeerAddress: String] = [:]
     private(set) var listenPort: UInt16 = 0
     private(set) var remembered: [NodeID: PeerMemory] = [:]
+    /// Trusted nodes (so, as many as the trust list at most) too old for this node, or too new.
+    private(set) var incompatible: [NodeID: IncompatiblePeer] = [:]
     /// Department names trusted peers told (peer exchange), of nodes this node may have no link
     /// to: labels for people, which a node's own handshake (`remembered`) overrides. At most
     /// `maxToldDepartments`.
@@ -262,6 +282,7 @@ final class Mesh: @unchecked Sendable {
     func helloReceived(_ link: PeerLink) {
         guard let peer = link.peer else { return }
         if case .outbound(let address) = link.direction { lastErrors[address] = nil }
+        incompatible[peer] = nil
         let actions = membership.helloReceived(link: link.id, using: &rotationRandom)
         if link.direction == .inbound, link.session.peerListenPort != 0,
            case .ip(let host, _)? = link.connection.remoteAddress {
@@ -278,6 +299,15 @@ final class Mesh: @unchecked Sendable {
         perform(actions)
     }
 
+    /// The peer's Hello shared no protocol version with ours: the link is closing. Remember it for
+    /// the admin (the link's own log says why at warning).
+    func versionMismatch(_ link: PeerLink, _ mismatch: VersionMismatch) {
+        guard let peer = link.peer else { return }
+        let count = (incompatible[peer]?.count ?? 0) + 1
+        incompatible[peer] = IncompatiblePeer(
+            department: link.peerDepartment, address: link.remote, mismatch: mismatch, lastWallMillis: Clock.wallMillis(), count: count)
+    }
+
     func linkClosed(_ link: PeerLink, reason: String, failed: Bool) {
         links[link.id] = nil
         if let peer = link.peer {
@@ -286,6 +316,7 @@ final class Mesh: @unchecked Sendable {
             memory.bytesOut += link.stats.bytesOut
             memory.opsIn += link.stats.opsIn
             memory.opsOut += link.stats.opsOut
+            memory.messagesSkipped += link.session.skippedMessages
             if !link.session.peer.origins.isEmpty { memory.vector = link.session.peer }
             remembered[peer] = memory
         }

@@ -1,5 +1,6 @@
 import MeshCRDT
 import MeshStore
+import MeshWire
 
 /// What the control API reads of the mesh, taken on the loop thread at one moment: this node,
 /// its links, the addresses it dials, and what it remembers of peers and their departments.
@@ -23,6 +24,10 @@ struct MeshSnapshot {
         /// What the peer is known to hold (its last Have, plus what was sent since).
         let peerVector: VersionVector
         let stats: PeerLink.Stats
+        /// What the two nodes use, once past the peer's Hello.
+        let negotiated: NegotiatedVersions?
+        /// Messages of kinds this node does not know, skipped.
+        let skippedMessages: Int
     }
 
     /// An address this node dials (a seed, or one a trusted peer gave).
@@ -50,6 +55,8 @@ struct MeshSnapshot {
     let targets: [Target]
     /// What this node remembers of each peer node since it started.
     let remembered: [NodeID: Mesh.PeerMemory]
+    /// Nodes whose Hello shared no protocol version with this node's.
+    let incompatible: [NodeID: Mesh.IncompatiblePeer]
     /// Department names known here: this node's, its peers' handshakes, and what trusted peers
     /// told of nodes it has no link to.
     let departments: Departments
@@ -73,7 +80,8 @@ extension Mesh {
             MeshSnapshot.Link(
                 id: link.id, peer: link.peer, department: link.peerDepartment, remote: link.remote, isOutbound: link.isOutbound,
                 isEstablished: link.isEstablished, isClosed: link.isClosed, isSyncing: !link.isClosed && link.session.phase == .syncing,
-                peerVector: link.session.peer, stats: link.stats)
+                peerVector: link.session.peer, stats: link.stats, negotiated: link.session.negotiated,
+                skippedMessages: link.session.skippedMessages)
         }
         let connected = Set(links.values.filter(\.isEstablished).compactMap(\.peer))
         let targetViews = membership.targets.sorted { $0.target.description < $1.target.description }.map { target in
@@ -86,7 +94,7 @@ extension Mesh {
             selfID: selfID, department: settings.department,
             listen: settings.listen.map { PeerAddress(host: $0.host, port: Int(listenPort)).description },
             startedMillis: startedMillis, nowMillis: nowMillis(), localVector: localVector,
-            links: linkViews, targets: targetViews, remembered: remembered, departments: departmentNames(),
+            links: linkViews, targets: targetViews, remembered: remembered, incompatible: incompatible, departments: departmentNames(),
             writePause: writePause)
     }
 

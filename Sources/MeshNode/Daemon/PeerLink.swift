@@ -124,13 +124,29 @@ final class PeerLink: @unchecked Sendable {
                 stats.lastSeenMillis = mesh.nowMillis()
                 mesh.heard(self)
                 let awaitingHello = session.phase == .awaitingHello
-                perform(session.receive(message, nowMillis: mesh.nowMillis()))
+                if case .unknown(let kind) = message {
+                    logger.debug("skipped a message of a kind this version does not know", metadata: ["kind": "\(kind)"])
+                }
+                let actions = session.receive(message, nowMillis: mesh.nowMillis())
+                if awaitingHello, let mismatch = session.versionMismatch {
+                    // The session closes the link (a Goodbye naming both ranges): the admin sees
+                    // which side is too old, not a link that never comes up.
+                    logger.warning("peer speaks no protocol version in common with this node", metadata: [
+                        "department": "\(peerDepartment)", "why": "\(mismatch)",
+                    ])
+                    mesh.versionMismatch(self, mismatch)
+                }
+                perform(actions)
                 if session.phase == .syncing { digestMessage(message) }
                 if awaitingHello && session.phase == .syncing {
                     // The peer's Hello: it accepted us (an initiator's handshake completes before
                     // the responder checks trust).
-                    logger.info("peer connected", metadata: ["department": "\(peerDepartment)", "direction": "\(isOutbound ? "out" : "in")"])
+                    logger.info("peer connected", metadata: [
+                        "department": "\(peerDepartment)", "direction": "\(isOutbound ? "out" : "in")",
+                        "protocol": "\(session.negotiated?.protocolVersion ?? 0)", "op_format": "\(session.negotiated?.opFormat ?? 0)",
+                    ])
                     mesh.helloReceived(self)
+                    if let kind = mesh.settings.testUnknownKind, session.negotiated?.peerSkipsUnknownKinds == true { send(.unknown(kind: kind)) }
                 }
             }
         }

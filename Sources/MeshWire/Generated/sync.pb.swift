@@ -162,13 +162,16 @@ public nonisolated struct WireOriginHead: Sendable {
   public init() {}
 }
 
-/// First message each side sends.
+/// First message each side sends. The versions the sender speaks are ranges (PROTOCOL.md §6,
+/// "Versioning"): a node built before negotiation sends only `protocol_version` (1), which
+/// receivers read as the range 1–1 and op format 1.
 public nonisolated struct WireHello: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// this document: 1
+  /// The lowest protocol version the sender speaks (1 today). Never 0. A version-1 node closes
+  /// the connection on any other value, so a node that still speaks 1 MUST send 1 here.
   public var protocolVersion: UInt32 = 0
 
   /// the sender's department label, for people
@@ -179,6 +182,14 @@ public nonisolated struct WireHello: Sendable {
 
   /// the TCP port the sender accepts connections on; 0: none (≤ 65535)
   public var listenPort: UInt32 = 0
+
+  /// The highest protocol version the sender speaks; 0 (absent): `protocol_version`, the range
+  /// of a node built before negotiation. Never below `protocol_version`. Left out when equal.
+  public var maxProtocolVersion: UInt32 = 0
+
+  /// The highest op format the sender speaks (it speaks every format from 1 up to it); 0
+  /// (absent): 1. Op format 1 is ops.proto's `Op`. Left out when 1.
+  public var maxOpFormat: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -576,7 +587,7 @@ nonisolated extension WireOriginHead: SwiftProtobuf.Message, SwiftProtobuf._Mess
 
 nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}department\0\u{1}heads\0\u{3}listen_port\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{1}department\0\u{1}heads\0\u{3}listen_port\0\u{3}max_protocol_version\0\u{3}max_op_format\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -588,6 +599,8 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       case 2: try { try decoder.decodeSingularStringField(value: &self.department) }()
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.heads) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.listenPort) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.maxProtocolVersion) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.maxOpFormat) }()
       default: break
       }
     }
@@ -606,6 +619,12 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if self.listenPort != 0 {
       try visitor.visitSingularUInt32Field(value: self.listenPort, fieldNumber: 4)
     }
+    if self.maxProtocolVersion != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxProtocolVersion, fieldNumber: 5)
+    }
+    if self.maxOpFormat != 0 {
+      try visitor.visitSingularUInt32Field(value: self.maxOpFormat, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -614,6 +633,8 @@ nonisolated extension WireHello: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     if lhs.department != rhs.department {return false}
     if lhs.heads != rhs.heads {return false}
     if lhs.listenPort != rhs.listenPort {return false}
+    if lhs.maxProtocolVersion != rhs.maxProtocolVersion {return false}
+    if lhs.maxOpFormat != rhs.maxOpFormat {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -5,7 +5,10 @@ import SwiftProtobuf
 /// A sync message as a domain value (sync.proto's Envelope on the wire).
 public enum SyncMessage: Equatable, Sendable {
     /// `listenPort`: the TCP port the sender accepts connections on; 0 when it accepts none.
-    case hello(version: UInt32, department: String, listenPort: UInt16, vector: VersionVector)
+    /// `version`, `maxVersion` and `maxOpFormat` are the versions the sender speaks, as on the
+    /// wire: the lowest protocol version, then the highest (0: absent, the same as `version`)
+    /// and the highest op format (0: absent, 1). `ProtocolVersions(helloVersion:…)` reads them.
+    case hello(version: UInt32, department: String, listenPort: UInt16, vector: VersionVector, maxVersion: UInt32 = 0, maxOpFormat: UInt32 = 0)
     /// A full Have: the sender's version vector, seqs only (head hashes are left out). With
     /// `wantFull`, the sender's view of the receiver disagreed with the receiver's digest Have,
     /// and the receiver answers with a full Have of its own (PROTOCOL.md §4).
@@ -25,8 +28,13 @@ public enum SyncMessage: Equatable, Sendable {
     case digestRequest(token: UInt64)
     /// The answer: the state digest (32 bytes) and the version vector it covers, with hashes.
     case digestReply(token: UInt64, digest: [UInt8], vector: VersionVector)
+    /// An Envelope of a kind this version does not know (its field number in the Envelope), from
+    /// a newer node: skipped (PROTOCOL.md §3, §6). Encodes as an Envelope holding only an empty
+    /// field `kind`, which is how a test plays a newer node.
+    case unknown(kind: UInt32)
 
-    public static let protocolVersion: UInt32 = 1
+    /// The lowest protocol version this build speaks: what its Hello says in `protocol_version`.
+    public static let protocolVersion: UInt32 = ProtocolVersions.current.protocols.lowerBound
     /// Most entries in one `peers` message.
     public static let maxPeers = 1_000
 
@@ -35,9 +43,11 @@ public enum SyncMessage: Equatable, Sendable {
     public func encode(compressing: Bool = true) -> [UInt8] {
         var envelope = WireEnvelope()
         switch self {
-        case .hello(let version, let department, let listenPort, let vector):
+        case .hello(let version, let department, let listenPort, let vector, let maxVersion, let maxOpFormat):
             var hello = WireHello()
             hello.protocolVersion = version
+            hello.maxProtocolVersion = maxVersion
+            hello.maxOpFormat = maxOpFormat
             hello.department = department
             hello.listenPort = UInt32(listenPort)
             hello.heads = Self.heads(vector, withHashes: true)
@@ -77,6 +87,9 @@ public enum SyncMessage: Equatable, Sendable {
             reply.digest = Data(digest)
             reply.heads = Self.heads(vector, withHashes: true)
             envelope.message = .digestReply(reply)
+        case .unknown(let kind):
+            // The field's key (length-delimited), then a length of 0.
+            return Self.varint(UInt64(kind) << 3 | 2) + [0]
         }
         // Encoding a message built from valid Swift values cannot fail.
         guard let bytes: [UInt8] = try? envelope.serializedBytes() else { preconditionFailure("envelope encoding failed") }
@@ -92,7 +105,12 @@ public enum SyncMessage: Equatable, Sendable {
             guard hello.department.utf8.count <= PeerInfo.maxDepartmentBytes else {
                 throw .malformed("Hello department of \(hello.department.utf8.count) bytes exceeds \(PeerInfo.maxDepartmentBytes)")
             }
-            return .hello(version: hello.protocolVersion, department: hello.department, listenPort: port, vector: try vector(hello.heads))
+            guard ProtocolVersions(helloVersion: hello.protocolVersion, maxVersion: hello.maxProtocolVersion, maxOpFormat: hello.maxOpFormat) != nil else {
+                throw .malformed("Hello's protocol versions \(hello.protocolVersion) to \(hello.maxProtocolVersion) are not a range")
+            }
+            return .hello(
+                version: hello.protocolVersion, department: hello.department, listenPort: port, vector: try vector(hello.heads),
+                maxVersion: hello.maxProtocolVersion, maxOpFormat: hello.maxOpFormat)
         case .have(let have):
             return try Self.have(have)
         case .batch(let batch):
@@ -113,8 +131,30 @@ public enum SyncMessage: Equatable, Sendable {
             guard reply.digest.count == OpHash.byteCount else { throw .malformed("digest is not a SHA-256") }
             return .digestReply(token: reply.token, digest: Array(reply.digest), vector: try vector(reply.heads))
         case nil:
-            throw .unknownMessage
+            // A kind of a newer version is an unknown field here (swift-protobuf keeps those).
+            guard let kind = Self.firstFieldNumber(envelope.unknownFields.data) else { throw .malformed("Envelope carries no message") }
+            return .unknown(kind: kind)
         }
+    }
+
+    /// The field number of the first field in `data` (valid protobuf: the decoder checked it).
+    static func firstFieldNumber(_ data: Data) -> UInt32? {
+        var key: UInt64 = 0, shift: UInt64 = 0
+        for byte in data.prefix(10) {
+            key |= UInt64(byte & 0x7F) << shift
+            guard byte & 0x80 != 0 else { return UInt32(exactly: key >> 3) }
+            shift += 7
+        }
+        return nil
+    }
+
+    static func varint(_ value: UInt64) -> [UInt8] {
+        var value = value, bytes = [UInt8]()
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        return bytes + [UInt8(value)]
     }
 
     /// A full Have or a digest Have: never both, and a digest is exactly 32 bytes.
@@ -157,13 +197,10 @@ public enum SyncMessage: Equatable, Sendable {
 
 public enum SyncDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformed(String)
-    /// A message kind this version does not know.
-    case unknownMessage
 
     public var description: String {
         switch self {
         case .malformed(let why): "malformed sync message: \(why)"
-        case .unknownMessage: "unknown sync message"
         }
     }
 }

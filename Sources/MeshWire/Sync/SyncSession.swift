@@ -14,6 +14,10 @@ import MeshCRDT
 /// asking for a full Have back, so both views are exact again (PROTOCOL.md §4). Peers the other
 /// side tells of are handed to the adapter (`learnPeers`); when to send Peers is the adapter's
 /// choice.
+///
+/// Hellos say which protocol versions and op formats each side speaks; the session agrees on the
+/// highest both speak (`negotiated`), or closes, saying which side is too old (`versionMismatch`).
+/// Envelope kinds of newer versions arrive as `.unknown` and are skipped (PROTOCOL.md §6).
 public struct SyncSession: Sendable {
     public struct Config: Sendable {
         public var batchOps: Int
@@ -21,12 +25,18 @@ public struct SyncSession: Sendable {
         /// A batch that could not be applied for want of what came before it (a gap), or because
         /// the store failed, is answered by a Have at most this often.
         public var resendHaveIntervalMillis: UInt64
+        /// What this node speaks, as its Hello says.
+        public var versions: ProtocolVersions
 
-        public init(batchOps: Int = 256, haveIntervalMillis: UInt64 = 30_000, resendHaveIntervalMillis: UInt64 = 1_000) {
+        public init(
+            batchOps: Int = 256, haveIntervalMillis: UInt64 = 30_000, resendHaveIntervalMillis: UInt64 = 1_000,
+            versions: ProtocolVersions = .current
+        ) {
             precondition(batchOps >= 1)
             self.batchOps = batchOps
             self.haveIntervalMillis = haveIntervalMillis
             self.resendHaveIntervalMillis = resendHaveIntervalMillis
+            self.versions = versions
         }
     }
 
@@ -63,6 +73,13 @@ public struct SyncSession: Sendable {
     public private(set) var peerDepartment = ""
     /// The port the peer accepts connections on, from its Hello; 0 when it accepts none.
     public private(set) var peerListenPort: UInt16 = 0
+    /// What the peer speaks, from its Hello (nil before it).
+    public private(set) var peerVersions: ProtocolVersions?
+    /// What the two sides use, once the peer's Hello agreed with ours (nil before, or when it
+    /// did not: see `versionMismatch`). Ops of a format above `opFormat` are not for this peer.
+    public private(set) var negotiated: NegotiatedVersions?
+    /// Envelopes of kinds this version does not know, skipped so far.
+    public private(set) var skippedMessages = 0
     /// Origins in the order they take turns.
     private var rotation: [NodeID] = []
     private var turn = 0
@@ -88,19 +105,39 @@ public struct SyncSession: Sendable {
         told = Self.seqs(local)
         phase = .awaitingHello
         lastHaveMillis = nowMillis
-        return [.send(.hello(version: SyncMessage.protocolVersion, department: department, listenPort: listenPort, vector: local))]
+        let fields = config.versions.helloFields
+        return [.send(.hello(
+            version: fields.version, department: department, listenPort: listenPort, vector: local,
+            maxVersion: fields.maxVersion, maxOpFormat: fields.maxOpFormat))]
+    }
+
+    /// Why the connection closed at the peer's Hello, when the two sides speak no protocol
+    /// version in common (which of them is too old, and both ranges).
+    public var versionMismatch: VersionMismatch? {
+        guard negotiated == nil, let peerVersions else { return nil }
+        return VersionMismatch(ours: config.versions, theirs: peerVersions)
     }
 
     public mutating func receive(_ message: SyncMessage, nowMillis: UInt64) -> [Action] {
         switch (phase, message) {
         case (.closed, _), (.idle, _):
             return []
-        case (.awaitingHello, .hello(let version, let department, let listenPort, let vector)):
-            guard version == SyncMessage.protocolVersion else {
-                return close("unsupported protocol version \(version) (this node speaks \(SyncMessage.protocolVersion))")
+        case (_, .unknown):
+            // A kind of a newer version: whatever it is, it is not one this node must act on
+            // (PROTOCOL.md §6: a sender sends a critical kind only where it was negotiated).
+            skippedMessages += 1
+            return []
+        case (.awaitingHello, .hello(let version, let department, let listenPort, let vector, let maxVersion, let maxOpFormat)):
+            guard let versions = ProtocolVersions(helloVersion: version, maxVersion: maxVersion, maxOpFormat: maxOpFormat) else {
+                return close("Hello's protocol versions are not a range")
+            }
+            peerVersions = versions
+            peerDepartment = department
+            switch config.versions.negotiate(with: versions) {
+            case .success(let agreed): negotiated = agreed
+            case .failure(let mismatch): return close("\(mismatch)")
             }
             peer = vector
-            peerDepartment = department
             peerListenPort = listenPort
             phase = .syncing
             return []

@@ -30,6 +30,7 @@ enum AdminViews {
             var table = Table([
                 .fixed("NODE"), .flexible("DEPT", min: 10), .fixed("ADDRESS").droppable(5), .fixed("DIR").droppable(2), .fixed("STATE"),
                 .fixed("RTT", .right).droppable(3), .fixed("BEHIND", .right), .fixed("SEEN", .right).droppable(1), .fixed("REFUSED", .right).droppable(4),
+                .fixed("PROTO").droppable(0),
             ])
             for peer in report.peers {
                 let state: ANSIStyle? = peer.state == "syncing" ? .green : .yellow
@@ -39,6 +40,7 @@ enum AdminViews {
                     Table.Cell(peer.opsBehind.map(String.init) ?? "-"),
                     Table.Cell(peer.lastSeenMsAgo.map { TimeText.duration(seconds: $0 / 1000) + " ago" } ?? "-"),
                     Table.Cell(String(peer.batchesRefused ?? 0), (peer.batchesRefused ?? 0) > 0 ? .red : nil),
+                    Table.Cell(peer.protocolVersion.map { "v\($0)" } ?? "-"),
                 ])
             }
             out += context.render(table)
@@ -58,6 +60,21 @@ enum AdminViews {
                     Table.Cell(String(address.failures)),
                     Table.Cell(address.retryInMs.flatMap { $0 > 0 ? TimeText.duration(seconds: ($0 + 999) / 1000) : nil } ?? "-"),
                     Table.Cell(address.lastError ?? ""),
+                ])
+            }
+            out += context.render(table)
+        }
+        if let incompatible = report.incompatible, !incompatible.isEmpty {
+            out += "\n" + context.heading("No protocol version in common (\(incompatible.count))") + "\n"
+            var table = Table([
+                .fixed("NODE"), .flexible("DEPT", min: 10), .fixed("ADDRESS").droppable(3), .fixed("PEER SPEAKS"), .fixed("THIS NODE"),
+                .fixed("UPGRADE"), .fixed("LAST", .right).droppable(2), .fixed("TIMES", .right).droppable(1),
+            ])
+            for peer in incompatible {
+                table.append([
+                    Table.Cell(IdeaIDs.shortNode(peer.nodeId)), Table.Cell(peer.department ?? ""), Table.Cell(peer.address),
+                    Table.Cell(peer.peerProtocols), Table.Cell(peer.protocols), Table.Cell(peer.upgrade, .red),
+                    Table.Cell(context.relative(peer.lastMs)), Table.Cell(String(peer.count)),
                 ])
             }
             out += context.render(table)

@@ -155,13 +155,19 @@ enum Fixtures {
     static let peers = """
         {"peers": [
           {"node_id": "\(cardio)", "department": "Cardiology", "address": "10.1.2.7:7420", "direction": "out", "state": "syncing", "connected_seconds": 3600,
-           "last_seen_ms_ago": 1200, "rtt_ms": 3, "bytes_in": 100, "bytes_out": 200, "ops_in": 10, "ops_out": 20, "batches_refused": 0, "ops_behind": 0},
+           "last_seen_ms_ago": 1200, "rtt_ms": 3, "bytes_in": 100, "bytes_out": 200, "ops_in": 10, "ops_out": 20, "batches_refused": 0, "ops_behind": 0,
+           "protocol_version": 2, "op_format": 1, "messages_skipped": 0},
           {"node_id": "\(emergency)", "department": "Emergency Department", "address": "10.1.3.9:51234", "direction": "in", "state": "hello", "connected_seconds": 4,
            "last_seen_ms_ago": 300, "rtt_ms": 12, "bytes_in": 100, "bytes_out": 200, "ops_in": 0, "ops_out": 0, "batches_refused": 2, "ops_behind": 37}
          ],
          "addresses": [
           {"address": "10.1.2.7:7420", "node_id": "\(cardio)", "seed": true, "connected": true, "failures": 0, "retry_in_ms": 0},
           {"address": "10.1.4.1:7420", "seed": true, "connected": false, "failures": 5, "last_error": "connection refused", "retry_in_ms": 31500}
+         ],
+         "incompatible": [
+          {"node_id": "\(renal)", "department": "Renal Ward", "address": "10.1.5.2:7420", "peer_protocols": "1–1", "peer_max_op_format": 1,
+           "protocols": "2–3", "upgrade": "peer", "reason": "this node speaks protocol 2–3, peer speaks 1–1: upgrade the peer",
+           "last_ms": \(ago(minutes: 3)), "count": 7}
          ]}
         """
 
