@@ -152,7 +152,7 @@ def check_op_chain(v):
     expect("op-chain batch_envelope", field_message(3, batch).hex(), v["batch_envelope"])
 
 
-HELLO_FIELDS = {"protocol_version", "department", "heads", "listen_port"}
+HELLO_FIELDS = {"protocol_version", "department", "heads", "listen_port", "max_protocol_version", "max_op_format"}
 
 
 def check_hello(v):
@@ -164,7 +164,9 @@ def check_hello(v):
     expect("hello heads order", origins, sorted(origins))
     encoded = (field_varint(1, hello["protocol_version"]) + string(2, hello["department"])
                + b"".join(field_message(3, origin_head(h)) for h in hello["heads"])
-               + field_varint(4, hello["listen_port"]))
+               + field_varint(4, hello["listen_port"])
+               + field_varint(5, hello.get("max_protocol_version", 0))
+               + field_varint(6, hello.get("max_op_format", 0)))
     envelope = field_message(1, encoded)
     expect("hello envelope_bytes", envelope.hex(), v["envelope_bytes"])
     expect("hello message_bytes", (len(envelope).to_bytes(4, "big") + envelope).hex(), v["message_bytes"])

@@ -274,15 +274,22 @@ enum ConformanceVectors {
         var vector = VersionVector()
         vector[initiator.nodeID] = OriginHead(seq: 3, hash: Array(ops[2].signed.hash))
         vector[responder.nodeID] = OriginHead(seq: 300, hash: Array(repeating: 0xab, count: 32))
-        let message = SyncMessage.hello(version: SyncMessage.protocolVersion, department: "Renal Ward", listenPort: 7420, vector: vector)
+        // What this build says: protocol versions 1 to 2 (field 1 the lowest, so that a version-1
+        // node reads it), op format 1 (left out: its absence says 1).
+        let fields = ProtocolVersions.current.helloFields
+        let message = SyncMessage.hello(
+            version: fields.version, department: "Renal Ward", listenPort: 7420, vector: vector, maxVersion: fields.maxVersion,
+            maxOpFormat: fields.maxOpFormat)
         let envelope = message.encode()
         return .object([
-            ("description", .string("A Hello, as the first message after the handshake: its fields (sync.proto Hello, heads in ascending order of origin) and the Envelope bytes; message_bytes adds the 4-byte big-endian length that precedes each Envelope in the decrypted stream (PROTOCOL.md §1).")),
+            ("description", .string("A Hello, as the first message after the handshake: its fields (sync.proto Hello, heads in ascending order of origin) and the Envelope bytes; message_bytes adds the 4-byte big-endian length that precedes each Envelope in the decrypted stream (PROTOCOL.md §1). A field of value 0 is absent from the bytes (proto3): here max_op_format, whose absence means op format 1.")),
             ("hello", .object([
-                ("protocol_version", .number(UInt64(SyncMessage.protocolVersion))),
+                ("protocol_version", .number(UInt64(fields.version))),
                 ("department", .string("Renal Ward")),
                 ("heads", .array(vector.origins.map { originHead($0, vector[$0], withHash: true) })),
                 ("listen_port", .number(7420)),
+                ("max_protocol_version", .number(UInt64(fields.maxVersion))),
+                ("max_op_format", .number(UInt64(fields.maxOpFormat))),
             ])),
             ("envelope_bytes", .hex(envelope)),
             ("message_bytes", .hex(LengthPrefixedDecoder.encode(envelope, prefix: .fourBytes))),
