@@ -31,7 +31,7 @@ extension IdeaStore {
     public func activity(sinceMillis: UInt64, home: NodeID) throws -> Activity {
         let since = Int64(bitPattern: HLC(millis: sinceMillis, counter: 0).rawValue)
         let homeIndex = localIndex(home) ?? -1
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             let newIdeas = try Row.fetchAll(
                 db, sql: "WITH \(Self.countsSQL) SELECT * FROM counted WHERE hlc >= ? ORDER BY hlc DESC, id DESC",

@@ -38,7 +38,7 @@ public struct StoreCounts: Hashable, Sendable {
 extension IdeaStore {
     /// Every idea with a conflict, and the competing values of each register in conflict.
     public func conflicts() throws -> [ConflictReport] {
-        let rows = try pool.read { db in
+        let rows = try reading { db in
             let keys = try originKeys(db)
             return try Row.fetchAll(db, sql: "SELECT id, title, conflicts FROM ideas WHERE conflicts != 0 ORDER BY hlc, id").map {
                 (opID($0["id"], keys), $0["title"] as String, $0["conflicts"] as Int)
@@ -53,7 +53,7 @@ extension IdeaStore {
 
     /// The quarantined fork ops, oldest first.
     public func quarantine() throws -> [QuarantinedOp] {
-        try pool.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT origin, seq, reason, detected_ms FROM quarantine ORDER BY id").map {
                 QuarantinedOp(
                     origin: NodeID(bytes: $0["origin"] as Data)!, seq: UInt64($0["seq"] as Int64), reason: $0["reason"],
@@ -78,7 +78,7 @@ extension IdeaStore {
     }
 
     public func counts() throws -> StoreCounts {
-        try pool.read { db in
+        try reading { db in
             StoreCounts(
                 ideas: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas") ?? 0,
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas WHERE conflicts != 0") ?? 0,

@@ -71,7 +71,7 @@ extension IdeaStore {
     public func cyclesAndMeasures(of idea: OpID) throws -> (cycles: [PDSACycle], measures: [IdeaMeasure]) {
         guard let index = localIndex(idea.origin) else { return ([], []) }
         let rid = RowID.make(origin: index, seq: idea.seq)
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             func order(_ a: (HLC, OpID), _ b: (HLC, OpID)) -> Bool {
                 (a.0, a.1.origin, a.1.seq) < (b.0, b.1.origin, b.1.seq)

@@ -42,15 +42,15 @@ extension IdeaStore {
 
     /// Computes the state digest, streaming rows (memory stays flat for any history size).
     public func digest() throws -> StateDigest {
-        try pool.read { db in try Self.digest(db) }
+        try reading { db in try Self.digest(db) }
     }
 
     /// The state digest and the version vector of the state it covers, from one snapshot (what a
     /// peer is sent when it asks to verify).
     public func digestAndVector() throws -> (digest: StateDigest, vector: VersionVector) {
-        try pool.read { db in
+        try reading { db in
             var vector = VersionVector()
-            for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, seq, head FROM origins WHERE seq > 0")) {
                 vector[NodeID(bytes: row["key"] as Data)!] = OriginHead(seq: UInt64(row["seq"] as Int64), hash: Array(row["head"] as Data))
             }
             return (try Self.digest(db), vector)
@@ -60,14 +60,14 @@ extension IdeaStore {
     /// The digest over `tables` (the tests compare it with the first release's tables).
     static func digest(_ db: Database, tables: [(name: String, sql: String, ids: Set<String>)] = digestTables) throws -> StateDigest {
         var keys = [Int64: [UInt8]]()
-        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM origins") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, key FROM origins")) {
             keys[row["id"]] = Array(row["key"] as Data)
         }
         var hasher = SHA256()
         var buffer = [UInt8]()
         buffer.reserveCapacity(4096)
 
-        for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0 ORDER BY key") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, seq, head FROM origins WHERE seq > 0 ORDER BY key")) {
             buffer.removeAll(keepingCapacity: true)
             Self.encode(row["key"] as DatabaseValue, into: &buffer)
             Self.encode(row["seq"] as DatabaseValue, into: &buffer)
@@ -85,7 +85,9 @@ extension IdeaStore {
                 : "t.\(first)"
             let ordered = "SELECT * FROM (\(table.sql)) AS t ORDER BY \(order)" + (first == "target"
                 ? ", t.reg, (SELECT key FROM origins WHERE id = t.writer >> 40), t.writer & \(RowID.seqMask)" : "")
-            let cursor = try Row.fetchCursor(db, sql: ordered)
+            // Cached: a digest is taken often (admin verify, tests, the op fuzzer twice per batch), and
+            // compiling these statements is most of its cost on a small store.
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: ordered))
             while let row = try cursor.next() {
                 if !headerHashed {
                     hasher.update(data: header)

@@ -16,7 +16,7 @@ extension IdeaStore {
     /// Every idea held, oldest first, with its comments, links and adoptions, read in one
     /// snapshot with a few whole-table queries (not several queries per idea).
     public func exportIdeas() throws -> [IdeaRecord] {
-        try pool.read { db in
+        try reading { db in
             let keys = try originKeys(db)
             var comments = [Int64: [CommentView]]()
             let commentRows = try Row.fetchCursor(

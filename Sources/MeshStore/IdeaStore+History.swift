@@ -48,7 +48,7 @@ extension IdeaStore {
     public func history(of idea: OpID) throws -> [HistoryEntry]? {
         guard let index = localIndex(idea.origin) else { return nil }
         let rid = RowID.make(origin: index, seq: idea.seq)
-        return try pool.read { db -> [HistoryEntry]? in
+        return try reading { db -> [HistoryEntry]? in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM ideas WHERE id = ?", arguments: [rid]) != nil else { return nil }
             var rids: Set<Int64> = [rid]
             for sql in [
@@ -119,7 +119,7 @@ extension IdeaStore {
     public func links(of idea: OpID) throws -> [IdeaLink] {
         guard let index = localIndex(idea.origin) else { return [] }
         let rid = RowID.make(origin: index, seq: idea.seq)
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             return try Row.fetchAll(
                 db, sql: """
@@ -136,7 +136,7 @@ extension IdeaStore {
     public func adoptions(of idea: OpID) throws -> [Adoption] {
         guard let index = localIndex(idea.origin) else { return [] }
         let rid = RowID.make(origin: index, seq: idea.seq)
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             return try Row.fetchAll(db, sql: "SELECT id, hlc, status FROM ideas WHERE adopted_from = ? ORDER BY hlc, id", arguments: [rid])
                 .map { Adoption(idea: opID($0["id"], keys), hlc: hlc($0["hlc"]), status: IdeaStatus(rawValue: $0["status"]) ?? .proposed) }

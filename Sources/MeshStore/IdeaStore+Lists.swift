@@ -69,7 +69,7 @@ extension IdeaStore {
     /// Ideas matching `query`, in its order, at most `query.limit` of them, with the number that
     /// matched in all.
     public func ideas(matching query: IdeaQuery) throws -> IdeaPage {
-        try pool.read { db in
+        try reading { db in
             var filters = [String](), arguments = StatementArguments()
             if let theme = query.theme {
                 filters.append("i.theme = ?")
@@ -150,7 +150,7 @@ extension IdeaStore {
     /// The idea's summary, or nil when it is not held here.
     public func summary(of id: OpID) throws -> IdeaSummary? {
         guard let index = localIndex(id.origin) else { return nil }
-        return try pool.read { db in
+        return try reading { db in
             try Row.fetchOne(
                 db, sql: "WITH \(Self.countsSQL) SELECT * FROM counted WHERE id = ?",
                 arguments: [RowID.make(origin: index, seq: id.seq)]
@@ -162,7 +162,7 @@ extension IdeaStore {
 
     /// The themes defined, by code; archived ones only when `includeArchived`.
     public func themes(includeArchived: Bool) throws -> [Theme] {
-        try pool.read { db in
+        try reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT code, name, description, archived FROM themes \(includeArchived ? "" : "WHERE archived = 0") ORDER BY code"
             ).map { Theme(code: $0["code"], name: $0["name"], description: $0["description"], archived: $0["archived"]) }
@@ -172,7 +172,7 @@ extension IdeaStore {
     /// How many ideas carry each theme code (defined or not: an idea from an older node, or one
     /// whose theme's definition has not arrived yet, may carry a code no leader defined here).
     public func themeUse() throws -> [String: Int] {
-        try pool.read { db in
+        try reading { db in
             var use = [String: Int]()
             for row in try Row.fetchAll(db, sql: "SELECT theme, COUNT(*) AS n FROM ideas WHERE theme != '' GROUP BY theme") {
                 use[row["theme"]] = row["n"]
@@ -184,12 +184,12 @@ extension IdeaStore {
     /// What is wrong with theme `code` (the rule a local write applies): not defined, or (unless
     /// `allowArchived`) archived; nil when nothing is.
     public func themeProblem(_ code: String, allowArchived: Bool) throws -> ValidationError? {
-        try pool.read { db in try ApplySession.themeProblem(db, code: code, allowArchived: allowArchived) }
+        try reading { db in try ApplySession.themeProblem(db, code: code, allowArchived: allowArchived) }
     }
 
     /// The theme with `code`, archived or not, or nil when none is defined.
     public func theme(code: String) throws -> Theme? {
-        try pool.read { db in
+        try reading { db in
             try Row.fetchOne(db, sql: "SELECT code, name, description, archived FROM themes WHERE code = ?", arguments: [code])
                 .map { Theme(code: $0["code"], name: $0["name"], description: $0["description"], archived: $0["archived"]) }
         }

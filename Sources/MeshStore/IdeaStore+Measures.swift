@@ -59,7 +59,7 @@ extension IdeaStore {
             condition = "m.id IN (SELECT measure FROM observations WHERE retracted = 0 AND hlc >= ?)"
             arguments = [Int64(bitPattern: HLC(millis: millis, counter: 0).rawValue)]
         }
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             let rows = try Row.fetchAll(
                 db, sql: """
@@ -93,7 +93,7 @@ extension IdeaStore {
     /// The observation `id` with its measure, when it is held and not retracted.
     public func observation(_ id: OpID) throws -> (observation: ObservationRecord, measure: OpID)? {
         guard let index = localIndex(id.origin) else { return nil }
-        return try pool.read { db in
+        return try reading { db in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT id, measure, day, value, note, author, hlc FROM observations WHERE id = ? AND retracted = 0",
                 arguments: [RowID.make(origin: index, seq: id.seq)]),

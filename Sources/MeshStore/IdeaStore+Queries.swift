@@ -8,7 +8,7 @@ extension IdeaStore {
     public func idea(_ id: OpID) throws -> IdeaView? {
         guard let index = localIndex(id.origin) else { return nil }
         let rid = RowID.make(origin: index, seq: id.seq)
-        return try pool.read { db in
+        return try reading { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ideas WHERE id = ?", arguments: [rid]) else { return nil }
             let keys = try originKeys(db)
             let supporters = try Int.fetchOne(
@@ -44,7 +44,7 @@ extension IdeaStore {
     public func currentValues(of idea: OpID, _ register: Register) throws -> [RegisterValue] {
         guard let index = localIndex(idea.origin) else { return [] }
         let rid = RowID.make(origin: index, seq: idea.seq)
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             guard let created = try Row.fetchOne(db, sql: "SELECT author, hlc FROM ideas WHERE id = ?", arguments: [rid]) else { return [] }
             var values = try Row.fetchAll(
@@ -69,7 +69,7 @@ extension IdeaStore {
     /// all of them. Text without a letter or digit throws `SearchQuery.NoWords`.
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
         let query = try SearchQuery(text).fts5
-        return try pool.read { db in
+        return try reading { db in
             let keys = try originKeys(db)
             let ideas = try Row.fetchAll(
                 db, sql: """
@@ -93,7 +93,7 @@ extension IdeaStore {
 
     /// Ids of every idea held, oldest first by (hlc, origin).
     public func ideaIDs() throws -> [OpID] {
-        try pool.read { db in
+        try reading { db in
             let keys = try originKeys(db)
             return try Int64.fetchAll(db, sql: "SELECT id FROM ideas").map { opID($0, keys) }
         }
@@ -101,7 +101,7 @@ extension IdeaStore {
 
     /// Quarantined forks, oldest first.
     public func forks() throws -> [ForkReport] {
-        try pool.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT origin, seq FROM quarantine ORDER BY id").map {
                 ForkReport(origin: NodeID(bytes: $0["origin"] as Data)!, seq: UInt64($0["seq"] as Int64))
             }

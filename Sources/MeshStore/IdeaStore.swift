@@ -11,24 +11,24 @@ import Synchronization
 ///
 /// Writes are serialized by GRDB's single writer connection; reads run concurrently on the pool.
 public final class IdeaStore: Sendable {
+    /// The database file (":memory:" for a store in memory).
     public let path: String
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL, concurrent readers) for a file; a `DatabaseQueue` in memory.
+    let pool: any DatabaseWriter
     let identity: NodeIdentity?
     let logger: Logger
     /// The largest HLC issued or observed; guarded because reads of it happen off the writer.
     let clock: Mutex<HybridClock>
     /// origin key → local index. Only grows; filled from the origins table at open.
     let originIndex: Mutex<[NodeID: Int64]>
-    let checkpointer: Checkpointer
+    /// nil in memory (no WAL to checkpoint).
+    let checkpointer: Checkpointer?
 
     /// Opens (creating if needed) the store at `path`.
     ///
     /// - Parameter identity: the node's identity, needed for local writes. A store remembers the
     ///   first identity it was opened with and refuses another one.
-    public init(path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws {
-        self.path = path
-        self.identity = identity
-        self.logger = logger
+    public convenience init(path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws {
         var config = Configuration()
         config.label = "ideamesh"
         config.prepareDatabase { db in
@@ -39,17 +39,69 @@ public final class IdeaStore: Sendable {
             // WAL is set by DatabasePool. FULL: the WAL is synced on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
         // The one writer: a larger page cache (readers keep SQLite's 2 MB), and checkpoints by the
         // Checkpointer: beside the writer every 16 MiB of WAL growth, by the writer at 64 MiB, so
         // a long catch-up rarely waits for one and the WAL stays bounded.
-        checkpointer = try Checkpointer(
+        let checkpointer = try Checkpointer(
             databasePath: path, backgroundFrames: Int32((16 << 20) / IdeaStore.pageSize),
             writerFrames: Int32((64 << 20) / IdeaStore.pageSize), logger: logger)
-        try pool.writeWithoutTransaction { [checkpointer] db in
+        try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -16000")
             checkpointer.install(on: db)
         }
+        try self.init(path: path, pool: pool, checkpointer: checkpointer, identity: identity, logger: logger)
+    }
+
+    /// A store in memory, gone when released: for fuzzing and tests that need thousands of fresh
+    /// stores a second. The same schema and rules as a file store; no durability.
+    public static func inMemory(identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws -> IdeaStore {
+        var config = Configuration()
+        config.label = "ideamesh-memory"
+        return try IdeaStore(
+            path: ":memory:", pool: try DatabaseQueue(configuration: config), checkpointer: nil, identity: identity, logger: logger)
+    }
+
+    /// A copy of this store in memory (SQLite's online backup): as `inMemory`, but starting from
+    /// this store's contents, and with no schema to create (a fuzzer copies an empty template per
+    /// input, which is several times faster than migrating a new database).
+    public func inMemoryCopy(identity: NodeIdentity? = nil) throws -> IdeaStore {
+        var config = Configuration()
+        config.label = "ideamesh-memory"
+        let queue = try DatabaseQueue(configuration: config)
+        try pool.backup(to: queue)
+        return try IdeaStore(path: ":memory:", pool: queue, checkpointer: nil, identity: identity ?? self.identity, logger: logger)
+    }
+
+    /// Empties the store (every op, origin, view and quarantined op; the schema and this node's
+    /// identity stay), as if it had just been made. For the op fuzzer, which gives every input a
+    /// fresh store: emptying one in memory costs far less than making one, whose every statement
+    /// would be compiled again.
+    package func eraseEverything() throws {
+        try pool.write { db in
+            let tables = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' AS virtual FROM sqlite_master
+                WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%' AND name NOT IN ('grdb_migrations', 'meta')
+                """))
+            for table in tables {
+                let name: String = table["name"]
+                // An external-content FTS5 index is emptied with its own command.
+                let sql = table["virtual"] as Bool ? "INSERT INTO \(name)(\(name)) VALUES('delete-all')" : "DELETE FROM \(name)"
+                try db.cachedStatement(sql: sql).execute()
+            }
+            try db.execute(sql: "DELETE FROM meta WHERE key != 'node'")
+        }
+        originIndex.withLock { $0.removeAll() }
+        clock.withLock { $0 = HybridClock(last: .zero) }
+    }
+
+    /// Migrates the opened database and loads what the store keeps in memory.
+    private init(path: String, pool: any DatabaseWriter, checkpointer: Checkpointer?, identity: NodeIdentity?, logger: Logger) throws {
+        self.path = path
+        self.pool = pool
+        self.checkpointer = checkpointer
+        self.identity = identity
+        self.logger = logger
         let migrator = Schema.migrator
         if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.schemaTooNew(try pool.read { try migrator.appliedMigrations($0).last ?? "?" })
@@ -239,9 +291,9 @@ public final class IdeaStore: Sendable {
 
     /// The version vector: for each origin, the highest contiguous seq held and its hash.
     public func versionVector() throws -> VersionVector {
-        try pool.read { db in
+        try reading { db in
             var vector = VersionVector()
-            for row in try Row.fetchAll(db, sql: "SELECT key, seq, head FROM origins WHERE seq > 0") {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, seq, head FROM origins WHERE seq > 0")) {
                 vector[NodeID(bytes: row["key"] as Data)!] = OriginHead(seq: UInt64(row["seq"] as Int64), hash: Array(row["head"] as Data))
             }
             return vector
@@ -251,7 +303,7 @@ public final class IdeaStore: Sendable {
     /// Up to `limit` ops of `origin` from `seq` on, in order.
     public func ops(of origin: NodeID, from seq: UInt64, limit: Int) throws -> [SignedOp] {
         guard let index = originIndex.withLock({ $0[origin] }), seq <= RowID.maxSeq else { return [] }
-        return try pool.read { db in
+        return try reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT bytes, sig FROM ops WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
                 arguments: [RowID.make(origin: index, seq: max(seq, 1)), RowID.make(origin: index, seq: RowID.maxSeq), limit]
@@ -262,7 +314,7 @@ public final class IdeaStore: Sendable {
     /// Every held op of every origin, origin by origin in seq order, streamed from SQLite in
     /// batches of at most `batchSize` (the history is never held in memory at once).
     public func forEachBatch(batchSize: Int, _ body: ([SignedOp]) throws -> Void) throws {
-        try pool.read { db in
+        try reading { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, sig FROM ops ORDER BY id")
             var batch = [SignedOp]()
             batch.reserveCapacity(batchSize)
@@ -281,7 +333,7 @@ public final class IdeaStore: Sendable {
     }
 
     public func opCount() throws -> Int {
-        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM ops") ?? 0 }
+        try reading { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM ops") ?? 0 }
     }
 
     /// Size of the database file (and its WAL) in bytes.
@@ -294,17 +346,19 @@ public final class IdeaStore: Sendable {
 
     /// Runs SQLite's integrity check; returns "ok" or the problems found.
     public func integrityCheck() throws -> String {
-        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+        try reading { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
     deinit {
         // The writer connection must not call into the checkpointer once it is gone.
-        try? pool.writeWithoutTransaction { [checkpointer] db in checkpointer.uninstall(from: db) }
+        guard let checkpointer else { return }
+        try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
         checkpointer.drain()
     }
 
     /// Writes the WAL back into the database file and empties it.
     public func checkpoint() throws {
+        guard let checkpointer else { return }
         checkpointer.drain()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
@@ -314,7 +368,15 @@ public final class IdeaStore: Sendable {
     /// Frees the memory SQLite holds for caches (the writer's page cache, idle readers), for a
     /// daemon that has finished a large piece of work and may now sit idle for a long time.
     public func releaseMemory() {
-        pool.releaseMemory()
+        (pool as? DatabasePool)?.releaseMemory()
+    }
+
+    /// Runs `body` on a reader: a snapshot of a file store (WAL: concurrent with the writer); on
+    /// a store in memory, the one connection directly (its queue serializes every access, so the
+    /// read-only savepoint a queue's `read` opens around each read would only cost time).
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        if let queue = pool as? DatabaseQueue { return try queue.inDatabase(body) }
+        return try pool.read(body)
     }
 
     func localIndex(_ origin: NodeID) -> Int64? { originIndex.withLock { $0[origin] } }

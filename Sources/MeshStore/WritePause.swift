@@ -83,7 +83,7 @@ public struct WritePause: Codable, Equatable, Sendable {
 extension IdeaStore {
     /// Why local writes are paused, or nil.
     public func writePause() throws -> WritePause? {
-        try pool.read { db in try Self.writePause(db) }
+        try reading { db in try Self.writePause(db) }
     }
 
     static func writePause(_ db: Database) throws -> WritePause? {

@@ -67,6 +67,7 @@ let package = Package(
         // One executable per libFuzzer target.
         .executableTarget(name: "FuzzFrames", dependencies: ["WireFuzzChecks"]),
         .executableTarget(name: "FuzzHandshake", dependencies: ["WireFuzzChecks"]),
+        .executableTarget(name: "FuzzSync", dependencies: ["WireFuzzChecks"]),
         .executableTarget(name: "FuzzOps", dependencies: ["StoreFuzzChecks"]),
         .executableTarget(name: "FuzzControl", dependencies: ["ControlFuzzChecks"]),
     ]

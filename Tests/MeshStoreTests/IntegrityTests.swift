@@ -40,16 +40,42 @@ struct IntegrityTests {
         #expect(try receiver.versionVector()[origin.nodeID].seq == 5)
     }
 
+    /// An op that directly follows the held head but names another op as its `prev`, signed by
+    /// the origin: two histories, a fork (quarantined, the origin blocked), not a broken chain.
+    @Test func anOpContinuingAnotherHistoryIsAFork() throws {
+        let origin = NodeIdentity()
+        let (_, ops) = try history(origin, in: "origin.sqlite")
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
+        try receiver.apply(batch: Array(ops[0..<2]))
+        let before = try receiver.digestAndVector()
+        let elsewhere = SignedOp.make(identity: origin, seq: 3, prev: OpHash.of(Data("elsewhere".utf8)), hlc: .zero,
+                                      author: "x", body: .themeDefine(Theme(code: "x", name: "x")))
+        let outcome = try receiver.apply(batch: [elsewhere])
+        #expect(outcome.fork == ForkReport(origin: origin.nodeID, seq: 2), "our op 2 is the one to show the peer")
+        #expect(outcome.applied == 0)
+        let after = try receiver.digestAndVector()
+        #expect(after.digest == before.digest && after.vector == before.vector)
+        #expect(try receiver.quarantine().map(\.seq) == [3])
+        #expect(throws: BatchRejection.originForked(origin.nodeID)) { try receiver.apply(batch: [ops[2]]) }
+        // Signed by someone else, it proves no fork: refused as a broken chain.
+        let forged = SignedOp(bytes: elsewhere.bytes, signature: NodeIdentity().sign(elsewhere.bytes))
+        let other = try IdeaStore(path: dir.file("o.sqlite"), identity: nil)
+        try other.apply(batch: Array(ops[0..<2]))
+        #expect(throws: BatchRejection.brokenChain(origin: origin.nodeID, seq: 3)) { try other.apply(batch: [forged]) }
+        #expect(try other.quarantine().isEmpty)
+    }
+
     @Test func aBrokenChainIsRejectedAndChangesNothing() throws {
         let origin = NodeIdentity()
         let (_, ops) = try history(origin, in: "origin.sqlite")
         let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
         try receiver.apply(batch: Array(ops[0..<2]))
-        // Properly signed by the origin, but its prev is not the hash of op 2.
-        let unchained = SignedOp.make(identity: origin, seq: 3, prev: OpHash.of(Data("elsewhere".utf8)), hlc: .zero,
+        // Properly signed by the origin, but its prev is not the hash of op 3, in one batch with 3.
+        // (Alone after op 2, an op 3 whose prev is another op 2 is a fork: the next test.)
+        let unchained = SignedOp.make(identity: origin, seq: 4, prev: OpHash.of(Data("elsewhere".utf8)), hlc: .zero,
                                       author: "x", body: .themeDefine(Theme(code: "x", name: "x")))
         try unchanged(receiver) {
-            #expect(throws: BatchRejection.brokenChain(origin: origin.nodeID, seq: 3)) { try receiver.apply(batch: [unchained]) }
+            #expect(throws: BatchRejection.brokenChain(origin: origin.nodeID, seq: 4)) { try receiver.apply(batch: [ops[2], unchained]) }
             // A batch that skips ops is a gap, not silently accepted.
             #expect(throws: BatchRejection.gap(origin: origin.nodeID, held: 2, first: 4)) { try receiver.apply(batch: [ops[3]]) }
             // Ops of two origins, or out of order, in one batch.

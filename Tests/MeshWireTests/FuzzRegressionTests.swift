@@ -18,4 +18,10 @@ struct FuzzRegressionTests {
         #expect(run.problems.isEmpty, "\(run.problems.joined(separator: "\n"))")
         #expect(run.replayed >= 30)
     }
+
+    @Test func syncSessionInputs() throws {
+        let run = try FuzzReplay.problems(target: "FuzzSync", seeds: SyncFuzzCheck.seeds(), SyncFuzzCheck.run)
+        #expect(run.problems.isEmpty, "\(run.problems.joined(separator: "\n"))")
+        #expect(run.replayed >= 5)
+    }
 }

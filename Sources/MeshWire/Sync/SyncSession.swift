@@ -183,6 +183,8 @@ public struct SyncSession: Sendable {
     /// hot loop; the periodic Have asks again). Anything else is a misbehaving peer: closed.
     public mutating func rejected(resend: Bool, reason: String, local: VersionVector, nowMillis: UInt64) -> [Action] {
         self.local = local
+        // A batch still being applied when the link closed: nothing more to say.
+        guard phase == .syncing else { return [] }
         guard resend else { return close("refused a batch: \(reason)") }
         if let last = lastResendHaveMillis, nowMillis < last + config.resendHaveIntervalMillis { return [] }
         lastResendHaveMillis = nowMillis

@@ -25,11 +25,17 @@ package enum OpApplyFuzzCheck {
     static let maxBatches = 6
     static let origin = fixedIdentity(7)
 
-    /// Runs one input against a fresh store at `directory/fuzz.sqlite` (removed before and after).
-    package static func run(_ data: [UInt8], directory: String) throws(FuzzViolation) -> FuzzVerdict {
-        let path = directory + "/fuzz.sqlite"
-        removeStore(path)
-        defer { removeStore(path) }
+    /// One store in memory per process, emptied before each input (`eraseEverything`): no
+    /// schema to create, no statement to compile again, no file.
+    nonisolated(unsafe) static var memoryStore: IdeaStore?
+
+    /// Runs one input against a fresh store: in memory (emptied, so that an input costs no
+    /// schema creation and no file), or, given a
+    /// `directory`, a real file there (removed before and after; the regression tests).
+    package static func run(_ data: [UInt8], directory: String? = nil) throws(FuzzViolation) -> FuzzVerdict {
+        let path = directory.map { $0 + "/fuzz.sqlite" }
+        if let path { removeStore(path) }
+        defer { if let path { removeStore(path) } }
         var input = FuzzInput(data)
         let mode = input.byte()
         let signing = mode & 1 != 0, envelopes = mode & 2 != 0, grouped = mode & 4 != 0
@@ -60,7 +66,15 @@ package enum OpApplyFuzzCheck {
         }
 
         let store: IdeaStore
-        do { store = try IdeaStore(path: path, identity: nil) } catch {
+        do {
+            if let path {
+                store = try IdeaStore(path: path, identity: nil)
+            } else {
+                if memoryStore == nil { memoryStore = try IdeaStore.inMemory(identity: nil) }
+                store = memoryStore!
+                try store.eraseEverything()
+            }
+        } catch {
             throw FuzzViolation("cannot open a fresh store: \(error)")
         }
         do {

@@ -26,7 +26,12 @@ extension OpApplyFuzzCheck {
             identity: origin, seq: 2, prev: ops[0].hash, hlc: HLC(millis: 1_750_000_000_500, counter: 0), author: "eve",
             body: .commentAdd(idea: OpID(origin: origin.nodeID, seq: 1), text: "a different op at seq 2"))
         let badSignature = SignedOp(bytes: ops[2].bytes, signature: Data(repeating: 0x42, count: 64))
+        // Seq 3 whose prev is not seq 2's hash, in one batch with seq 2: a chain broken inside it.
         let brokenChain = SignedOp.make(
+            identity: origin, seq: 3, prev: Data(repeating: 0xEE, count: 32), hlc: HLC(millis: 1_750_000_000_600, counter: 0),
+            author: "mal", body: .support(idea: OpID(origin: origin.nodeID, seq: 1)))
+        // Seq 2 whose prev is not the held seq 1's hash: another history, a fork.
+        let divergent = SignedOp.make(
             identity: origin, seq: 2, prev: Data(repeating: 0xEE, count: 32), hlc: HLC(millis: 1_750_000_000_600, counter: 0),
             author: "mal", body: .support(idea: OpID(origin: origin.nodeID, seq: 1)))
         return [
@@ -40,7 +45,8 @@ extension OpApplyFuzzCheck {
             FuzzSeed("accept-fork-quarantined", input(0, [batch(Array(ops[0..<2])), batch([forked])])),
             FuzzSeed("accept-duplicates-skipped", input(0, [batch(Array(ops[0..<3])), batch(Array(ops[0..<3]))])),
             FuzzSeed("refuse-bad-signature", input(0, [batch(Array(ops[0..<2])), batch([badSignature])])),
-            FuzzSeed("refuse-broken-chain", input(0, [batch([ops[0]]), batch([brokenChain])])),
+            FuzzSeed("refuse-broken-chain", input(0, [batch([ops[0]]), batch([ops[1], brokenChain])])),
+            FuzzSeed("accept-divergent-history-quarantined", input(0, [batch([ops[0]]), batch([divergent])])),
             FuzzSeed("refuse-gap", input(0, [batch([ops[0]]), batch(Array(ops[2..<4]))])),
             FuzzSeed("refuse-undecodable-op", input(0, [batch([SignedOp(bytes: Data([0xFF, 0xFF, 0xFF]), signature: Data())])])),
             FuzzSeed("refuse-not-a-batch", input(0, [[0x0A, 0xFF, 0x01]])),

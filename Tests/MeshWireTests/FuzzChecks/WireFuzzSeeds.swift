@@ -121,3 +121,39 @@ extension HandshakeFuzzCheck {
         return seeds
     }
 }
+
+extension SyncFuzzCheck {
+    /// Seed inputs: Hellos of old, current and future nodes (one sharing no version), then Haves,
+    /// a digest Have, a batch, peers, an unknown kind, forks met and resolved, time passing.
+    package static func seeds() -> [FuzzSeed] {
+        func input(range: UInt8, held: UInt8, _ records: [(UInt8, [UInt8]?)]) -> [UInt8] {
+            var script = FuzzScript()
+            script.byte(range)
+            script.byte(held)
+            for (op, payload) in records {
+                script.byte(op)
+                if let payload { op % 6 == 0 ? script.chunk(payload) : script.raw(payload) }
+            }
+            return script.bytes
+        }
+        var vector = VersionVector()
+        vector[origins[0]] = OriginHead(seq: 2, hash: [UInt8](repeating: 7, count: 32))
+        let oldHello = SyncMessage.hello(version: 1, department: "Old Ward", listenPort: 7400, vector: vector).encode()
+        let hello = SyncMessage.hello(version: 1, department: "Renal Ward", listenPort: 7400, vector: vector, maxVersion: 2).encode()
+        let futureHello = SyncMessage.hello(version: 5, department: "Future Ward", listenPort: 0, vector: VersionVector(), maxVersion: 6, maxOpFormat: 2).encode()
+        let have = SyncMessage.have(vector, wantFull: true).encode()
+        let digest = SyncMessage.haveDigest(SyncMessage.vectorDigest(VersionVector())).encode()
+        let unknown = SyncMessage.unknown(kind: 99).encode()
+        let peers = SyncMessage.peers([PeerInfo(nodeID: origins[1], address: "10.0.0.2:7400", department: "Cardiology")]).encode()
+        let session: [(UInt8, [UInt8]?)] = [
+            (0, have), (4, [31]), (0, digest), (1, [0, 3]), (0, unknown), (0, peers), (2, [0]), (3, [1, 7]), (5, [1]), (11, [0]),
+        ]
+        return [
+            FuzzSeed("accept-current-hello-then-a-session", input(range: 0x10, held: 0x3F, [(0, hello)] + session)),
+            FuzzSeed("accept-old-hello-then-a-session", input(range: 0x10, held: 0x15, [(0, oldHello)] + session)),
+            FuzzSeed("accept-hello-sharing-no-version", input(range: 0x10, held: 0x01, [(0, futureHello), (0, have)])),
+            FuzzSeed("accept-unknown-kind-before-hello", input(range: 0x10, held: 0x00, [(0, unknown), (0, hello), (0, unknown)])),
+            FuzzSeed("refuse-undecodable-envelope", input(range: 0x00, held: 0x00, [(0, [0x0A, 0xFF])])),
+        ]
+    }
+}
