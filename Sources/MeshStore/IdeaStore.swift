@@ -62,17 +62,6 @@ public final class IdeaStore: Sendable {
             path: ":memory:", pool: try DatabaseQueue(configuration: config), checkpointer: nil, identity: identity, logger: logger)
     }
 
-    /// A copy of this store in memory (SQLite's online backup): as `inMemory`, but starting from
-    /// this store's contents, and with no schema to create (a fuzzer copies an empty template per
-    /// input, which is several times faster than migrating a new database).
-    public func inMemoryCopy(identity: NodeIdentity? = nil) throws -> IdeaStore {
-        var config = Configuration()
-        config.label = "ideamesh-memory"
-        let queue = try DatabaseQueue(configuration: config)
-        try pool.backup(to: queue)
-        return try IdeaStore(path: ":memory:", pool: queue, checkpointer: nil, identity: identity ?? self.identity, logger: logger)
-    }
-
     /// Empties the store (every op, origin, view and quarantined op; the schema and this node's
     /// identity stay), as if it had just been made. For the op fuzzer, which gives every input a
     /// fresh store: emptying one in memory costs far less than making one, whose every statement
