@@ -48,6 +48,9 @@ public enum StoreRestore {
             if case StoreError.identityMismatch(let stored, let given)? = error as? StoreError {
                 throw .io(path: backupPath, reason: "this is a backup of node \(stored.short), not of this node (\(given.short)): wrong file or wrong data dir")
             }
+            if case StoreError.notADatabase? = error as? StoreError {
+                throw .io(path: backupPath, reason: "not an SQLite database: give a file made by `ideamesh admin backup`")
+            }
             throw .store(path: backupPath, underlying: error)
         }
 

@@ -39,7 +39,10 @@ public final class IdeaStore: Sendable {
             // WAL is set by DatabasePool. FULL: the WAL is synced on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let pool = try DatabasePool(path: path, configuration: config)
+        let pool: DatabasePool
+        do { pool = try DatabasePool(path: path, configuration: config) } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notADatabase(path: path)
+        }
         // The one writer: a larger page cache (readers keep SQLite's 2 MB), and checkpoints by the
         // Checkpointer: beside the writer every 16 MiB of WAL growth, by the writer at 64 MiB, so
         // a long catch-up rarely waits for one and the WAL stays bounded.

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Local writes wait: the store may lack ops of its own origin (`WritePause`), or its own
     /// history forked. The text says why and what to do.
     case writesPaused(String)
+    /// The file at the path is not an SQLite database at all.
+    case notADatabase(path: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"
         case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"
         case .writesPaused(let why): why
+        case .notADatabase(let path): "\(path) is not an SQLite database (an ideamesh store, or a copy from `ideamesh admin backup`)"
         }
     }
 }

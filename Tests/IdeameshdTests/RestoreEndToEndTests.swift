@@ -116,6 +116,34 @@ struct RestoreEndToEndTests {
         #expect(try a.show(written)["title"] as? String == "Written while nobody could tell A its history")
     }
 
+    /// `ideameshd restore` refuses, changing nothing, a backup of another node, a file that is no
+    /// database, a missing file, and a data dir whose daemon runs.
+    @Test func restoreRefusesWhatIsNotThisNodesBackupAndARunningDaemon() async throws {
+        let cluster = try DaemonCluster("restore-refuse")
+        defer { cluster.shutdown() }
+        let a = try cluster.addNode("a"), b = try cluster.addNode("b")
+        let junk = cluster.root + "/junk.sqlite"
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))
+        try a.configure(trust: [b])
+        // (The lock file, taken while restoring, is no change: the daemon takes it too.)
+        func files() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: a.dataDir).filter { $0 != "ideameshd.lock" }.sorted() }
+        let before = try files()
+        for (file, says) in [
+            (b.storePath, "a backup of node \(b.short)"), (junk, "not an SQLite database"), (cluster.root + "/missing.sqlite", "no such file"),
+        ] {
+            let run = try InitCommandTests.ideameshd(["restore", "--data", a.dataDir, "--from", file])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains(says), "\(run.stderr)")
+            #expect(try files() == before, "nothing changed")
+        }
+        try await a.start()
+        let backup = cluster.root + "/a.sqlite"
+        _ = try a.call("admin.backup", ["path": backup])
+        let run = try InitCommandTests.ideameshd(["restore", "--data", a.dataDir, "--from", backup])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("already running"), "\(run.stderr)")
+    }
+
     /// What an admin restoring by hand does: the copy in place of the store, without its WAL.
     static func putBack(_ backup: String, at node: DaemonNode) throws {
         let fm = FileManager.default
