@@ -8,10 +8,15 @@ public struct AdminStatus: Codable, Sendable {
     public let origins: Int
     public let dbBytes: Int
     public let peersConnected: Int
+    /// Ops held that break a content rule: stored, chained and relayed, without effect.
+    public let opsBreakingRules: Int
+    /// Ops held whose body this version cannot read: without effect until a version that reads
+    /// them opens the store.
+    public let opsUnknown: Int
 
     public init(
         nodeId: String, department: String, listen: String?, uptimeSeconds: Int, ops: Int, origins: Int, dbBytes: Int,
-        peersConnected: Int
+        peersConnected: Int, opsBreakingRules: Int, opsUnknown: Int
     ) {
         self.nodeId = nodeId
         self.department = department
@@ -21,5 +26,7 @@ public struct AdminStatus: Codable, Sendable {
         self.origins = origins
         self.dbBytes = dbBytes
         self.peersConnected = peersConnected
+        self.opsBreakingRules = opsBreakingRules
+        self.opsUnknown = opsUnknown
     }
 }

@@ -18,11 +18,15 @@ extension ControlHandler {
             let node = mesh.selfID.base32, department = mesh.department
             let peers = mesh.links.filter(\.isEstablished).count
             read(reply) { store throws(ControlError) in
-                let bytes: Int64
-                do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
+                let bytes: Int64, ineffective: [IneffectiveOp.Kind: Int]
+                do {
+                    bytes = try store.databaseBytes()
+                    ineffective = try store.ineffectiveCounts()
+                } catch { throw ControlError.store(error) }
                 return MeshControl.AdminStatus(
                     nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
-                    dbBytes: Int(bytes), peersConnected: peers)
+                    dbBytes: Int(bytes), peersConnected: peers, opsBreakingRules: ineffective[.content] ?? 0,
+                    opsUnknown: ineffective[.unknown] ?? 0)
             }
         }
         methods.register(API.AdminDigest.self) { [unowned self] _, _, reply in

@@ -13,6 +13,7 @@ enum AdminViews {
             ("Origins", String(status.origins)),
             ("Store", TimeText.bytes(status.dbBytes)),
             ("Peers connected", String(status.peersConnected)),
+            ("Without effect", "\(status.opsBreakingRules) breaking content rules, \(status.opsUnknown) of unknown kinds"),
         ])
     }
 

@@ -143,7 +143,8 @@ enum Fixtures {
         """
 
     static let adminStatus = """
-        {"node_id": "\(renal)", "department": "Renal Ward", "listen": "0.0.0.0:7420", "uptime_seconds": 273600, "ops": 16234, "origins": 3, "db_bytes": 5452595, "peers_connected": 2}
+        {"node_id": "\(renal)", "department": "Renal Ward", "listen": "0.0.0.0:7420", "uptime_seconds": 273600, "ops": 16234, "origins": 3, "db_bytes": 5452595, "peers_connected": 2,
+         "ops_breaking_rules": 1, "ops_unknown": 0}
         """
 
     static let peers = """
