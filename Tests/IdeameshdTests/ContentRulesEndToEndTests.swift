@@ -48,4 +48,40 @@ struct ContentRulesEndToEndTests {
             "op held without effect", "origin=\(relayed.nodeID.short)", "seq=2", "title: must not be empty").isEmpty,
             "logged\n\(setup.daemon.logTail())")
     }
+
+    /// An op of a body kind added by a later version (the test kind, made outside the CLI): the
+    /// daemon holds it without effect and counts it as unknown; restarted as a version that reads
+    /// the kind (`IDEAMESH_TEST_BODY_KINDS=1`), it gives the op its effect at start.
+    @Test func anOpOfAKindAddedLaterTakesEffectAfterAnUpgrade() async throws {
+        let setup = try await Setup("kinds")
+        defer { setup.cluster.shutdown() }
+        let relayed = setup.relayed
+        let idea = setup.chain(relayed, count: 1)
+        let bytes = TestBodyKind.encode(
+            origin: relayed.nodeID, seq: 2, prev: idea[0].hash, hlc: HLC(millis: 1_750_000_001_000, counter: 0), author: "ann",
+            commentOn: OpID(origin: relayed.nodeID, seq: 1), text: "A comment of a kind added later")
+        let later = SignedOp(bytes: bytes, signature: relayed.sign(bytes))
+        let link = try setup.connect()
+        try link.send(.batch(idea + [later]))
+        try await setup.cluster.eventually("the relayed ops are held") {
+            try setup.daemon.digest().heads[relayed.nodeID.base32] == 2
+        }
+        let ideas = try setup.daemon.call("idea.list")["ideas"] as? [[String: Any]] ?? []
+        let ideaID = try #require(ideas.first { $0["title"] as? String == "Relayed idea \(relayed.nodeID.short)" }?["id"] as? String)
+        func comments() throws -> [String] {
+            (try setup.daemon.show(ideaID)["comments"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        }
+        #expect(try comments().isEmpty)
+        #expect(jsonInt(try setup.daemon.call("admin.status")["ops_unknown"]) == 1)
+        #expect(!setup.logLines("op held without effect", "origin=\(relayed.nodeID.short)", "seq=2").isEmpty)
+        link.close()
+
+        _ = try await setup.daemon.terminate()
+        try await setup.daemon.start(environment: [TestBodyKind.environmentVariable: "1"])
+        #expect(try comments() == ["A comment of a kind added later"])
+        let status = try setup.daemon.call("admin.status")
+        #expect(jsonInt(status["ops_unknown"]) == 0, "\(status)")
+        #expect(jsonInt(status["ops_breaking_rules"]) == 0)
+        #expect(!setup.logLines("ops an earlier version could not read take effect now").isEmpty, "\(setup.daemon.logTail())")
+    }
 }
