@@ -1,6 +1,7 @@
 import MeshCRDT
 
-/// Why a local write was refused. Carries what to fix, for the person at the CLI.
+/// Why a local write was refused, or which content rule a remote op breaks. Carries what to fix,
+/// for the person at the CLI.
 public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
     public let field: String
     public let problem: String
@@ -13,8 +14,9 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String { "\(field): \(problem)" }
 }
 
-/// Limits on what a local write may contain. Remote ops are not re-validated against these (a
-/// newer node may allow more); a remote body that cannot be read at all has no effect.
+/// Limits of the content rules (Protocol/README.md, "Content rules"). Every node applies them to
+/// every op, local or remote, so changing one changes which ops have an effect: a version that
+/// relaxes a limit must not do so before every node runs it.
 public enum Limits {
     public static let title = 200
     public static let text = 20_000
@@ -25,9 +27,63 @@ public enum Limits {
     public static let seen = 64
 }
 
+// MARK: - Content rules
+
 extension OpBody {
-    /// Checks a body before it is written locally.
+    /// The content rule this body, written by `author`, breaks; nil when it breaks none.
+    ///
+    /// The one place the content rules live (Protocol/README.md, "Content rules"). They depend
+    /// only on the op's own bytes (its author and body) and, for an observation, on the kind of
+    /// its measure: an op of the same origin (an observation of another origin's measure has no
+    /// effect anyway), so always held, and applied or not, before the observation on every node.
+    /// A local write that breaks a rule is refused; a remote op that breaks one is stored,
+    /// chained and relayed, and has no effect, on every node alike (`ApplySession`).
+    ///
+    /// Rules that depend on other state or arrival order (a theme must be defined and not
+    /// archived, a support counts once, a comment is changed only while it is not retracted) are
+    /// local-write rules only (`ApplySession.prepareLocal`).
+    ///
+    /// - Parameter measure: for an observation, its measure, when held with effect; nil otherwise
+    ///   (then the observation has no effect for that reason, not for a content rule).
+    /// - Returns: nil for `.unknown`: a body this version cannot read is not judged.
+    public func contentViolation(author: String, measure: MeasureDefinition? = nil) -> ValidationError? {
+        if let problem = authorViolation(author) { return problem }
+        if case .unknown = self { return nil }
+        do throws(ValidationError) {
+            try checkBody()
+            if case .observationRecord(_, _, let value, _) = self, let measure { try measure.check(value: value) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// The content rule the author of this body breaks: a handle of at most `Limits.author`
+    /// characters without control characters, and not empty for supports and comments (they are
+    /// counted and changed per author). Part of `contentViolation`; on its own for a writer that
+    /// checks the author before completing the body.
+    public func authorViolation(_ author: String) -> ValidationError? {
+        if author.unicodeScalars.count > Limits.author || author.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            return ValidationError(field: "author", problem: "not a valid staff handle")
+        }
+        switch self {
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract:
+            if author.isEmpty { return ValidationError(field: "author", problem: "\(kind) needs an author") }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Checks a body before it is written locally: the content rules of the body alone (see
+    /// `contentViolation`), and it must be one this version knows.
     public func validate() throws(ValidationError) {
+        if case .unknown = self { throw ValidationError(field: "op", problem: "unknown operation") }
+        try checkBody()
+    }
+
+    /// The content rules of the body alone.
+    private func checkBody() throws(ValidationError) {
         switch self {
         case .ideaCreate(let content), .adopt(_, let content):
             try content.validate()
@@ -85,13 +141,16 @@ extension OpBody {
         case .link(let from, let to, _):
             guard from != to else { throw ValidationError(field: "link", problem: "an idea cannot link to itself") }
         case .unknown:
-            throw ValidationError(field: "op", problem: "unknown operation")
+            break
         }
     }
 
+    /// Lengths count Unicode scalar values, not user-perceived characters: how a string breaks
+    /// into the latter changes with the Unicode version, and every version must reach the same
+    /// verdict on an op.
     static func check(_ text: String, _ field: String, max: Int, required: Bool) throws(ValidationError) {
         if required && text.trimmed.isEmpty { throw ValidationError(field: field, problem: "must not be empty") }
-        if text.count > max { throw ValidationError(field: field, problem: "longer than \(max) characters") }
+        if text.unicodeScalars.count > max { throw ValidationError(field: field, problem: "longer than \(max) characters") }
         if let index = text.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
             let scalar = text.unicodeScalars[index]
             let name = scalar == "\r" ? "a carriage return" : "a control character"

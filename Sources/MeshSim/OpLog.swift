@@ -13,7 +13,7 @@ import MeshWire
 /// decodes, one origin, contiguous seqs; ops already held must be byte-identical (duplicates,
 /// skipped; anything else would be a fork); the first new op must follow the held head (else a
 /// gap); each new op's `prev` is the hash of the one before; the origin's signature on the last
-/// op verifies. Refused batches change nothing.
+/// op verifies; each new op's HLC is greater than the one before. Refused batches change nothing.
 struct OpLog {
     enum Outcome: Equatable {
         /// `applied` new ops (possibly 0: all duplicates), the batch ending at `lastSeq`.
@@ -26,6 +26,8 @@ struct OpLog {
     /// Ops per origin, by the origin's index in the simulation.
     private(set) var ops: [Int: [SignedOp]] = [:]
     private(set) var vector = VersionVector()
+    /// The HLC of each origin's head (what `place` checks a batch's first new op against).
+    private var headHLCs: [Int: HLC] = [:]
 
     func held(_ origin: Int) -> Int { ops[origin]?.count ?? 0 }
 
@@ -42,6 +44,7 @@ struct OpLog {
         let op = SignedOp.make(identity: identity, seq: head.seq + 1, prev: Data(head.hash), hlc: hlc, author: author, body: body)
         ops[origin, default: []].append(op)
         vector[identity.nodeID] = OriginHead(seq: head.seq + 1, hash: Array(op.hash))
+        headHLCs[origin] = hlc
         return op
     }
 
@@ -50,6 +53,7 @@ struct OpLog {
         guard let last = list.last else { return }
         ops[origin] = list
         vector[id] = OriginHead(seq: UInt64(list.count), hash: Array(last.hash))
+        headHLCs[origin] = (try? last.decode().hlc) ?? .zero
     }
 
     /// Checks and applies a batch received from a peer with the store's own checks
@@ -64,7 +68,9 @@ struct OpLog {
         let held = ops[origin] ?? []
         let placement: PreparedBatch.Placement
         do {
-            placement = try prepared.place(heldSeq: UInt64(held.count), heldHead: Data(vector[id].hash)) { seq in
+            placement = try prepared.place(
+                heldSeq: UInt64(held.count), heldHead: Data(vector[id].hash), heldHLC: headHLCs[origin] ?? .zero
+            ) { seq in
                 seq >= 1 ? held[Int(seq) - 1].bytes : nil
             }
         } catch BatchRejection.gap(let origin, let heldSeq, let first) {
@@ -83,6 +89,7 @@ struct OpLog {
         case .extends(let start, let head):
             ops[origin, default: []].append(contentsOf: batch[start...])
             vector[id] = OriginHead(seq: lastSeq, hash: Array(head))
+            headHLCs[origin] = prepared.ops[prepared.count - 1].hlc
             return .accepted(origin: id, lastSeq: lastSeq, firstNewSeq: prepared.ops[start].seq, applied: batch.count - start)
         }
     }

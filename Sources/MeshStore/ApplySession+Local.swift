@@ -68,14 +68,9 @@ extension ApplySession {
                 throw StoreError.notAllowed("PDSA cycle \(cycle.short) was closed by its Act step (\(decision)); start a new cycle")
             }
             return body
-        case .observationRecord(let measure, _, let value, _):
+        case .observationRecord(let measure, _, _, _):
+            // The measure's kind bounds its values: a content rule (`IdeaStore.writeLocal` checks it).
             try requireOwn(measure, origin: origin, table: "measures", what: "measure")
-            // The measure's kind bounds its values (checked by the writer; receivers apply what the
-            // origin signed).
-            if let row = try Row.fetchOne(db, sql: "SELECT name, kind FROM measures WHERE id = ?", arguments: [try rid(measure)]) {
-                let kind = MeasureKind(rawValue: row["kind"]) ?? .other
-                do throws(ValidationError) { try kind.check(value, measure: row["name"]) } catch { throw StoreError.invalid(error) }
-            }
             return body
         case .observationRetract(let observation, _):
             try requireOwn(observation, origin: origin, table: "observations", what: "observation")

@@ -13,8 +13,11 @@ extension ApplySession {
         let origin = prepared.origin
         let held = try heldState(origin)
         if held.forked { throw BatchRejection.originForked(origin) }
-        // The pure checks (PreparedBatch.place): duplicates, a fork, a gap, the chain, the signature.
-        let placement = try prepared.place(heldSeq: held.seq, heldHead: held.head) { seq in
+        // The pure checks (PreparedBatch.place): duplicates, a fork, a gap, the chain, the
+        // signature, increasing HLCs (`origins.hlc`: the highest HLC held of the origin, its head's).
+        let placement = try prepared.place(
+            heldSeq: held.seq, heldHead: held.head, heldHLC: HLC(rawValue: UInt64(bitPattern: held.hlc))
+        ) { seq in
             guard let index = held.index else { return nil }
             return try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [RowID.make(origin: index, seq: seq)])
         }

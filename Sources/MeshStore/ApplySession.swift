@@ -19,6 +19,8 @@ struct ApplySession {
     var newOrigins: [NodeID: Int64] = [:]
     /// Local writes only: whether ops must find their target idea here (see `IdeaStore.write`).
     var requireTargets = true
+    /// Ops appended in this transaction that have no effect (logged after commit).
+    var ineffective: [IneffectiveOp] = []
 
     init(db: Database, store: IdeaStore) {
         self.db = db
@@ -104,7 +106,7 @@ struct ApplySession {
         let hlc = Int64(bitPattern: op.hlc.rawValue)
         try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig) VALUES(?, ?, ?)")
             .run(rid, signed.bytes, signed.signature)
-        try applyEffect(op, rid: rid, hlc: hlc)
+        try applyOrRecord(op, rid: rid, hlc: hlc)
     }
 
     mutating func applyEffect(_ op: Op, rid: Int64, hlc: Int64) throws {

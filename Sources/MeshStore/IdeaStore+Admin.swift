@@ -33,6 +33,8 @@ public struct StoreCounts: Hashable, Sendable {
     public var forks: Int
     /// Origins blocked by an unresolved fork.
     public var forkedOrigins: Int
+    /// Ops held without effect, by why (`IneffectiveOp.Kind`).
+    public var ineffective: [IneffectiveOp.Kind: Int]
 }
 
 extension IdeaStore {
@@ -83,7 +85,32 @@ extension IdeaStore {
                 ideas: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas") ?? 0,
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas WHERE conflicts != 0") ?? 0,
                 forks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0,
-                forkedOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM origins WHERE forked = 1") ?? 0)
+                forkedOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM origins WHERE forked = 1") ?? 0,
+                ineffective: try ineffectiveCounts(db))
+        }
+    }
+
+    /// How many ops are held without effect, by why: every kind is present, 0 when none.
+    public func ineffectiveCounts() throws -> [IneffectiveOp.Kind: Int] {
+        try reading { db in try ineffectiveCounts(db) }
+    }
+
+    private func ineffectiveCounts(_ db: Database) throws -> [IneffectiveOp.Kind: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: IneffectiveOp.Kind.allCases.map { ($0, 0) })
+        for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM ineffective_ops GROUP BY kind") {
+            if let kind = IneffectiveOp.Kind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+        }
+        return counts
+    }
+
+    /// The ops held without effect, in the log's order (by origin, then seq).
+    public func ineffectiveOps() throws -> [IneffectiveOp] {
+        try reading { db in
+            let keys = try originKeys(db)
+            return try Row.fetchAll(db, sql: "SELECT id, kind, reason FROM ineffective_ops ORDER BY id").compactMap { row in
+                guard let kind = IneffectiveOp.Kind(rawValue: row["kind"]) else { return nil }
+                return IneffectiveOp(id: opID(row["id"], keys), kind: kind, reason: row["reason"])
+            }
         }
     }
 

@@ -122,6 +122,12 @@ public final class IdeaStore: Sendable {
                 }
             }
         }
+        // Ops this version reads that an older one could not (an upgrade) take effect now.
+        let materialized = try transaction { session in try session.materializeReadableBodies() }
+        if !materialized.isEmpty {
+            logger.info("ops an earlier version could not read take effect now", metadata: [
+                "ops": "\(materialized.count)", "first": "\(materialized[0].origin.short)-\(materialized[0].seq)"])
+        }
     }
 
     /// The page size of new store files.
@@ -165,9 +171,8 @@ public final class IdeaStore: Sendable {
     private func writeLocal(_ bodies: [OpBody], author: String, wallMillis: UInt64, requireTargets: Bool) throws -> [SignedOp] {
         guard let identity else { throw StoreError.readOnlyIdentity }
         for (index, body) in bodies.enumerated() {
-            do { try Self.validateAuthor(author, body: body) } catch let error as StoreError {
-                throw WriteBatchError(index: index, error: error)
-            }
+            // The author's part of the content rules, before the body is completed.
+            if let problem = body.authorViolation(author) { throw WriteBatchError(index: index, error: StoreError.invalid(problem)) }
         }
         return try transaction { session in
             // A store that may lack ops of its own (restored, or behind a peer), or whose own
@@ -187,7 +192,10 @@ public final class IdeaStore: Sendable {
                 do {
                     let body = try session.prepareLocal(
                         body, author: author, origin: identity.nodeID, requireTargets: requireTargets)
+                    // The content rules, as every node applies them to this op (`ApplySession+Rules`).
                     do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
+                    let measure = try session.ruleMeasure(for: body, origin: identity.nodeID)
+                    if let problem = body.contentViolation(author: author, measure: measure) { throw StoreError.invalid(problem) }
                     prepared.append(body)
                 } catch let error as StoreError {
                     throw WriteBatchError(index: index, error: error)
@@ -208,20 +216,6 @@ public final class IdeaStore: Sendable {
             }
             if !written.isEmpty { try session.setHead(origin.index, seq: seq, head: head, hlc: hlc) }
             return written
-        }
-    }
-
-    static func validateAuthor(_ author: String, body: OpBody) throws {
-        if author.count > Limits.author || author.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            throw StoreError.invalid(ValidationError(field: "author", problem: "not a valid staff handle"))
-        }
-        switch body {
-        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract:
-            if author.isEmpty {
-                throw StoreError.invalid(ValidationError(field: "author", problem: "\(body.kind) needs an author"))
-            }
-        default:
-            break
         }
     }
 
@@ -376,13 +370,20 @@ public final class IdeaStore: Sendable {
     /// Runs `body` in one write transaction; origins it registered become visible to other
     /// transactions only once it has committed.
     func transaction<T>(_ body: (inout ApplySession) throws -> T) throws -> T {
-        let (result, newOrigins) = try pool.write { db in
+        let (result, newOrigins, ineffective) = try pool.write { db in
             var session = ApplySession(db: db, store: self)
             let result = try body(&session)
-            return (result, session.newOrigins)
+            return (result, session.newOrigins, session.ineffective)
         }
         if !newOrigins.isEmpty {
             originIndex.withLock { $0.merge(newOrigins) { old, _ in old } }
+        }
+        for op in ineffective {
+            let metadata: Logger.Metadata = ["origin": "\(op.id.origin.short)", "seq": "\(op.id.seq)", "reason": "\(op.reason)"]
+            switch op.kind {
+            case .content: logger.warning("op held without effect: it breaks a content rule", metadata: metadata)
+            case .unknown: logger.notice("op held without effect: this version cannot read its body", metadata: metadata)
+            }
         }
         return result
     }

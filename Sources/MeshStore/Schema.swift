@@ -175,6 +175,19 @@ enum Schema {
         migrator.registerMigration("v2-measure-kind") { db in
             try db.execute(sql: "ALTER TABLE measures ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'")
         }
+        // Ops held without effect (Protocol/README.md, "Content rules", "Body kinds added later").
+        migrator.registerMigration("v3-ineffective-ops") { db in
+            try db.execute(sql: """
+                -- Ops in the log that have no effect here, and why: they break a content rule
+                -- ('content'), or their body is one this version cannot read ('unknown': re-read
+                -- each time the store opens, and applied once readable).
+                CREATE TABLE ineffective_ops(
+                    id INTEGER PRIMARY KEY,             -- the op (ops.id)
+                    kind TEXT NOT NULL,                 -- 'content' or 'unknown'
+                    reason TEXT NOT NULL                -- the rule broken, for people
+                );
+                """)
+        }
         return migrator
     }
 }

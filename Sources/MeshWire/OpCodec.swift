@@ -48,7 +48,10 @@ public enum OpCodec {
         guard wire.seq == 1 ? wire.prev.isEmpty : wire.prev.count == OpHash.byteCount else { throw .badPrev }
         return Op(
             origin: origin, seq: wire.seq, prev: Array(wire.prev), hlc: HLC(rawValue: wire.hlc),
-            author: wire.author, body: body(wire.body, origin: origin) ?? .unknown)
+            author: wire.author,
+            body: body(wire.body, origin: origin)
+                ?? (wire.body == nil ? TestBodyKind.body(wire.unknownFields.data, origin: origin) : nil)
+                ?? .unknown)
     }
 
     // MARK: references

@@ -19,11 +19,15 @@ extension ControlHandler {
             let peers = mesh.links.filter(\.isEstablished).count
             let paused = mesh.writePause?.refusal
             read(reply) { store throws(ControlError) in
-                let bytes: Int64
-                do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
+                let bytes: Int64, ineffective: [IneffectiveOp.Kind: Int]
+                do {
+                    bytes = try store.databaseBytes()
+                    ineffective = try store.ineffectiveCounts()
+                } catch { throw ControlError.store(error) }
                 return MeshControl.AdminStatus(
                     nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
-                    dbBytes: Int(bytes), peersConnected: peers, writesPaused: paused)
+                    dbBytes: Int(bytes), peersConnected: peers, opsBreakingRules: ineffective[.content] ?? 0,
+                    opsUnknown: ineffective[.unknown] ?? 0, writesPaused: paused)
             }
         }
         methods.register(API.AdminWritesResume.self) { [unowned self] _, user, reply in

@@ -104,13 +104,17 @@ public struct PreparedBatch: Sendable {
     }
 
     /// Checks the batch against what is held of its origin: `heldSeq` and its hash `heldHead`,
-    /// and `heldBytes(seq)`, the bytes held at a seq ≤ `heldSeq`. Ops already held must be
-    /// byte-identical (else a fork); the first new op must follow the held head (else a `gap`);
-    /// each new op's `prev` is the hash of the one before (else `brokenChain`, or `diverges` when
-    /// only the first op's `prev` misses the held head of a sound batch); the origin's
-    /// signature on the last op verifies (else `badSignature`). Throws a `BatchRejection`, or
-    /// what `heldBytes` throws.
-    public func place(heldSeq: UInt64, heldHead: Data, heldBytes: (UInt64) throws -> Data?) throws -> Placement {
+    /// the HLC of the op at `heldSeq` (`heldHLC`, zero when none is held), and `heldBytes(seq)`,
+    /// the bytes held at a seq ≤ `heldSeq`. Ops already held must be byte-identical (else a
+    /// fork); the first new op must follow the held head (else a `gap`); each new op's `prev` is
+    /// the hash of the one before (else `brokenChain`, or `diverges` when only the first op's
+    /// `prev` misses the held head of a sound batch); the origin's signature on the last op
+    /// verifies (else `badSignature`); each new op's HLC is greater than the one before it, the
+    /// first new op's than `heldHLC` (else `hlcNotIncreasing`: checked last, so it names an origin
+    /// that really signed those HLCs). Throws a `BatchRejection`, or what `heldBytes` throws.
+    public func place(
+        heldSeq: UInt64, heldHead: Data, heldHLC: HLC, heldBytes: (UInt64) throws -> Data?
+    ) throws -> Placement {
         var start = 0
         while start < ops.count, ops[start].seq <= heldSeq {
             let held = try heldBytes(ops[start].seq)
@@ -130,6 +134,11 @@ public struct PreparedBatch: Sendable {
             prev = hashes[index]
         }
         guard lastSignatureValid else { throw BatchRejection.badSignature(origin: origin, seq: lastSeq) }
+        var previousHLC = heldHLC
+        for op in ops[start...] {
+            guard op.hlc > previousHLC else { throw BatchRejection.hlcNotIncreasing(origin: origin, seq: op.seq) }
+            previousHLC = op.hlc
+        }
         return .extends(start: start, head: prev)
     }
 }

@@ -1134,7 +1134,7 @@ nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Op"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{c}?\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {

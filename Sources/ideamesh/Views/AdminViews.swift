@@ -14,6 +14,7 @@ enum AdminViews {
             ("Store", TimeText.bytes(status.dbBytes)),
             ("Peers connected", String(status.peersConnected)),
             ("Writes", status.writesPaused == nil ? "accepted" : "PAUSED (below)"),
+            ("Without effect", "\(status.opsBreakingRules) breaking content rules, \(status.opsUnknown) of unknown kinds"),
         ])
         if let paused = status.writesPaused {
             text += "\n" + TextWrap.lines("Writes are paused: " + paused + ".", width: min(context.width, 100)).joined(separator: "\n") + "\n"

@@ -143,12 +143,13 @@ enum Fixtures {
         """
 
     static let adminStatus = """
-        {"node_id": "\(renal)", "department": "Renal Ward", "listen": "0.0.0.0:7420", "uptime_seconds": 273600, "ops": 16234, "origins": 3, "db_bytes": 5452595, "peers_connected": 2}
+        {"node_id": "\(renal)", "department": "Renal Ward", "listen": "0.0.0.0:7420", "uptime_seconds": 273600, "ops": 16234, "origins": 3, "db_bytes": 5452595, "peers_connected": 2,
+         "ops_breaking_rules": 1, "ops_unknown": 0}
         """
 
     /// A node restored from a backup, waiting to hear its own history.
     static let adminStatusPaused = """
-        {"node_id": "\(renal)", "department": "Renal Ward", "uptime_seconds": 40, "ops": 16000, "origins": 3, "db_bytes": 5452595, "peers_connected": 0,
+        {"node_id": "\(renal)", "department": "Renal Ward", "uptime_seconds": 40, "ops": 16000, "origins": 3, "db_bytes": 5452595, "peers_connected": 0, "ops_breaking_rules": 0, "ops_unknown": 0,
          "writes_paused": "this node's store was restored from a backup (renal-2026-12-01.sqlite, holding 812 ops of this node's own); it takes no new writes until a peer has told it how far its own history goes, so that it cannot reuse a number its peers already hold (no peer reached yet). Connect it to a peer, or, if no peer will ever hold its later ops, an admin may run `ideamesh admin resume-writes`, knowing that a write may then fork its history"}
         """
 
