@@ -33,6 +33,9 @@ public struct StoreCounts: Hashable, Sendable {
     public var forks: Int
     /// Origins blocked by an unresolved fork.
     public var forkedOrigins: Int
+    /// Ops held back (stamped too far ahead of this node's clock: `heldOrigins()`), and their origins.
+    public var heldOps: Int
+    public var heldOrigins: Int
 }
 
 extension IdeaStore {
@@ -83,7 +86,9 @@ extension IdeaStore {
                 ideas: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas") ?? 0,
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas WHERE conflicts != 0") ?? 0,
                 forks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0,
-                forkedOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM origins WHERE forked = 1") ?? 0)
+                forkedOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM origins WHERE forked = 1") ?? 0,
+                heldOps: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held") ?? 0,
+                heldOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id >> 40) FROM held") ?? 0)
         }
     }
 

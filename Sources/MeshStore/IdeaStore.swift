@@ -25,7 +25,12 @@ public final class IdeaStore: Sendable {
     ///
     /// - Parameter identity: the node's identity, needed for local writes. A store remembers the
     ///   first identity it was opened with and refuses another one.
-    public init(path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws {
+    /// - Parameter maxClockAheadMillis: remote ops stamped further ahead of the wall clock than
+    ///   this are held back until it catches up (Protocol/README.md, "Clocks"; `releaseHeld`).
+    public init(
+        path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store"),
+        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis
+    ) throws {
         self.path = path
         self.identity = identity
         self.logger = logger
@@ -60,12 +65,11 @@ public final class IdeaStore: Sendable {
             let origins = try Row.fetchAll(db, sql: "SELECT id, key FROM origins").map { row in
                 (NodeID(bytes: row["key"] as Data)!, row["id"] as Int64)
             }
-            let maxHLC = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM origins") ?? 0
             let node = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node'")
-            return (origins, maxHLC, node)
+            return (origins, try Self.appliedClock(db), node)
         }
         originIndex = Mutex(Dictionary(uniqueKeysWithValues: origins))
-        clock = Mutex(HybridClock(last: HLC(rawValue: UInt64(bitPattern: maxHLC))))
+        clock = Mutex(HybridClock(last: maxHLC, maxDriftMillis: maxClockAheadMillis))
         if let identity {
             if let storedNode, let stored = NodeID(bytes: storedNode), stored != identity.nodeID {
                 throw StoreError.identityMismatch(stored: stored, given: identity.nodeID)
@@ -150,6 +154,9 @@ public final class IdeaStore: Sendable {
                 }
             }
             var seq = origin.seq, head = origin.head, hlc = HLC.zero
+            // After this node's latest op, even one the clock did not follow (received back
+            // from a peer, stamped too far ahead): an origin's HLCs strictly increase.
+            clock.withLock { $0.resume(after: HLC(rawValue: UInt64(bitPattern: origin.hlc))) }
             var written = [SignedOp]()
             written.reserveCapacity(prepared.count)
             for body in prepared {
@@ -209,6 +216,7 @@ public final class IdeaStore: Sendable {
         prepared: [Result<PreparedBatch, BatchRejection>], wallMillis: UInt64 = Clock.wallMillis()
     ) throws -> [Result<ApplyOutcome, BatchRejection>] {
         var maxHLC = HLC.zero
+        var startedHolding = [(origin: NodeID, op: Op)]()
         let results = try transaction { session in
             var results = [Result<ApplyOutcome, BatchRejection>]()
             results.reserveCapacity(prepared.count)
@@ -220,7 +228,9 @@ public final class IdeaStore: Sendable {
                     do {
                         let outcome = try session.applyRemote(batch, wallMillis: wallMillis)
                         results.append(.success(outcome))
-                        if outcome.applied > 0 { maxHLC = max(maxHLC, batch.ops[batch.count - 1].hlc) }
+                        if let seq = outcome.startedHolding, let op = batch.ops.first(where: { $0.seq == seq }) {
+                            startedHolding.append((batch.origin, op))
+                        }
                         if let fork = outcome.fork {
                             logger.warning("fork quarantined", metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
                         }
@@ -229,9 +239,12 @@ public final class IdeaStore: Sendable {
                     }
                 }
             }
+            // Only ops applied to the views move the clock: held-back ones wait (`releaseHeld`).
+            maxHLC = session.observed
             return results
         }
         clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
+        for (origin, op) in startedHolding { logHoldingBack(origin: origin, op: op, wallMillis: wallMillis) }
         return results
     }
 
