@@ -18,12 +18,18 @@ extension ControlHandler {
             let node = mesh.selfID.base32, department = mesh.department
             let peers = mesh.links.filter(\.isEstablished).count
             let paused = mesh.writePause?.refusal
+            let departments = departments()
             read(reply) { store throws(ControlError) in
-                let bytes: Int64
-                do { bytes = try store.databaseBytes() } catch { throw ControlError.store(error) }
+                let bytes: Int64, held: [HeldOrigin]
+                do { (bytes, held) = (try store.databaseBytes(), try store.heldOrigins()) } catch { throw ControlError.store(error) }
                 return MeshControl.AdminStatus(
                     nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
-                    dbBytes: Int(bytes), peersConnected: peers, writesPaused: paused)
+                    dbBytes: Int(bytes), peersConnected: peers, writesPaused: paused,
+                    heldBack: held.map {
+                        .init(
+                            origin: $0.origin.base32, department: departments[$0.origin], ops: $0.ops, fromSeq: Int($0.firstSeq),
+                            aheadMs: Int($0.firstHLC.millis) - Int($0.sinceMillis), dueMs: Int($0.dueMillis))
+                    })
             }
         }
         methods.register(API.AdminWritesResume.self) { [unowned self] _, user, reply in
