@@ -72,7 +72,8 @@ public struct HybridClock: Sendable {
 
     /// The latest timestamp `admits` passes at `wallMillis`.
     public func horizon(wallMillis: UInt64) -> HLC {
-        HLC(millis: min(wallMillis &+ maxDriftMillis, HLC.maxMillis), counter: .max)
+        let (sum, overflow) = wallMillis.addingReportingOverflow(maxDriftMillis)
+        return HLC(millis: overflow ? HLC.maxMillis : min(sum, HLC.maxMillis), counter: .max)
     }
 
     /// The wall-clock time from which `admits` passes `remote`.
