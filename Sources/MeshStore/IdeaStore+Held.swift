@@ -43,10 +43,15 @@ extension IdeaStore {
         }
         clock.withLock { _ = $0.observe(observed, wallMillis: wallMillis) }
         for release in released {
-            logger.info("held-back ops released: the clock has caught up with them", metadata: [
+            let metadata: Logger.Metadata = [
                 "origin": "\(release.origin.short)", "ops": "\(release.ops)", "through_seq": "\(release.throughSeq)",
                 "still_held": "\(release.stillHeld)",
-            ])
+            ]
+            if holdLog.withLock({ $0.released(release.origin, stillHeld: release.stillHeld) }) {
+                logger.info("held-back ops released: the clock has caught up with them", metadata: metadata)
+            } else {
+                logger.debug("held-back ops released", metadata: metadata)
+            }
         }
         return released
     }
@@ -81,12 +86,42 @@ extension IdeaStore {
         return HLC(rawValue: UInt64(bitPattern: latest))
     }
 
-    /// Once per origin, when its ops start being held back.
+    /// When an origin's ops start being held back (at most hourly: `HoldLog`).
     func logHoldingBack(origin: NodeID, op: Op, wallMillis: UInt64) {
+        guard holdLog.withLock({ $0.startedHolding(origin, wallMillis: wallMillis) }) else { return }
         let due = clock.withLock { $0.dueMillis(op.hlc) }
         logger.warning("op held back: stamped ahead of this node's clock; it and its origin's later ops wait until the clock catches up", metadata: [
             "origin": "\(origin.short)", "seq": "\(op.seq)", "ahead_ms": "\(op.hlc.millis &- wallMillis)",
             "release_in_s": "\((due &- wallMillis) / 1000)", "max_ahead_s": "\(maxClockAheadMillis / 1000)",
         ])
+    }
+}
+
+/// Which held-back episodes the log tells: a warning when an origin's ops start being held back,
+/// and a line when none of them is held back any more; for each origin at most once an hour,
+/// since an origin whose clock is a little too fast would otherwise log both for every op it
+/// writes. Pure (the time is given); the store keeps one.
+struct HoldLog {
+    static let quietMillis: UInt64 = 60 * 60 * 1000
+    private var lastWarned: [NodeID: UInt64] = [:]
+    /// Origins whose current episode was not told (within the quiet hour): its end is not either.
+    private var untold: Set<NodeID> = []
+
+    /// An origin's ops started being held back at `wallMillis`: whether to say so.
+    mutating func startedHolding(_ origin: NodeID, wallMillis: UInt64) -> Bool {
+        if let last = lastWarned[origin], wallMillis < last &+ Self.quietMillis {
+            untold.insert(origin)
+            return false
+        }
+        lastWarned[origin] = wallMillis
+        untold.remove(origin)
+        return true
+    }
+
+    /// Some of an origin's held-back ops were released, `stillHeld` remain: whether to say so
+    /// (when none remain, of an episode that was told, or that began before this process).
+    mutating func released(_ origin: NodeID, stillHeld: Int) -> Bool {
+        guard stillHeld == 0 else { return false }
+        return untold.remove(origin) == nil
     }
 }

@@ -20,6 +20,8 @@ public final class IdeaStore: Sendable {
     /// origin key → local index. Only grows; filled from the origins table at open.
     let originIndex: Mutex<[NodeID: Int64]>
     let checkpointer: Checkpointer
+    /// Which held-back episodes are logged (`IdeaStore+Held`).
+    let holdLog = Mutex(HoldLog())
 
     /// Opens (creating if needed) the store at `path`.
     ///

@@ -135,6 +135,31 @@ struct HeldOpsTests {
     }
 }
 
+/// Held-back episodes are logged at most hourly per origin: one whose clock is a little too fast
+/// would otherwise log a warning and a release for every op.
+struct HoldLogTests {
+    @Test func anOriginsEpisodesAreToldAtMostHourly() {
+        let a = NodeIdentity().nodeID, b = NodeIdentity().nodeID
+        var log = HoldLog()
+        var told = [Bool]()
+        told.append(log.startedHolding(a, wallMillis: 1_000))
+        told.append(log.released(a, stillHeld: 2))  // not while some are still held back
+        told.append(log.released(a, stillHeld: 0))
+        // The same origin again within the hour: neither start nor end is told.
+        told.append(log.startedHolding(a, wallMillis: 60_000))
+        told.append(log.released(a, stillHeld: 0))
+        told.append(log.startedHolding(b, wallMillis: 60_000))  // another origin is
+        // An hour after the last warning, it is told again.
+        told.append(log.startedHolding(a, wallMillis: 1_000 + HoldLog.quietMillis))
+        told.append(log.released(a, stillHeld: 0))
+        #expect(told == [true, false, true, false, false, true, true, true])
+        // Ops held back before this process started are told when released.
+        var fresh = HoldLog()
+        let releasedAfterRestart = fresh.released(a, stillHeld: 0)
+        #expect(releasedAfterRestart)
+    }
+}
+
 extension SignedOp {
     func decodeHLC() throws -> HLC { try decode().hlc }
 }
