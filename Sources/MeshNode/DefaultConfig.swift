@@ -38,6 +38,15 @@ enum DefaultConfig {
         # in the data dir's `trusted-nodes` file and merged with this list.
         # nodes = []
 
+        [clock]
+        # How far ahead of this node's clock (seconds, 1-86400) another node's op may be stamped and
+        # still take effect at once. An op stamped further ahead (a department whose clock is set
+        # wrong, or a stolen key) is kept and passed on, but held back until this clock catches up,
+        # and `ideamesh admin status` lists it: followed at once, it would stamp every later write
+        # here (and at every node that saw it) ahead too. The default, 300 (5 minutes), is Kerberos's
+        # clock-skew limit, which the machines of a Windows domain already keep to.
+        # max_ahead_seconds = 300
+
         [control]
         # The control socket the `ideamesh` CLI talks to (Protocol/CONTROL.md). Any local user
         # who can reach it is staff: writes are authored by their OS user name. The default is

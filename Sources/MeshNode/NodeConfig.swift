@@ -34,9 +34,14 @@ public struct NodeConfig: Equatable, Sendable {
     /// OS users and groups whose control requests may use admin commands.
     public var adminUsers: [String]
     public var adminGroups: [String]
+    /// Remote ops stamped further ahead of this node's wall clock than this are held back until
+    /// it catches up (Protocol/README.md, "Clocks").
+    public var maxClockAheadSeconds: Int = defaultMaxClockAheadSeconds
 
     public static let defaultPort = 7420
     public static let defaultRotateIntervalSeconds = 300
+    public static let defaultMaxClockAheadSeconds = Int(HybridClock.defaultMaxDriftMillis / 1000)
+    public static let maxClockAheadRange = 1...86_400
 
     /// Loads and validates `path`; relative paths in it are relative to its directory.
     public static func load(path: String) throws(ConfigError) -> NodeConfig {
@@ -55,15 +60,17 @@ public struct NodeConfig: Equatable, Sendable {
             throw ConfigError(file: file, key: nil, problem: "\(error)")
         }
         let reader = Reader(table: table, file: file)
-        try reader.only(["node", "network", "trust", "control"], in: nil)
+        try reader.only(["node", "network", "trust", "control", "clock"], in: nil)
         let node = try reader.table("node", required: true)
         let network = try reader.table("network", required: false)
         let trust = try reader.table("trust", required: false)
         let control = try reader.table("control", required: false)
+        let clock = try reader.table("clock", required: false)
         try reader.only(["department", "data_dir"], in: "node")
         try reader.only(["listen", "network_key_file", "seeds", "max_connections", "rotate_interval_seconds"], in: "network")
         try reader.only(["nodes"], in: "trust")
         try reader.only(["socket", "staff_group", "admin_users", "admin_groups"], in: "control")
+        try reader.only(["max_ahead_seconds"], in: "clock")
 
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
@@ -92,6 +99,12 @@ public struct NodeConfig: Equatable, Sendable {
             guard let id = NodeID(base32: text) else { throw reader.error("trust.nodes", "\"\(text)\" is not a node id (52 base32 characters, as `ideameshd init` prints)") }
             return id
         }
+        let maxAhead = try reader.int("max_ahead_seconds", in: clock, section: "clock") ?? defaultMaxClockAheadSeconds
+        guard maxClockAheadRange.contains(maxAhead) else {
+            throw reader.error(
+                "clock.max_ahead_seconds",
+                "must be \(maxClockAheadRange.lowerBound)-\(maxClockAheadRange.upperBound) (seconds a peer's op may be stamped ahead of this node's clock; default \(defaultMaxClockAheadSeconds))")
+        }
         let staffGroup = try reader.string("staff_group", in: control, section: "control")
         if let staffGroup, staffGroup.isEmpty || staffGroup.contains(where: { $0.isWhitespace || $0 == ":" }) {
             throw reader.error("control.staff_group", "\"\(staffGroup)\" is not a group name")
@@ -108,7 +121,8 @@ public struct NodeConfig: Equatable, Sendable {
             controlSocket: absolute(try reader.string("socket", in: control, section: "control") ?? ControlDefaults.socketPath),
             staffGroup: staffGroup,
             adminUsers: try reader.strings("admin_users", in: control, section: "control"),
-            adminGroups: try reader.strings("admin_groups", in: control, section: "control"))
+            adminGroups: try reader.strings("admin_groups", in: control, section: "control"),
+            maxClockAheadSeconds: maxAhead)
     }
 
     /// Typed access to the TOML table, with errors that name the file and key.

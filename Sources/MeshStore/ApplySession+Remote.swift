@@ -54,9 +54,20 @@ extension ApplySession {
         // Checked: from here on, only writes.
         let originIndex = try held.index ?? index(of: origin)
         var maxHLC = HLC(rawValue: UInt64(bitPattern: held.hlc))
+        // Ops stamped too far ahead, and every later op of their origin, wait (ApplySession+Held).
+        var holding = try held.index != nil && isHoldingBack(originIndex)
         for index in start..<ops.count {
-            try append(batch[index], op: ops[index], origin: originIndex)
-            maxHLC = max(maxHLC, ops[index].hlc)
+            let op = ops[index]
+            if mustHoldBack(op, originHolding: holding, wallMillis: wallMillis) {
+                if !holding { outcome.startedHolding = op.seq }
+                try holdBack(batch[index], op: op, origin: originIndex, wallMillis: wallMillis)
+                holding = true
+                outcome.heldBack += 1
+            } else {
+                try append(batch[index], op: op, origin: originIndex)
+                observed = max(observed, op.hlc)
+            }
+            maxHLC = max(maxHLC, op.hlc)
             outcome.applied += 1
         }
         try setHead(originIndex, seq: ops[ops.count - 1].seq, head: prev, hlc: maxHLC)

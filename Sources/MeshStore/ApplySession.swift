@@ -21,6 +21,9 @@ struct ApplySession {
     var requireTargets = true
     /// Ops appended in this transaction that have no effect (logged after commit).
     var ineffective: [IneffectiveOp] = []
+    /// The largest HLC of the remote ops applied to the views in this transaction: what the
+    /// local clock follows once it has committed (held-back ops do not count).
+    var observed = HLC.zero
 
     init(db: Database, store: IdeaStore) {
         self.db = db
@@ -100,13 +103,18 @@ struct ApplySession {
 
     // MARK: append + apply
 
-    /// Stores the op verbatim and applies its effect.
+    /// Stores the op verbatim and applies its effect (or records why it has none).
     mutating func append(_ signed: SignedOp, op: Op, origin: Int64) throws {
+        let rid = try insertOp(signed, op: op, origin: origin)
+        try applyOrRecord(op, rid: rid, hlc: Int64(bitPattern: op.hlc.rawValue))
+    }
+
+    /// Stores the op verbatim in the log, without effect; returns its row id.
+    func insertOp(_ signed: SignedOp, op: Op, origin: Int64) throws -> Int64 {
         let rid = RowID.make(origin: origin, seq: op.seq)
-        let hlc = Int64(bitPattern: op.hlc.rawValue)
         try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig) VALUES(?, ?, ?)")
             .run(rid, signed.bytes, signed.signature)
-        try applyOrRecord(op, rid: rid, hlc: hlc)
+        return rid
     }
 
     mutating func applyEffect(_ op: Op, rid: Int64, hlc: Int64) throws {

@@ -35,6 +35,9 @@ public struct StoreCounts: Hashable, Sendable {
     public var forkedOrigins: Int
     /// Ops held without effect, by why (`IneffectiveOp.Kind`).
     public var ineffective: [IneffectiveOp.Kind: Int]
+    /// Ops held back (stamped too far ahead of this node's clock: `heldOrigins()`), and their origins.
+    public var heldOps: Int
+    public var heldOrigins: Int
 }
 
 extension IdeaStore {
@@ -86,7 +89,9 @@ extension IdeaStore {
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ideas WHERE conflicts != 0") ?? 0,
                 forks: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM quarantine") ?? 0,
                 forkedOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM origins WHERE forked = 1") ?? 0,
-                ineffective: try ineffectiveCounts(db))
+                ineffective: try ineffectiveCounts(db),
+                heldOps: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM held") ?? 0,
+                heldOrigins: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT id >> 40) FROM held") ?? 0)
         }
     }
 

@@ -80,7 +80,8 @@ extension IdeaStore {
             func localID(_ id: OpID) -> Int64? { indexes[id.origin].map { RowID.make(origin: $0, seq: id.seq) } }
             for (origin, targets) in changed {
                 let cursor = try Row.fetchCursor(
-                    db, sql: "SELECT id, bytes FROM ops WHERE id > ? AND id <= ? ORDER BY id",
+                    // Held-back ops (not applied yet) are not part of the history.
+                    db, sql: "SELECT id, bytes FROM ops WHERE id > ? AND id <= ? AND id NOT IN (SELECT id FROM held) ORDER BY id",
                     arguments: [targets.min()!, RowID.make(origin: origin, seq: RowID.maxSeq)])
                 while let row = try cursor.next() {
                     guard let op = try? OpCodec.decode(row["bytes"] as Data) else { continue }

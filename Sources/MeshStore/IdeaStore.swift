@@ -23,12 +23,19 @@ public final class IdeaStore: Sendable {
     let originIndex: Mutex<[NodeID: Int64]>
     /// nil in memory (no WAL to checkpoint).
     let checkpointer: Checkpointer?
+    /// Which held-back episodes are logged (`IdeaStore+Held`).
+    let holdLog = Mutex(HoldLog())
 
     /// Opens (creating if needed) the store at `path`.
     ///
     /// - Parameter identity: the node's identity, needed for local writes. A store remembers the
     ///   first identity it was opened with and refuses another one.
-    public convenience init(path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws {
+    /// - Parameter maxClockAheadMillis: remote ops stamped further ahead of the wall clock than
+    ///   this are held back until it catches up (Protocol/README.md, "Clocks"; `releaseHeld`).
+    public convenience init(
+        path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store"),
+        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis
+    ) throws {
         var config = Configuration()
         config.label = "ideamesh"
         config.prepareDatabase { db in
@@ -53,19 +60,25 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -16000")
             checkpointer.install(on: db)
         }
-        try self.init(path: path, pool: pool, checkpointer: checkpointer, identity: identity, logger: logger)
+        try self.init(
+            path: path, pool: pool, checkpointer: checkpointer, identity: identity, logger: logger,
+            maxClockAheadMillis: maxClockAheadMillis)
     }
 
     /// A store in memory, gone when released: for fuzzing and tests that need thousands of fresh
     /// stores a second. The same schema and rules as a file store; no durability.
-    public static func inMemory(identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store")) throws -> IdeaStore {
+    public static func inMemory(
+        identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store"),
+        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis
+    ) throws -> IdeaStore {
         var config = Configuration()
         config.label = "ideamesh-memory"
         return try IdeaStore(
-            path: ":memory:", pool: try DatabaseQueue(configuration: config), checkpointer: nil, identity: identity, logger: logger)
+            path: ":memory:", pool: try DatabaseQueue(configuration: config), checkpointer: nil, identity: identity, logger: logger,
+            maxClockAheadMillis: maxClockAheadMillis)
     }
 
-    /// Empties the store (every op, origin, view and quarantined op; the schema and this node's
+    /// Empties the store (every op, origin, view, quarantined and held-back op; the schema and this node's
     /// identity stay), as if it had just been made. For the op fuzzer, which gives every input a
     /// fresh store: emptying one in memory costs far less than making one, whose every statement
     /// would be compiled again.
@@ -84,11 +97,15 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "DELETE FROM meta WHERE key != 'node'")
         }
         originIndex.withLock { $0.removeAll() }
-        clock.withLock { $0 = HybridClock(last: .zero) }
+        clock.withLock { $0 = HybridClock(last: .zero, maxDriftMillis: $0.maxDriftMillis) }
+        holdLog.withLock { $0 = HoldLog() }
     }
 
     /// Migrates the opened database and loads what the store keeps in memory.
-    private init(path: String, pool: any DatabaseWriter, checkpointer: Checkpointer?, identity: NodeIdentity?, logger: Logger) throws {
+    private init(
+        path: String, pool: any DatabaseWriter, checkpointer: Checkpointer?, identity: NodeIdentity?, logger: Logger,
+        maxClockAheadMillis: UInt64
+    ) throws {
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
@@ -104,12 +121,11 @@ public final class IdeaStore: Sendable {
             let origins = try Row.fetchAll(db, sql: "SELECT id, key FROM origins").map { row in
                 (NodeID(bytes: row["key"] as Data)!, row["id"] as Int64)
             }
-            let maxHLC = try Int64.fetchOne(db, sql: "SELECT MAX(hlc) FROM origins") ?? 0
             let node = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node'")
-            return (origins, maxHLC, node)
+            return (origins, try Self.appliedClock(db), node)
         }
         originIndex = Mutex(Dictionary(uniqueKeysWithValues: origins))
-        clock = Mutex(HybridClock(last: HLC(rawValue: UInt64(bitPattern: maxHLC))))
+        clock = Mutex(HybridClock(last: maxHLC, maxDriftMillis: maxClockAheadMillis))
         if let identity {
             if let storedNode, let stored = NodeID(bytes: storedNode), stored != identity.nodeID {
                 throw StoreError.identityMismatch(stored: stored, given: identity.nodeID)
@@ -202,6 +218,9 @@ public final class IdeaStore: Sendable {
                 }
             }
             var seq = origin.seq, head = origin.head, hlc = HLC.zero
+            // After this node's latest op, even one the clock did not follow (received back
+            // from a peer, stamped too far ahead): an origin's HLCs strictly increase.
+            clock.withLock { $0.resume(after: HLC(rawValue: UInt64(bitPattern: origin.hlc))) }
             var written = [SignedOp]()
             written.reserveCapacity(prepared.count)
             for body in prepared {
@@ -247,6 +266,7 @@ public final class IdeaStore: Sendable {
         prepared: [Result<PreparedBatch, BatchRejection>], wallMillis: UInt64 = Clock.wallMillis()
     ) throws -> [Result<ApplyOutcome, BatchRejection>] {
         var maxHLC = HLC.zero
+        var startedHolding = [(origin: NodeID, op: Op)]()
         let results = try transaction { session in
             var results = [Result<ApplyOutcome, BatchRejection>]()
             results.reserveCapacity(prepared.count)
@@ -258,7 +278,9 @@ public final class IdeaStore: Sendable {
                     do {
                         let outcome = try session.applyRemote(batch, wallMillis: wallMillis)
                         results.append(.success(outcome))
-                        if outcome.applied > 0 { maxHLC = max(maxHLC, batch.ops[batch.count - 1].hlc) }
+                        if let seq = outcome.startedHolding, let op = batch.ops.first(where: { $0.seq == seq }) {
+                            startedHolding.append((batch.origin, op))
+                        }
                         if let fork = outcome.fork {
                             logger.warning("fork quarantined", metadata: ["origin": "\(fork.origin.short)", "seq": "\(fork.seq)"])
                         }
@@ -267,9 +289,12 @@ public final class IdeaStore: Sendable {
                     }
                 }
             }
+            // Only ops applied to the views move the clock: held-back ones wait (`releaseHeld`).
+            maxHLC = session.observed
             return results
         }
         clock.withLock { _ = $0.observe(maxHLC, wallMillis: wallMillis) }
+        for (origin, op) in startedHolding { logHoldingBack(origin: origin, op: op, wallMillis: wallMillis) }
         return results
     }
 

@@ -188,6 +188,19 @@ enum Schema {
                 );
                 """)
         }
+        // Held ops (Protocol/README.md, "Clocks"): remote ops stamped too far ahead of this
+        // node's clock, in the log (`ops`) but not yet applied to the views. An origin's held ops
+        // are the tail of its chain here, released in seq order once the clock has caught up.
+        migrator.registerMigration("v4-held-ops") { db in
+            try db.execute(sql: """
+                CREATE TABLE held(
+                    id INTEGER PRIMARY KEY,             -- the op (ops.id); its origin is id >> 40
+                    hlc INTEGER NOT NULL,               -- its HLC: due once the wall clock is within the bound of it
+                    held_ms INTEGER NOT NULL            -- wall clock when it was held
+                );
+                CREATE INDEX held_hlc ON held(hlc);
+                """)
+        }
         return migrator
     }
 }

@@ -40,8 +40,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// What became of an accepted remote batch.
 public struct ApplyOutcome: Equatable, Sendable {
-    /// Ops newly stored and applied.
+    /// Ops newly stored (and relayed from here on): applied, or held back (`heldBack`).
     public var applied: Int = 0
+    /// Of `applied`, the ops held back: stamped too far ahead of this node's clock, or behind
+    /// such an op of their origin (Protocol/README.md, "Clocks"). In the log, not yet in the views.
+    public var heldBack: Int = 0
+    /// The seq of the op that began holding back its origin's ops, when this batch did (its
+    /// origin had none held back before); nil otherwise. For a log line once per origin.
+    public var startedHolding: UInt64?
     /// Ops already held, byte for byte.
     public var duplicates: Int = 0
     /// Set when the batch held a validly signed op that differs from the one held at the same seq:

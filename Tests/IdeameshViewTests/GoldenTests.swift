@@ -72,6 +72,8 @@ struct GoldenTests {
         Golden.check(AdminViews.status(try Fixtures.decode(AdminStatus.self, Fixtures.adminStatus), context: context), "views/admin-status.txt")
         Golden.check(
             AdminViews.status(try Fixtures.decode(AdminStatus.self, Fixtures.adminStatusPaused), context: context), "views/admin-status-paused.txt")
+        Golden.check(
+            AdminViews.status(try Fixtures.decode(AdminStatus.self, Fixtures.adminStatusHeld), context: context), "views/admin-status-held.txt")
         Golden.check(AdminViews.peers(try Fixtures.decode(PeersReport.self, Fixtures.peers), context: context), "views/admin-peers-80.txt")
         Golden.check(AdminViews.peers(try Fixtures.decode(PeersReport.self, Fixtures.peers), context: Self.context(width: 140)), "views/admin-peers-140.txt")
         Golden.check(AdminViews.replication(try Fixtures.decode(ReplicationReport.self, Fixtures.replication), context: context), "views/admin-replication.txt")

@@ -32,8 +32,9 @@ struct ClockSkewEndToEndTests {
     /// normally, in the shell's process (so signals still reach it).
     static let execViaShell = ["/bin/sh", "-c", "exec \"$@\"", "sh"]
 
-    /// A's clock is 10 minutes fast, B's 10 minutes slow (20 minutes apart, inside the
-    /// HLC's one-hour drift limit); B reaches A through a proxy, so that they can be partitioned.
+    /// A's clock is 10 minutes fast, B's 10 minutes slow (20 minutes apart: both allow an hour
+    /// ahead, `[clock] max_ahead_seconds`, so that nothing is held back); B reaches A through a
+    /// proxy, so that they can be partitioned.
     @Test(.enabled(if: fakeTimeLibrary != nil, "needs libfaketime: apt-get install faketime"))
     func skewedClocksConvergeInCausalOrder() async throws {
         let cluster = try DaemonCluster("skew")
@@ -41,8 +42,9 @@ struct ClockSkewEndToEndTests {
         let a = try cluster.addNode("a"), b = try cluster.addNode("b")
         let proxy = try FaultProxy(targetPort: a.port)
         defer { proxy.stop() }
-        try a.configure(trust: [b])
-        try b.configure(seedAddresses: [proxy.address], trust: [a], listens: false)
+        let hourAhead = "\n[clock]\nmax_ahead_seconds = 3600"
+        try a.configure(trust: [b], extra: hourAhead)
+        try b.configure(seedAddresses: [proxy.address], trust: [a], listens: false, extra: hourAhead)
         try a.launch(environment: Self.skewed(by: 600), launcher: Self.execViaShell)
         try b.launch(environment: Self.skewed(by: -600), launcher: Self.execViaShell)
         defer {
@@ -107,6 +109,76 @@ struct ClockSkewEndToEndTests {
             #expect(try Self.history(of: x, at: node).last?.id == after, "\(node.name)")
         }
         #expect(proxy.stats.accepted >= 1)
+    }
+
+    /// A's clock is right, and it lets ops be stamped at most 3 s ahead of it; B's clock is a year
+    /// fast (set wrong, or a stolen key), C's 8 s. A keeps and relays their ops but holds them
+    /// back, says so in `admin status`, its metrics and its log, and stamps its own writes with
+    /// its own clock, before and after a restart; C's op takes effect once A's clock reaches it.
+    @Test(.enabled(if: fakeTimeLibrary != nil, "needs libfaketime: apt-get install faketime"))
+    func opsStampedTooFarAheadAreHeldBackUntilTheClockCatchesUp() async throws {
+        let cluster = try DaemonCluster("held")
+        defer { cluster.shutdown() }
+        let a = try cluster.addNode("a"), b = try cluster.addNode("b"), c = try cluster.addNode("c")
+        try a.configure(trust: [b, c], extra: "\n[clock]\nmax_ahead_seconds = 3")
+        try b.configure(seeds: [a], trust: [a], listens: false)
+        try c.configure(seeds: [a], trust: [a], listens: false)
+        try a.launch()
+        try b.launch(environment: Self.skewed(by: 365 * 86_400), launcher: Self.execViaShell)
+        try c.launch(environment: Self.skewed(by: 8), launcher: Self.execViaShell)
+        defer {
+            for pid in [b.process?.pid, c.process?.pid].compactMap({ $0 }) {
+                unlink("/dev/shm/faketime_shm_\(pid)")
+                unlink("/dev/shm/sem.faketime_sem_\(pid)")
+            }
+        }
+        for node in [a, b, c] { try await node.waitReady() }
+        try await cluster.eventually("A in sync with B and C") { try a.syncingPeers() == [b.nodeID, c.nodeID] }
+
+        // B's idea, a year ahead: A keeps it (its heads count it, so it is relayed) but shows nothing of it.
+        let fromB = try b.submit("Held: B's idea from a year ahead")
+        try await cluster.eventually("A holds B's op back") { try Self.heldBack(at: a).map(\.origin) == [b.nodeID] }
+        let held = try #require(try Self.heldBack(at: a).first)
+        #expect(held.ops == 1 && held.fromSeq == 1)
+        #expect(abs(held.aheadMs - 365 * 86_400_000) < 60_000, "\(held)")
+        #expect(try a.digest().heads[b.nodeID] == 1)
+        #expect(try a.request("idea.show", ["id": fromB]).errorCode == "not_found")
+        #expect(try !Self.newestFirst(at: a).contains(fromB))
+        let metrics = try #require(try a.call("admin.metrics")["text"] as? String)
+        #expect(metrics.contains("\nideamesh_held_ops 1\n") && metrics.contains("\nideamesh_held_origins 1\n"), "\(metrics)")
+
+        // A's own next write is stamped with A's clock, not a year ahead.
+        let own = try a.submit("Held: A's idea after B's")
+        #expect(abs(try Self.created(own, at: a) - Int(Clock.wallMillis())) < 60_000)
+
+        // C's idea, 8 s ahead: held back, then applied once A's clock is within 3 s of it.
+        let fromC = try c.submit("Held: C's idea from 8 s ahead")
+        try await cluster.eventually("A holds C's op back") { try Self.heldBack(at: a).map(\.origin).contains(c.nodeID) }
+        #expect(try a.request("idea.show", ["id": fromC]).errorCode == "not_found")
+        try await cluster.eventually("A applies C's op once due") {
+            try Self.heldBack(at: a).map(\.origin) == [b.nodeID] && a.request("idea.show", ["id": fromC]).ok
+        }
+        // One log line per origin when held back, one when released.
+        let log = a.log.split(separator: "\n")
+        #expect(log.filter { $0.contains("op held back") && $0.contains(b.short) }.count == 1)
+        #expect(log.filter { $0.contains("op held back") && $0.contains(c.short) }.count == 1)
+        #expect(log.filter { $0.contains("held-back ops released") && $0.contains(c.short) }.count == 1)
+
+        // After a restart B's op is still held back, and A's writes still follow A's clock.
+        _ = try await a.terminate()
+        try a.launch()
+        try await a.waitReady()
+        #expect(try Self.heldBack(at: a).map(\.origin) == [b.nodeID])
+        let afterRestart = try a.submit("Held: A's idea after a restart")
+        #expect(abs(try Self.created(afterRestart, at: a) - Int(Clock.wallMillis())) < 60_000)
+        #expect(try a.request("idea.show", ["id": fromB]).errorCode == "not_found")
+    }
+
+    /// `admin.status` `held_back`: each origin whose ops are held back.
+    static func heldBack(at node: DaemonNode) throws -> [(origin: String, ops: Int, fromSeq: Int, aheadMs: Int)] {
+        let status = try node.call("admin.status")
+        let held = try #require(status["held_back"] as? [[String: Any]], "\(status)")
+        return held.map { ($0["origin"] as? String ?? "?", jsonInt($0["ops"]) ?? -1, jsonInt($0["from_seq"]) ?? -1, jsonInt($0["ahead_ms"]) ?? -1) }
     }
 
     static func created(_ id: String, at node: DaemonNode) throws -> Int {

@@ -56,6 +56,29 @@ struct HLCTests {
         #expect(clock.tick(wallMillis: 4000) > remote)
     }
 
+    /// The one rule of "too far ahead": `admits`, `horizon` and `dueMillis` agree at the edge.
+    @Test func theBoundAdmitsUpToMaxDriftAheadAndIsDueExactlyThen() {
+        let clock = HybridClock(maxDriftMillis: 1000)
+        #expect(clock.admits(HLC(millis: 2000, counter: .max), wallMillis: 1000))
+        #expect(!clock.admits(HLC(millis: 2001, counter: 0), wallMillis: 1000))
+        for remote in [HLC(millis: 2001, counter: 0), HLC(millis: 50_000, counter: 9), HLC(millis: 10, counter: 0)] {
+            let due = clock.dueMillis(remote)
+            #expect(clock.admits(remote, wallMillis: due), "\(remote.millis)")
+            if due > 0 { #expect(!clock.admits(remote, wallMillis: due - 1), "\(remote.millis)") }
+        }
+        #expect(clock.horizon(wallMillis: .max).millis == HLC.maxMillis, "no overflow")
+    }
+
+    /// A node's own latest op is followed however far ahead it is: its HLCs strictly increase.
+    @Test func resumingAfterOwnOpFollowsItWhateverTheBound() {
+        var clock = HybridClock(maxDriftMillis: 1000)
+        let own = HLC(millis: 1_000_000, counter: 3)
+        let followed = clock.observe(own, wallMillis: 1000)
+        #expect(!followed)
+        clock.resume(after: own)
+        #expect(clock.tick(wallMillis: 1000) > own)
+    }
+
     @Test func timestampsFarInTheFutureAreNotFollowed() {
         var clock = HybridClock(maxDriftMillis: 1000)
         let followed = clock.observe(HLC(millis: 10_000, counter: 0), wallMillis: 1000)

@@ -23,6 +23,7 @@ struct NodeConfigTests {
         #expect(config.department == "Renal Ward")
         #expect(config.listen == nil && config.seeds.isEmpty && config.maxConnections == 8)
         #expect(config.rotateIntervalSeconds == NodeConfig.defaultRotateIntervalSeconds)
+        #expect(config.maxClockAheadSeconds == 300, "5 minutes unless the config says otherwise")
         #expect(config.networkKeyFile == URL(fileURLWithPath: dir).appendingPathComponent("network.key").standardizedFileURL.path)
         #expect(config.controlSocket == ControlDefaults.socketPath && config.staffGroup == nil, "where the CLI looks by default")
 
@@ -64,6 +65,8 @@ struct NodeConfigTests {
             staff_group = "ward-staff"
             admin_users = ["alice"]
             admin_groups = ["ideamesh-admin"]
+            [clock]
+            max_ahead_seconds = 60
             """)
         #expect(config.listen == PeerAddress("[::]:7421") && config.listen?.port == 7421 && config.listen?.host == "::")
         #expect(config.networkKeyFile == "/etc/ideamesh/keys/org.key")
@@ -72,6 +75,7 @@ struct NodeConfigTests {
         #expect(config.maxConnections == 4 && config.rotateIntervalSeconds == 120 && config.trustedNodes == [node])
         #expect(config.controlSocket == "/run/ideamesh/control.sock" && config.staffGroup == "ward-staff")
         #expect(config.adminUsers == ["alice"] && config.adminGroups == ["ideamesh-admin"])
+        #expect(config.maxClockAheadSeconds == 60)
     }
 
     @Test func mistakesAreNamedWithTheirKey() {
@@ -105,6 +109,20 @@ struct NodeConfigTests {
         #expect(Self.problem(config("-1")) == refused)
         #expect(Self.problem(config("\"300\"")) == "\(file): network.rotate_interval_seconds: must be a whole number")
         #expect(Self.problem(config("2.5")) == "\(file): network.rotate_interval_seconds: must be a whole number")
+    }
+
+    /// `[clock] max_ahead_seconds`: 300 when left out, 1 to 86400, nothing else.
+    @Test func maxClockAhead() throws {
+        let file = "/etc/ideamesh/ideameshd.toml"
+        func config(_ value: String) -> String { "[node]\ndepartment = \"A\"\n[clock]\nmax_ahead_seconds = \(value)" }
+        #expect(try Self.parse("[node]\ndepartment = \"A\"").maxClockAheadSeconds == 300)
+        #expect(try Self.parse(config("1")).maxClockAheadSeconds == 1)
+        #expect(try Self.parse(config("86400")).maxClockAheadSeconds == 86_400)
+        let refused = "\(file): clock.max_ahead_seconds: must be 1-86400 (seconds a peer's op may be stamped ahead of this node's clock; default 300)"
+        #expect(Self.problem(config("0")) == refused)
+        #expect(Self.problem(config("86401")) == refused)
+        #expect(Self.problem(config("\"5m\"")) == "\(file): clock.max_ahead_seconds: must be a whole number")
+        #expect(Self.problem("[node]\ndepartment = \"A\"\n[clock]\nmax_ahead = 300")?.hasPrefix("\(file): clock.max_ahead: unknown key") == true)
     }
 
     @Test func addresses() {

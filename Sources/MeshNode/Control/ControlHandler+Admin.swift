@@ -18,16 +18,23 @@ extension ControlHandler {
             let node = mesh.selfID.base32, department = mesh.department
             let peers = mesh.links.filter(\.isEstablished).count
             let paused = mesh.writePause?.refusal
+            let departments = departments()
             read(reply) { store throws(ControlError) in
-                let bytes: Int64, ineffective: [IneffectiveOp.Kind: Int]
+                let bytes: Int64, ineffective: [IneffectiveOp.Kind: Int], held: [HeldOrigin]
                 do {
                     bytes = try store.databaseBytes()
                     ineffective = try store.ineffectiveCounts()
+                    held = try store.heldOrigins()
                 } catch { throw ControlError.store(error) }
                 return MeshControl.AdminStatus(
                     nodeId: node, department: department, listen: listen, uptimeSeconds: uptime, ops: ops, origins: origins,
                     dbBytes: Int(bytes), peersConnected: peers, opsBreakingRules: ineffective[.content] ?? 0,
-                    opsUnknown: ineffective[.unknown] ?? 0, writesPaused: paused)
+                    opsUnknown: ineffective[.unknown] ?? 0, writesPaused: paused,
+                    heldBack: held.map {
+                        .init(
+                            origin: $0.origin.base32, department: departments[$0.origin], ops: $0.ops, fromSeq: Int($0.firstSeq),
+                            aheadMs: Int($0.firstHLC.millis) - Int($0.sinceMillis), dueMs: Int($0.dueMillis))
+                    })
             }
         }
         methods.register(API.AdminWritesResume.self) { [unowned self] _, user, reply in

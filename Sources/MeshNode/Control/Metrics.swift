@@ -42,6 +42,9 @@ struct MetricsSnapshot: Sendable {
         family("ideamesh_ops_without_effect", "gauge",
                "Ops held without effect: reason=\"content\" breaks a content rule, reason=\"unknown\" a body this version cannot read.",
                IneffectiveOp.Kind.allCases.map { ("{reason=\"\($0.rawValue)\"}", "\(counts.ineffective[$0] ?? 0)") })
+        family("ideamesh_held_ops", "gauge", "Ops held back: stamped too far ahead of this node's clock, kept but not applied yet.",
+               one(counts.heldOps))
+        family("ideamesh_held_origins", "gauge", "Origins with ops held back.", one(counts.heldOrigins))
         family("ideamesh_peers_connected", "gauge", "Peer connections past their handshake.", one(peersConnected))
         family("ideamesh_peer_connected", "gauge", "1 while a peer is connected, 0 after it was.", perPeer { $0.connected ? 1 : 0 })
         family("ideamesh_peer_bytes_in_total", "counter", "Bytes received from a peer since the daemon started.", perPeer(\.bytesIn))

@@ -61,9 +61,14 @@ public final class Daemon: @unchecked Sendable {
         let vector: VersionVector
         let writePause: WritePause?
         do {
-            store = try IdeaStore(path: dataDir.storePath, identity: identity, logger: logger)
+            store = try IdeaStore(
+                path: dataDir.storePath, identity: identity, logger: logger,
+                maxClockAheadMillis: UInt64(config.maxClockAheadSeconds) * 1000)
             vector = try store.versionVector()
             writePause = try store.writePause()
+            // Held-back ops the clock has caught up with while the daemon was down take effect
+            // before anything else (then every second: StoreWorker).
+            try store.releaseHeld()
         } catch {
             throw .store(path: dataDir.storePath, underlying: error)
         }
@@ -81,6 +86,7 @@ public final class Daemon: @unchecked Sendable {
             guard let self else { return }
             loop.execute { self.mesh?.localAdvanced(vector) }
         }
+        worker.startReleasingHeld()
         let trustFile = TrustFile(dataDirectory: config.dataDirectory)
         let adminTrusted: [NodeID]
         do { adminTrusted = try trustFile.load() } catch { throw .config(error) }
@@ -181,7 +187,8 @@ public final class Daemon: @unchecked Sendable {
         ])
         if config.listen != mesh.settings.listen || config.seeds != mesh.settings.seeds
             || config.maxConnections != mesh.settings.maxConnections || config.department != mesh.settings.department
-            || UInt64(config.rotateIntervalSeconds) * 1_000 != mesh.settings.rotateIntervalMillis {
+            || UInt64(config.rotateIntervalSeconds) * 1_000 != mesh.settings.rotateIntervalMillis
+            || UInt64(config.maxClockAheadSeconds) * 1_000 != handler.worker.store.maxClockAheadMillis {
             logger.notice("SIGHUP reloads only [trust] and the admin users and groups; restart the daemon for other changes")
         }
     }

@@ -47,6 +47,9 @@ final class StoreWorker: Sendable {
     private let writer = DispatchQueue(label: "ideamesh.store.writer")
     private let readers = DispatchQueue(label: "ideamesh.store.read", attributes: .concurrent)
     private let onAdvance: @Sendable (VersionVector) -> Void
+    /// Whether held-back ops that have come due are applied every `heldReleaseInterval`.
+    private let releasingHeld = Mutex(false)
+    static let heldReleaseInterval: DispatchTimeInterval = .seconds(1)
 
     private struct Pending: Sendable {
         var batches: [(Result<PreparedBatch, BatchRejection>, @Sendable (ApplyResult) -> Void)] = []
@@ -61,6 +64,23 @@ final class StoreWorker: Sendable {
         self.store = store
         self.logger = logger
         self.onAdvance = onAdvance
+    }
+
+    /// Starts asking the store, every second, to apply the held-back ops that have come due
+    /// (Protocol/README.md, "Clocks"); a store with none due answers from one indexed read.
+    func startReleasingHeld() {
+        releasingHeld.withLock { $0 = true }
+        scheduleHeldRelease()
+    }
+
+    private func scheduleHeldRelease() {
+        writer.asyncAfter(deadline: .now() + Self.heldReleaseInterval) { [weak self] in
+            guard let self, releasingHeld.withLock({ $0 }) else { return }
+            do { try store.releaseHeld() } catch {
+                logger.error("store: cannot release held-back ops, will try again", metadata: ["error": "\(error)"])
+            }
+            scheduleHeldRelease()
+        }
     }
 
     /// Applies a batch received from a peer; batches submitted in order are applied in order.
@@ -167,6 +187,7 @@ final class StoreWorker: Sendable {
 
     /// Waits until every submitted batch and write has been committed (for shutdown).
     func drainAll() {
+        releasingHeld.withLock { $0 = false }
         prepare.sync {}
         writer.sync {}
         // A drain scheduled by the last prepare may still be queued behind the first sync.

@@ -4,20 +4,45 @@ import MeshControl
 /// The `ideamesh admin …` reports for people.
 enum AdminViews {
     static func status(_ status: AdminStatus, context: RenderContext) -> String {
-        var text = keyValues([
+        var pairs = [
             ("Department", status.department),
             ("Node", status.nodeId),
             ("Listening", status.listen ?? "no (dials out only)"),
             ("Up", TimeText.duration(seconds: status.uptimeSeconds)),
-            ("Ops held", String(status.ops)),
+            ("Ops stored", String(status.ops)),
             ("Origins", String(status.origins)),
             ("Store", TimeText.bytes(status.dbBytes)),
             ("Peers connected", String(status.peersConnected)),
             ("Writes", status.writesPaused == nil ? "accepted" : "PAUSED (below)"),
             ("Without effect", "\(status.opsBreakingRules) breaking content rules, \(status.opsUnknown) of unknown kinds"),
-        ])
+        ]
+        let held = status.heldBack ?? []
+        if let heldBack = status.heldBack {
+            let ops = heldBack.reduce(0) { $0 + $1.ops }
+            pairs.append(("Held back", held.isEmpty ? "none" : "\(ops) op\(ops == 1 ? "" : "s") of \(held.count) origin\(held.count == 1 ? "" : "s") (below)"))
+        }
+        var text = keyValues(pairs)
         if let paused = status.writesPaused {
             text += "\n" + TextWrap.lines("Writes are paused: " + paused + ".", width: min(context.width, 100)).joined(separator: "\n") + "\n"
+        }
+        if !held.isEmpty {
+            text += "\n" + context.heading("Held back: stamped ahead of this node's clock") + "\n"
+            var table = Table([
+                .fixed("ORIGIN"), .flexible("DEPT", min: 10), .fixed("OPS", .right), .fixed("FROM SEQ", .right).droppable(1),
+                .fixed("AHEAD", .right), .fixed("APPLIED IN", .right),
+            ])
+            for origin in held {
+                table.append([
+                    Table.Cell(IdeaIDs.shortNode(origin.origin)), Table.Cell(origin.department ?? ""), Table.Cell(String(origin.ops)),
+                    Table.Cell(String(origin.fromSeq)), Table.Cell(TimeText.duration(seconds: origin.aheadMs / 1000)),
+                    Table.Cell(TimeText.duration(seconds: max(0, origin.dueMs - context.nowMs) / 1000)),
+                ])
+            }
+            text += context.render(table)
+            text += TextWrap.lines(
+                "Their ops are kept and passed on, and take effect here once this node's clock catches up with them. "
+                    + "Check the clock of each origin's department (or this node's, if every origin is listed).",
+                width: min(context.width, 100)).joined(separator: "\n") + "\n"
         }
         return text
     }

@@ -147,6 +147,16 @@ enum Fixtures {
          "ops_breaking_rules": 1, "ops_unknown": 0}
         """
 
+    /// A node holding back the ops of a department whose clock is a year fast, and of one a few
+    /// minutes fast.
+    static let adminStatusHeld = """
+        {"node_id": "\(renal)", "department": "Renal Ward", "listen": "0.0.0.0:7420", "uptime_seconds": 3600, "ops": 16234, "origins": 3, "db_bytes": 5452595, "peers_connected": 2, "ops_breaking_rules": 0, "ops_unknown": 0,
+         "held_back": [
+          {"origin": "\(cardio)", "department": "Cardiology", "ops": 12, "from_seq": 803, "ahead_ms": 31536000000, "due_ms": \(nowMs + 31_535_700_000)},
+          {"origin": "\(emergency)", "ops": 1, "from_seq": 77, "ahead_ms": 420000, "due_ms": \(nowMs + 90_000)}
+         ]}
+        """
+
     /// A node restored from a backup, waiting to hear its own history.
     static let adminStatusPaused = """
         {"node_id": "\(renal)", "department": "Renal Ward", "uptime_seconds": 40, "ops": 16000, "origins": 3, "db_bytes": 5452595, "peers_connected": 0, "ops_breaking_rules": 0, "ops_unknown": 0,
