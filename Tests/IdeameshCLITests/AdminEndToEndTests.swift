@@ -13,7 +13,7 @@ struct AdminEndToEndTests {
 
         let status = try await CLI.run(["admin", "status"], socket: a.controlSocket)
         #expect(status.succeeded, "\(status)")
-        for text in ["Department:       Renal Ward", "Node:             \(a.nodeID)", "Listening:        127.0.0.1:\(a.port)", "Ops stored:         1"] {
+        for text in ["Department:       Renal Ward", "Node:             \(a.nodeID)", "Listening:        127.0.0.1:\(a.port)", "Ops stored:       1"] {
             #expect(status.stdout.contains(text), "status has \(text): \(status)")
         }
         let peers = try await CLI.run(["admin", "peers"], socket: a.controlSocket)
