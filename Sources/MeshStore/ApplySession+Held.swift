@@ -34,17 +34,19 @@ extension ApplySession {
     func holdBack(_ signed: SignedOp, op: Op, origin: Int64, wallMillis: UInt64) throws {
         let rid = try insertOp(signed, op: op, origin: origin)
         try exec(
-            sql: "INSERT INTO held(id, hlc, held_ms) VALUES(?, ?, ?)",
-            arguments: [rid, Int64(bitPattern: op.hlc.rawValue), Int64(wallMillis)])
+            sql: "INSERT INTO held(id, hlc, hlc_ms, held_ms) VALUES(?, ?, ?, ?)",
+            arguments: [rid, Int64(bitPattern: op.hlc.rawValue), Int64(op.hlc.millis), Int64(wallMillis)])
     }
 
     /// Applies the held-back ops due at `wallMillis` (those the clock admits), each origin's in
     /// seq order: an origin's ops after one that is not due stay held back. Returns what was
     /// released, per origin.
     mutating func releaseDue(wallMillis: UInt64) throws -> [HeldRelease] {
-        let horizon = Int64(bitPattern: store.clock.withLock { $0.horizon(wallMillis: wallMillis) }.rawValue)
+        // Compared by their wall-clock part: an HLC's 64 bits stored in SQLite's signed INTEGER
+        // would sort an op stamped after 2^47 ms (a forged one) before every other.
+        let horizon = Int64(store.clock.withLock { $0.horizon(wallMillis: wallMillis) }.millis)
         let origins = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT DISTINCT id >> 40 FROM held WHERE hlc <= ? ORDER BY 1"), arguments: [horizon])
+            db.cachedStatement(sql: "SELECT DISTINCT id >> 40 FROM held WHERE hlc_ms <= ? ORDER BY 1"), arguments: [horizon])
         var released = [HeldRelease]()
         for origin in origins {
             let ids = Self.rowIDs(of: origin)
@@ -52,11 +54,11 @@ extension ApplySession {
             var due = [(id: Int64, hlc: Int64, bytes: Data)]()
             let cursor = try Row.fetchCursor(
                 db.cachedStatement(sql: """
-                    SELECT h.id, h.hlc, o.bytes FROM held h JOIN ops o ON o.id = h.id
+                    SELECT h.id, h.hlc, h.hlc_ms, o.bytes FROM held h JOIN ops o ON o.id = h.id
                     WHERE h.id BETWEEN ? AND ? ORDER BY h.id
                     """),
                 arguments: [ids.low, ids.high])
-            while let row = try cursor.next(), (row["hlc"] as Int64) <= horizon {
+            while let row = try cursor.next(), (row["hlc_ms"] as Int64) <= horizon {
                 due.append((row["id"], row["hlc"], row["bytes"]))
             }
             guard let last = due.last else { continue }

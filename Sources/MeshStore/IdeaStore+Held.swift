@@ -24,6 +24,10 @@ extension IdeaStore {
     /// be and still be applied at once.
     public var maxClockAheadMillis: UInt64 { clock.withLock { $0.maxDriftMillis } }
 
+    /// The largest HLC this store's clock has issued or followed (for checks: the fuzzer's
+    /// invariant that held-back ops do not move it).
+    package var clockHLC: HLC { clock.withLock { $0.last } }
+
     /// Applies the held-back ops that are due at `wallMillis` (their HLC is no longer too far
     /// ahead), each origin's in seq order, in one transaction; the clock then follows them.
     /// Cheap when nothing is due (one indexed read), so a daemon calls it every second, and once
@@ -32,7 +36,7 @@ extension IdeaStore {
     public func releaseHeld(wallMillis: UInt64 = Clock.wallMillis()) throws -> [HeldRelease] {
         let horizon = clock.withLock { $0.horizon(wallMillis: wallMillis) }
         let anyDue = try reading { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM held WHERE hlc <= ? LIMIT 1", arguments: [Int64(bitPattern: horizon.rawValue)])
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM held WHERE hlc_ms <= ? LIMIT 1", arguments: [Int64(horizon.millis)])
         }
         guard anyDue != nil else { return [] }
         var observed = HLC.zero

@@ -195,10 +195,13 @@ enum Schema {
             try db.execute(sql: """
                 CREATE TABLE held(
                     id INTEGER PRIMARY KEY,             -- the op (ops.id); its origin is id >> 40
-                    hlc INTEGER NOT NULL,               -- its HLC: due once the wall clock is within the bound of it
+                    hlc INTEGER NOT NULL,               -- its HLC (the 64 bits, as stored everywhere)
+                    hlc_ms INTEGER NOT NULL,            -- its HLC's wall-clock part (48 bits, never negative,
+                                                        -- so it compares as it should): due once the wall
+                                                        -- clock is within the bound of it
                     held_ms INTEGER NOT NULL            -- wall clock when it was held
                 );
-                CREATE INDEX held_hlc ON held(hlc);
+                CREATE INDEX held_hlc_ms ON held(hlc_ms);
                 """)
         }
         return migrator

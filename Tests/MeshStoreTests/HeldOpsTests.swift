@@ -105,6 +105,25 @@ struct HeldOpsTests {
         #expect(try receiver.idea(idea)?.supporters == 1)
     }
 
+    /// An op stamped after 2^47 ms (the year 6429: only a forged one) has an HLC whose 64 bits
+    /// are negative in SQLite's signed INTEGER; it must stay held back like any other, not be
+    /// released at the next second (found by the op fuzzer's held-back invariant).
+    @Test func anOpStampedAtTheEndOfTimeStaysHeldBack() throws {
+        let identity = NodeIdentity()
+        let forged = SignedOp.make(
+            identity: identity, seq: 1, prev: Data(), hlc: HLC(millis: HLC.maxMillis - 1, counter: 7), author: "mal",
+            body: .ideaCreate(content))
+        let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: NodeIdentity())
+        #expect(try receiver.apply(batch: [forged], wallMillis: now).heldBack == 1)
+        #expect(try receiver.releaseHeld(wallMillis: now + 1000).isEmpty)
+        #expect(try receiver.idea(OpID(origin: identity.nodeID, seq: 1)) == nil)
+        #expect(receiver.clockHLC.millis < now + 1000 + receiver.maxClockAheadMillis)
+        #expect(try receiver.heldOrigins().map(\.firstHLC) == [HLC(millis: HLC.maxMillis - 1, counter: 7)])
+        // At the end of time it is due.
+        #expect(try receiver.releaseHeld(wallMillis: HLC.maxMillis).map(\.ops) == [1])
+        #expect(try receiver.idea(OpID(origin: identity.nodeID, seq: 1)) != nil)
+    }
+
     @Test func heldOpsSurviveARestartAndDoNotStartTheClockAhead() throws {
         let (_, ops) = try origin(writesAt: [now, now + Self.year])
         let path = dir.file("r.sqlite"), identity = NodeIdentity()

@@ -20,9 +20,13 @@ import SwiftProtobuf
 ///
 /// Invariants: the store never throws anything but a rejection; a refused batch changes neither
 /// the version vector nor the state digest; an accepted batch that applied ops moves its
-/// origin's head to the batch's last seq; the digest can always be computed afterwards.
+/// origin's head to the batch's last seq; the digest can always be computed afterwards. Held-back
+/// ops (Protocol/README.md, "Clocks"): only ops beyond the bound are held, the clock never moves
+/// past the bound however far ahead the ops are stamped, and once the wall clock has passed
+/// every stamp all of them are released.
 package enum OpApplyFuzzCheck {
     static let maxBatches = 6
+    static let wallMillis: UInt64 = 1_750_000_000_000
     static let origin = fixedIdentity(7)
 
     /// One store in memory per process, emptied before each input (`eraseEverything`): no
@@ -79,13 +83,13 @@ package enum OpApplyFuzzCheck {
         }
         do {
             if grouped {
-                let results = try store.apply(batches: batches, wallMillis: 1_750_000_000_000)
+                let results = try store.apply(batches: batches, wallMillis: wallMillis)
                 for result in results { if case .failure(let rejection) = result { refusals.append("\(rejection)") } }
             } else {
                 for batch in batches {
                     let before = try store.digestAndVector()
                     do {
-                        let outcome = try store.apply(batch: batch, wallMillis: 1_750_000_000_000)
+                        let outcome = try store.apply(batch: batch, wallMillis: wallMillis)
                         let after = try store.versionVector()
                         if outcome.applied > 0, let last = try? batch[batch.count - 1].decode() {
                             try fuzzRequire(after[last.origin].seq == last.seq, "applied \(outcome.applied) ops but the head is \(after[last.origin].seq), not \(last.seq)")
@@ -101,6 +105,7 @@ package enum OpApplyFuzzCheck {
                     }
                 }
             }
+            try checkHeldBack(store)
             _ = try store.digest()
         } catch let violation as FuzzViolation {
             throw violation
@@ -108,6 +113,21 @@ package enum OpApplyFuzzCheck {
             throw FuzzViolation("the store failed (not a rejection): \(error)")
         }
         return refusals.isEmpty ? .accepted : .refused(refusals.joined(separator: "; "))
+    }
+
+    /// The held-back invariants (see the type's comment).
+    static func checkHeldBack(_ store: IdeaStore) throws {
+        let horizon = HybridClock(maxDriftMillis: store.maxClockAheadMillis).horizon(wallMillis: wallMillis)
+        try fuzzRequire(store.clockHLC <= horizon, "the clock followed an op beyond the bound: \(store.clockHLC.millis) ms")
+        let held = try store.heldOrigins()
+        for origin in held {
+            try fuzzRequire(origin.firstHLC > horizon, "an op within the bound was held back: seq \(origin.firstSeq)")
+        }
+        guard !held.isEmpty else { return }
+        let ops = held.reduce(0) { $0 + $1.ops }
+        let released = try store.releaseHeld(wallMillis: HLC.maxMillis)
+        try fuzzRequire(released.reduce(0) { $0 + $1.ops } == ops, "released \(released) of \(ops) held-back ops at the end of time")
+        try fuzzRequire(try store.heldOrigins().isEmpty, "ops still held back at the end of time")
     }
 
     /// The op as its honest origin would have signed it (see the type's comment); bytes that are
