@@ -161,6 +161,16 @@ struct VersioningTests {
         #expect(try SyncMessage.decode(SyncMessage.unknown(kind: UInt32(number)).encode()) == .unknown(kind: UInt32(number)))
     }
 
+    /// A known kind with the wrong wire type (a varint where a message belongs) is malformed, not
+    /// a newer kind: decoded as unknown, it would re-encode as an empty message of that kind
+    /// (found by FuzzSync and FuzzHandshake).
+    @Test(arguments: 1...8 as ClosedRange<UInt64>)
+    func aKnownKindOfTheWrongWireTypeIsRefused(number: UInt64) {
+        #expect(throws: SyncDecodingError.malformed("Envelope field \(number) has the wrong wire type")) {
+            try SyncMessage.decode(Self.envelope(field: number, payload: nil))
+        }
+    }
+
     @Test func anEnvelopeWithNoMessageAtAllIsRefused() {
         #expect(throws: SyncDecodingError.malformed("Envelope carries no message")) { try SyncMessage.decode([]) }
     }

@@ -133,8 +133,19 @@ public enum SyncMessage: Equatable, Sendable {
         case nil:
             // A kind of a newer version is an unknown field here (swift-protobuf keeps those).
             guard let kind = Self.firstFieldNumber(envelope.unknownFields.data) else { throw .malformed("Envelope carries no message") }
+            // swift-protobuf also keeps a known field of the wrong wire type (a varint where a
+            // message belongs) as unknown: that is a malformed message, not a newer kind.
+            guard !isKnownKind(kind) else { throw .malformed("Envelope field \(kind) has the wrong wire type") }
             return .unknown(kind: kind)
         }
+    }
+
+    /// Whether `kind` is a field of this version's Envelope: an empty message in that field
+    /// decodes as a known message.
+    static func isKnownKind(_ kind: UInt32) -> Bool {
+        guard kind >= 1, kind < 1 << 29 else { return false }
+        let probe = Data(varint(UInt64(kind) << 3 | 2) + [0])
+        return (try? WireEnvelope(serializedBytes: probe))?.message != nil
     }
 
     /// The field number of the first field in `data` (valid protobuf: the decoder checked it).
