@@ -23,6 +23,9 @@ public enum OpBody: Hashable, Sendable {
     case observationRetract(observation: OpID, reason: String)
     case adopt(source: OpID, content: IdeaContent)
     case link(from: OpID, to: OpID, kind: LinkKind)
+    /// A person's display name at the op's origin department (`login` is their staff handle,
+    /// the `author` of their ops; a person names themself).
+    case personName(login: String, name: String)
     /// A body this version cannot read (a newer protocol, or values out of range). The op is still
     /// stored, chained and relayed; it has no effect here.
     case unknown
@@ -48,6 +51,7 @@ public enum OpBody: Hashable, Sendable {
         case .observationRetract: "observation-retract"
         case .adopt: "adopt"
         case .link: "link"
+        case .personName: "person-name"
         case .unknown: "unknown"
         }
     }

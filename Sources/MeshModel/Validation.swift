@@ -25,6 +25,7 @@ public enum Limits {
     public static let author = 64
     public static let themeCode = 32
     public static let seen = 64
+    public static let displayName = 100
 }
 
 // MARK: - Content rules
@@ -67,10 +68,13 @@ extension OpBody {
             return ValidationError(field: "author", problem: "not a valid staff handle")
         }
         switch self {
-        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract:
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract, .personName:
             if author.isEmpty { return ValidationError(field: "author", problem: "\(kind) needs an author") }
         default:
             break
+        }
+        if case .personName(let login, _) = self, login != author {
+            return ValidationError(field: "name", problem: "a person sets only their own display name")
         }
         return nil
     }
@@ -140,6 +144,11 @@ extension OpBody {
             try Self.check(note, "note", max: Limits.text, required: false)
         case .link(let from, let to, _):
             guard from != to else { throw ValidationError(field: "link", problem: "an idea cannot link to itself") }
+        case .personName(_, let name):
+            try Self.check(name, "name", max: Limits.displayName, required: true)
+            if name.contains("\n") || name.contains("\t") {
+                throw ValidationError(field: "name", problem: "must be one line")
+            }
         case .unknown:
             break
         }

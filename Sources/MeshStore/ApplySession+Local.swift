@@ -13,7 +13,7 @@ extension ApplySession {
         case .ideaCreate(let content):
             try requireTheme(content.theme)
             return body
-        case .themeDefine, .unknown:
+        case .themeDefine, .personName, .unknown:
             return body
         case .ideaEdit(let idea, let edits):
             let target = try requireIdea(idea)

@@ -196,6 +196,15 @@ struct ApplySession {
             try exec(
                 sql: "INSERT INTO links(id, src, dst, kind, author, hlc) VALUES(?, ?, ?, ?, ?, ?)",
                 arguments: [rid, try self.rid(from), try self.rid(to), kind.rawValue, op.author, hlc])
+        case .personName(let login, let name):
+            // An origin's ops apply in seq order and its HLCs increase, so the latest wins.
+            try exec(
+                sql: """
+                    INSERT INTO people(origin, login, name, hlc, writer) VALUES(?, ?, ?, ?, ?)
+                    ON CONFLICT(origin, login) DO UPDATE SET name = excluded.name, hlc = excluded.hlc, writer = excluded.writer
+                    WHERE excluded.hlc > people.hlc
+                    """,
+                arguments: [RowID.origin(rid), login, name, hlc, rid])
         case .unknown:
             break
         }

@@ -18,10 +18,12 @@ extension IdeaStore {
         // tables and only when there are any: a history without kinds digests as it did before,
         // so nodes of both versions holding it agree (`admin verify` during an upgrade).
         ("measure_kinds", "SELECT id, kind FROM measures WHERE kind != 'other'", ["id"]),
+        // Added with display names, in the same way: a history without names digests as before.
+        ("people", "SELECT writer, login, name, hlc FROM people", ["writer"]),
     ]
 
     /// Tables hashed only when they have a row (their header too).
-    private static let digestTablesIfAny: Set<String> = ["measure_kinds"]
+    private static let digestTablesIfAny: Set<String> = ["measure_kinds", "people"]
 
     /// The tables the first release hashed, as it hashed them.
     static let v1Tables: [(name: String, sql: String, ids: Set<String>)] = [

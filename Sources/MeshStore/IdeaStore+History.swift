@@ -189,6 +189,8 @@ extension IdeaStore {
             return "retracted an observation" + (reason.isEmpty ? "" : ": \(oneLine(reason))")
         case .themeDefine(let theme):
             return "defined the theme \(theme.code)"
+        case .personName:
+            return "set their display name"
         case .unknown:
             return "an operation this version cannot read"
         }

@@ -204,6 +204,20 @@ enum Schema {
                 CREATE INDEX held_hlc_ms ON held(hlc_ms);
                 """)
         }
+        // Display names (Protocol/README.md, "People"): per origin department and staff handle,
+        // the latest name the person gave there.
+        migrator.registerMigration("v5-people") { db in
+            try db.execute(sql: """
+                CREATE TABLE people(
+                    origin INTEGER NOT NULL,            -- origins.id of the department
+                    login TEXT NOT NULL,                -- the staff handle (ops' author)
+                    name TEXT NOT NULL,                 -- the display name
+                    hlc INTEGER NOT NULL,               -- of the op that set it: the latest wins
+                    writer INTEGER NOT NULL,            -- that op (ops.id)
+                    PRIMARY KEY(origin, login)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -215,6 +215,11 @@ public enum OpCodec {
             case .affects: .affects
             }
             return .link(m)
+        case .personName(let login, let name):
+            var m = WirePersonName()
+            m.login = login
+            m.name = name
+            return .personName(m)
         case .unknown:
             return nil
         }
@@ -326,6 +331,8 @@ public enum OpCodec {
             }
             guard let from = i(m.from), let to = i(m.to), let kind else { return nil }
             return .link(from: from, to: to, kind: kind)
+        case .personName(let m):
+            return .personName(login: m.login, name: m.name)
         }
     }
 

@@ -26,7 +26,7 @@ struct Ideamesh: ParsableCommand {
         subcommands: [
             SubmitCommand.self, ListCommand.self, ShowCommand.self, SearchCommand.self,
             SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
-            LinkCommand.self, AdoptCommand.self, EditCommand.self, ThemesCommand.self, ThemeCommand.self,
+            LinkCommand.self, AdoptCommand.self, EditCommand.self, NameCommand.self, PeopleCommand.self, ThemesCommand.self, ThemeCommand.self,
             PDSACommand.self, MeasureCommand.self, SpreadCommand.self,
             DigestCommand.self, ExportCommand.self, ImportCommand.self, AdminCommand.self, Demo.self,
         ])

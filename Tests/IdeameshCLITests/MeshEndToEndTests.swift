@@ -77,6 +77,45 @@ struct MeshEndToEndTests {
         #expect(peersRun.stdout.contains(b.short) && peersRun.stdout.contains("syncing"), "\(peersRun)")
     }
 
+    /// A display name given at Renal Ward shows instead of the login at Cardiology, in `show`,
+    /// its JSON and `people`; a change travels too; an anonymous idea stays anonymous.
+    @Test func aDisplayNameTravelsAndAnonymousIdeasStayAnonymous() async throws {
+        let (cluster, a, b) = try await Self.pair("names")
+        defer { cluster.shutdown() }
+        let login = try #require(try a.call("ping")["user"] as? String)
+        let named = try await CLI.run(["name", "Ann Smith, ward sister"], socket: a.controlSocket)
+        #expect(named.succeeded && named.stdout.contains("Your name is now Ann Smith, ward sister"), "\(named)")
+        let idea = try a.submit("Insulin double-check")
+        _ = try a.call("idea.comment", ["id": idea, "text": "Trial on nights first"])
+        let anonymous = try a.call("idea.submit", ["title": "Hidden", "problem": "p", "solution": "s", "anonymous": true])["id"] as? String
+
+        try await cluster.eventually("b holds both ideas") { (try? b.show(idea)) != nil && (try? b.show(try #require(anonymous))) != nil }
+        let show = try await CLI.run(["show", idea], socket: b.controlSocket)
+        #expect(show.stdout.contains("Ann Smith, ward sister") && !show.stdout.contains(" \(login) "), "\(show)")
+        let detail = try b.show(idea)
+        #expect(detail["author"] as? String == login && detail["author_name"] as? String == "Ann Smith, ward sister")
+        let comment = (detail["comments"] as? [[String: Any]])?.first
+        #expect(comment?["author_name"] as? String == "Ann Smith, ward sister", "\(String(describing: comment))")
+        let hidden = try b.show(try #require(anonymous))
+        #expect(hidden["author"] as? String ?? "" == "" && hidden["author_name"] == nil, "\(hidden)")
+        let history = hidden["history"] as? [[String: Any]] ?? []
+        #expect(!history.isEmpty && history.allSatisfy { $0["author_name"] == nil }, "\(history)")
+
+        let people = try await CLI.run(["people"], socket: b.controlSocket)
+        #expect(people.stdout.contains("Renal Ward") && people.stdout.contains("Ann Smith, ward sister") && people.stdout.contains(login), "\(people)")
+
+        // A change travels; a bad name is refused and writes nothing.
+        _ = try await CLI.run(["name", "Ann Smith-Patel"], socket: a.controlSocket)
+        try await cluster.eventually("b shows the new name") { try b.show(idea)["author_name"] as? String == "Ann Smith-Patel" }
+        let ops = try a.opCount()
+        let empty = try await CLI.run(["name", "  "], socket: a.controlSocket)
+        #expect(empty.status == 1 && empty.stderr.contains("name"), "\(empty)")
+        let twoLines = try await CLI.run(["name", "Ann\nSmith"], socket: a.controlSocket)
+        #expect(twoLines.status == 1 && twoLines.stderr.contains("one line"), "\(twoLines)")
+        #expect(try a.opCount() == ops)
+        try await cluster.eventually("a and b hold the same state") { try Self.sameState(a, b) }
+    }
+
     @Test func verifyComparesWithAPeer() async throws {
         let (cluster, a, b) = try await Self.pair("verify")
         defer { cluster.shutdown() }

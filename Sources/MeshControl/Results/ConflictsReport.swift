@@ -27,6 +27,8 @@ public struct ConflictsReport: Codable, Sendable {
     public struct Value: Codable, Sendable {
         public let value: LenientText
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         /// The writing op (or its origin).
         public let writer: String?
         public let createdMs: Int?
@@ -34,10 +36,11 @@ public struct ConflictsReport: Codable, Sendable {
         public let note: String?
 
         public init(
-            value: LenientText, author: String?, writer: String?, createdMs: Int?, note: String?
+            value: LenientText, author: String?, authorName: String? = nil, writer: String?, createdMs: Int?, note: String?
         ) {
             self.value = value
             self.author = author
+            self.authorName = authorName
             self.writer = writer
             self.createdMs = createdMs
             self.note = note

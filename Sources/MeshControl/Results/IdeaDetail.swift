@@ -9,6 +9,8 @@ public struct IdeaDetail: Codable, Sendable {
     public let theme: String?
     public let tags: [String]?
     public let author: String?
+    /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+    public let authorName: String?
     public let origin: String?
     public let department: String?
     public let createdMs: Int?
@@ -28,16 +30,19 @@ public struct IdeaDetail: Codable, Sendable {
     public struct Comment: Codable, Sendable {
         public let id: String
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         public let text: String
         public let createdMs: Int?
         public let edited: Bool?
         public let retracted: Bool?
 
         public init(
-            id: String, author: String?, text: String, createdMs: Int?, edited: Bool?, retracted: Bool?
+            id: String, author: String?, authorName: String? = nil, text: String, createdMs: Int?, edited: Bool?, retracted: Bool?
         ) {
             self.id = id
             self.author = author
+            self.authorName = authorName
             self.text = text
             self.createdMs = createdMs
             self.edited = edited
@@ -50,14 +55,17 @@ public struct IdeaDetail: Codable, Sendable {
         /// The op kind, e.g. "status-set".
         public let kind: String
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         public let createdMs: Int?
         /// One human line.
         public let summary: String?
 
-        public init(id: String?, kind: String, author: String?, createdMs: Int?, summary: String?) {
+        public init(id: String?, kind: String, author: String?, authorName: String? = nil, createdMs: Int?, summary: String?) {
             self.id = id
             self.kind = kind
             self.author = author
+            self.authorName = authorName
             self.createdMs = createdMs
             self.summary = summary
         }
@@ -104,6 +112,8 @@ public struct IdeaDetail: Codable, Sendable {
         public let prediction: String
         public let decision: String?
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         public let createdMs: Int?
         /// Do, Study and Act steps, oldest first.
         public let steps: [Step]?
@@ -115,10 +125,12 @@ public struct IdeaDetail: Codable, Sendable {
             public let decision: String?
             public let notes: String?
             public let author: String?
+            /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+            public let authorName: String?
             public let createdMs: Int?
 
             public init(
-                id: String, phase: String, decision: String?, notes: String?, author: String?,
+                id: String, phase: String, decision: String?, notes: String?, author: String?, authorName: String? = nil,
                 createdMs: Int?
             ) {
                 self.id = id
@@ -126,12 +138,13 @@ public struct IdeaDetail: Codable, Sendable {
                 self.decision = decision
                 self.notes = notes
                 self.author = author
+                self.authorName = authorName
                 self.createdMs = createdMs
             }
         }
 
         public init(
-            id: String, phase: String, plan: String, prediction: String, decision: String?, author: String?,
+            id: String, phase: String, plan: String, prediction: String, decision: String?, author: String?, authorName: String? = nil,
             createdMs: Int?, steps: [Step]?
         ) {
             self.id = id
@@ -140,6 +153,7 @@ public struct IdeaDetail: Codable, Sendable {
             self.prediction = prediction
             self.decision = decision
             self.author = author
+            self.authorName = authorName
             self.createdMs = createdMs
             self.steps = steps
         }
@@ -154,6 +168,8 @@ public struct IdeaDetail: Codable, Sendable {
         /// "count", "proportion", "time" or "other"; absent from an older daemon.
         public let kind: String?
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         public let createdMs: Int?
         public let observations: Int?
         public let latestDate: String?
@@ -161,7 +177,7 @@ public struct IdeaDetail: Codable, Sendable {
 
         public init(
             id: String, name: String, unit: String, better: String, target: Double?, kind: String?,
-            author: String?, createdMs: Int?, observations: Int?, latestDate: String?,
+            author: String?, authorName: String? = nil, createdMs: Int?, observations: Int?, latestDate: String?,
             latestValue: Double?
         ) {
             self.id = id
@@ -171,6 +187,7 @@ public struct IdeaDetail: Codable, Sendable {
             self.target = target
             self.kind = kind
             self.author = author
+            self.authorName = authorName
             self.createdMs = createdMs
             self.observations = observations
             self.latestDate = latestDate
@@ -180,7 +197,7 @@ public struct IdeaDetail: Codable, Sendable {
 
     public init(
         id: String, shortId: String, title: String, problem: String?, solution: String?, status: String,
-        theme: String?, tags: [String]?, author: String?, origin: String?, department: String?,
+        theme: String?, tags: [String]?, author: String?, authorName: String? = nil, origin: String?, department: String?,
         createdMs: Int?, supporters: Int?, commentCount: Int?, conflicts: [String]?,
         adoptedFrom: String?, comments: [Comment]?, history: [HistoryEntry]?, links: [Link]?,
         adoptions: [Adoption]?, cycles: [Cycle]?, measures: [Measure]?
@@ -194,6 +211,7 @@ public struct IdeaDetail: Codable, Sendable {
         self.theme = theme
         self.tags = tags
         self.author = author
+        self.authorName = authorName
         self.origin = origin
         self.department = department
         self.createdMs = createdMs

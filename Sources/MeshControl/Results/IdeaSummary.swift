@@ -9,6 +9,8 @@ public struct IdeaSummary: Codable, Sendable {
     public let tags: [String]?
     /// Empty when anonymous.
     public let author: String?
+    /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+    public let authorName: String?
     public let origin: String?
     /// The origin's department, when the daemon knows it.
     public let department: String?
@@ -21,7 +23,7 @@ public struct IdeaSummary: Codable, Sendable {
 
     public init(
         id: String, shortId: String, title: String, status: String, theme: String?, tags: [String]?,
-        author: String?, origin: String?, department: String?, createdMs: Int?, supporters: Int?,
+        author: String?, authorName: String? = nil, origin: String?, department: String?, createdMs: Int?, supporters: Int?,
         commentCount: Int?, conflicts: [String]?, adoptedFrom: String?
     ) {
         self.id = id
@@ -31,6 +33,7 @@ public struct IdeaSummary: Codable, Sendable {
         self.theme = theme
         self.tags = tags
         self.author = author
+        self.authorName = authorName
         self.origin = origin
         self.department = department
         self.createdMs = createdMs

@@ -38,6 +38,8 @@ public struct MeasureChart: Codable, Sendable {
         public let value: Double
         public let note: String?
         public let author: String?
+        /// The author's display name at the origin department, when they gave one (shown instead of `author`).
+        public let authorName: String?
         public let createdMs: Int?
         /// |this − previous| within the point's segment; absent for a segment's first point.
         public let movingRange: Double?
@@ -51,7 +53,7 @@ public struct MeasureChart: Codable, Sendable {
         public let runSignals: [String]?
 
         public init(
-            id: String, date: String, value: Double, note: String?, author: String?, createdMs: Int?,
+            id: String, date: String, value: Double, note: String?, author: String?, authorName: String? = nil, createdMs: Int?,
             movingRange: Double?, segment: Int?, variation: String?, rule: String?, side: String?,
             runSignals: [String]?
         ) {
@@ -60,6 +62,7 @@ public struct MeasureChart: Codable, Sendable {
             self.value = value
             self.note = note
             self.author = author
+            self.authorName = authorName
             self.createdMs = createdMs
             self.movingRange = movingRange
             self.segment = segment

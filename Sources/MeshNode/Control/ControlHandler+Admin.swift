@@ -63,7 +63,10 @@ extension ControlHandler {
         }
         methods.register(API.AdminConflicts.self) { [unowned self] _, _, reply in
             read(reply) { store throws(ControlError) in
-                ConflictsReport(ideas: try Self.store { try store.conflicts() }.map(ConflictsReport.Idea.init))
+                try Self.store {
+                    let names = try store.displayNames()
+                    return ConflictsReport(ideas: try store.conflicts().map { ConflictsReport.Idea($0, names: names) })
+                }
             }
         }
         methods.register(API.AdminForks.self) { [unowned self] _, _, reply in

@@ -85,7 +85,8 @@ extension ControlHandler {
                 do throws(MeasureAnalysis.OptionError) { analysis = try MeasureAnalysis.of(record, options: options) } catch {
                     throw ControlError(.invalid, error.description)
                 }
-                return MeshControl.MeasureChart(record, analysis: analysis, rules: options.rules, departments: departments)
+                let names = try Self.store { try store.displayNames() }
+                return MeshControl.MeasureChart(record, analysis: analysis, rules: options.rules, departments: departments, names: names)
             }
         }
         methods.register(API.MeasureCompare.self) { [unowned self] p, _, reply throws(ControlError) in
@@ -157,6 +158,7 @@ extension ControlHandler {
         guard let root = try root(of: measure.idea, store: store) else {
             throw ControlError(.notFound, "the idea of measure \(id.short) is not here (yet)")
         }
+        let names = try store.displayNames()
         // Measures of the same name: case and surrounding blanks ignored (CONTROL.md §5.6).
         func key(_ record: MeasureRecord) -> String { record.definition.name.trimmingCharacters(in: .whitespaces).lowercased() }
         let name = key(measure)
@@ -186,7 +188,8 @@ extension ControlHandler {
                 }
             }
             series.append(MeshControl.MeasureChart(
-                record, analysis: analysis, rules: options.rules, splitDate: split, extraWarnings: warnings, departments: departments))
+                record, analysis: analysis, rules: options.rules, splitDate: split, extraWarnings: warnings, departments: departments,
+                names: names))
         }
         return MeasureComparison(idea: root.id.text, ideaTitle: root.content.title, name: measure.definition.name, series: series)
     }

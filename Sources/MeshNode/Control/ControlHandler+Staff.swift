@@ -30,6 +30,9 @@ extension ControlHandler {
         methods.register(API.IdeaAdopt.self) { [unowned self] p, user, reply throws(ControlError) in
             try adopt(try resolve(p.id), user: user, reply)
         }
+        methods.register(API.PersonName.self) { [unowned self] p, user, reply in
+            write(.personName(login: user.name, name: p.name), author: user.name, reply)
+        }
         methods.register(API.ThemeDefine.self) { [unowned self] p, user, reply in
             write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)
         }
@@ -59,7 +62,7 @@ extension ControlHandler {
                     let pdsa = try store.cyclesAndMeasures(of: id)
                     return IdeaDetail(
                         view, links: try store.links(of: id), adoptions: try store.adoptions(of: id), history: history,
-                        cycles: pdsa.cycles, measures: pdsa.measures, departments: departments)
+                        cycles: pdsa.cycles, measures: pdsa.measures, departments: departments, names: try store.displayNames())
                 }
             }
         }
@@ -78,13 +81,14 @@ extension ControlHandler {
             let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
                 let activity = try Self.store { try store.activity(sinceMillis: p.sinceMs, home: home) }
+                let names = try Self.store { try store.displayNames() }
                 let results = try Self.store { try store.measures(.observedSince(millis: p.sinceMs)) }.compactMap { record -> MeasureSummary? in
                     guard let analysis = try? MeasureAnalysis.of(record), analysis.latest?.variation == .specialCauseImprovement else { return nil }
                     return MeasureSummary(record, analysis: analysis, departments: departments)
                 }
                 return DigestReport(
-                    newIdeas: activity.newIdeas.map { MeshControl.IdeaSummary($0, departments: departments) },
-                    moved: activity.moved.map { MeshControl.IdeaSummary($0, departments: departments) },
+                    newIdeas: activity.newIdeas.map { MeshControl.IdeaSummary($0, departments: departments, names: names) },
+                    moved: activity.moved.map { MeshControl.IdeaSummary($0, departments: departments, names: names) },
                     adoptedElsewhere: activity.adoptedElsewhere.map {
                         DigestReport.AdoptedElsewhere(
                             source: $0.source.text, sourceTitle: $0.sourceTitle, adoption: $0.adoption.text,
@@ -93,10 +97,23 @@ extension ControlHandler {
                     results: results)
             }
         }
+        methods.register(API.PeopleList.self) { [unowned self] _, _, reply in
+            let departments = departments()
+            read(reply) { store throws(ControlError) in
+                MeshControl.PeopleList(people: try Self.store { try store.people() }.map {
+                    MeshControl.PeopleList.Person(
+                        origin: $0.origin.base32, department: departments[$0.origin], login: $0.login, name: $0.name,
+                        setMs: Int($0.hlc.millis))
+                })
+            }
+        }
         methods.register(API.Export.self) { [unowned self] _, _, reply in
             let departments = departments()
             read(reply) { store throws(ControlError) in
-                ExportResult(ideas: try Self.store { try store.exportIdeas() }.map { IdeaDetail($0, departments: departments) })
+                try Self.store {
+                    let names = try store.displayNames()
+                    return ExportResult(ideas: try store.exportIdeas().map { IdeaDetail($0, departments: departments, names: names) })
+                }
             }
         }
         methods.register(API.Import.self) { [unowned self] p, user, reply throws(ControlError) in
@@ -122,14 +139,15 @@ extension ControlHandler {
         if p.mine == true { query.author = IdeaQuery.Author(origin: mesh.selfID, name: user.name) }
         let departments = departments(), matching = query
         read(reply) { store throws(ControlError) in
-            let page = try Self.store { try store.ideas(matching: matching) }
+            let (page, names) = try Self.store { (try store.ideas(matching: matching), try store.displayNames()) }
             // A theme nobody defined and no idea carries is a typo, not an empty theme.
             if page.total == 0, let theme = matching.theme,
                let problem = try Self.store({ try store.themeProblem(theme, allowArchived: true) }),
                try Self.store({ try store.themeUse()[theme] }) == nil {
                 throw ControlError(.invalid, "\(problem)")
             }
-            return MeshControl.IdeaList(total: page.total, ideas: page.ideas.map { MeshControl.IdeaSummary($0, departments: departments) })
+            return MeshControl.IdeaList(
+                total: page.total, ideas: page.ideas.map { MeshControl.IdeaSummary($0, departments: departments, names: names) })
         }
     }
 

@@ -7,7 +7,7 @@ extension MeshControl.MeasureChart {
     /// `measure.chart`, and each series of `measure.compare` (CONTROL.md §5.5).
     init(
         _ record: MeasureRecord, analysis: MeasureAnalysis, rules: RunChart.Rules, splitDate: Day? = nil, extraWarnings: [String] = [],
-        departments: Departments
+        departments: Departments, names: DisplayNames
     ) {
         // The records in chart order, as the analysis sorted them.
         let observations = analysis.order.map { record.observations[$0] }
@@ -53,7 +53,8 @@ extension MeshControl.MeasureChart {
             let segment = analysis.xmr.map { chart in chart.segments.lastIndex { $0.range.lowerBound <= i } ?? 0 }
             let point = analysis.classification?.points[i]
             return Point(
-                id: o.id.text, date: o.date.description, value: o.value, note: o.note, author: o.author, createdMs: Int(o.hlc.millis),
+                id: o.id.text, date: o.date.description, value: o.value, note: o.note, author: o.author,
+                authorName: names.name(origin: o.id.origin, login: o.author), createdMs: Int(o.hlc.millis),
                 movingRange: analysis.xmr?.movingRanges[i], segment: segment,
                 variation: point.map { SignalWord.of($0.variation.rawValue) }, rule: point?.rule.map { SignalWord.of($0.rawValue) },
                 side: SignalWord.of(point?.side), runSignals: runSignals[i])

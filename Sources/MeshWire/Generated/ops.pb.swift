@@ -511,6 +511,14 @@ public nonisolated struct WireOp: Sendable {
     set {body = .link(newValue)}
   }
 
+  public var personName: WirePersonName {
+    get {
+      if case .personName(let v)? = body {return v}
+      return WirePersonName()
+    }
+    set {body = .personName(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -532,6 +540,7 @@ public nonisolated struct WireOp: Sendable {
     case observationRetract(WireObservationRetract)
     case adopt(WireAdopt)
     case link(WireLink)
+    case personName(WirePersonName)
 
   }
 
@@ -1069,6 +1078,23 @@ public nonisolated struct WireLink: Sendable {
   fileprivate var _to: WireOpRef? = nil
 }
 
+/// A person's display name at this op's origin department, shown instead of their staff handle
+/// (`login`: the `author` of their ops). A person names themself: `login` equals the op's
+/// `author`. The latest op of the origin for a login wins (an origin's ops apply in seq order).
+public nonisolated struct WirePersonName: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var login: String = String()
+
+  public var name: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "ideamesh.v1"
@@ -1134,7 +1160,7 @@ nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Op"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{c}?\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{3}person_name\0\u{c}?\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1381,6 +1407,19 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
           self.body = .link(v)
         }
       }()
+      case 34: try {
+        var v: WirePersonName?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .personName(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .personName(v)
+        }
+      }()
       default: break
       }
     }
@@ -1478,6 +1517,10 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
     case .link?: try {
       guard case .link(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 33)
+    }()
+    case .personName?: try {
+      guard case .personName(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
     }()
     case nil: break
     }
@@ -2374,6 +2417,41 @@ nonisolated extension WireLink: SwiftProtobuf.Message, SwiftProtobuf._MessageImp
     if lhs._from != rhs._from {return false}
     if lhs._to != rhs._to {return false}
     if lhs.kind != rhs.kind {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WirePersonName: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PersonName"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0\u{1}name\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.login) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.login.isEmpty {
+      try visitor.visitSingularStringField(value: self.login, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WirePersonName, rhs: WirePersonName) -> Bool {
+    if lhs.login != rhs.login {return false}
+    if lhs.name != rhs.name {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

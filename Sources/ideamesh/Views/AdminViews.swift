@@ -164,7 +164,7 @@ enum AdminViews {
                 var table = Table(columns)
                 for value in register.values {
                     var row = [
-                        Table.Cell(value.value.text), Table.Cell(RenderContext.author(value.author)),
+                        Table.Cell(value.value.text), Table.Cell(RenderContext.author(value.author, name: value.authorName)),
                         Table.Cell(value.writer.map(IdeaIDs.short) ?? "?"), Table.Cell(context.absolute(value.createdMs)),
                     ]
                     if notes { row.append(Table.Cell(value.note ?? "")) }

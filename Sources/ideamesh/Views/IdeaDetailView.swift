@@ -19,7 +19,7 @@ enum IdeaDetailView {
         }
         if let theme = idea.theme, !theme.isEmpty { facts.append(("Theme", theme, nil)) }
         if let tags = idea.tags, !tags.isEmpty { facts.append(("Tags", tags.joined(separator: ", "), nil)) }
-        facts.append(("Author", RenderContext.author(idea.author), (idea.author ?? "").isEmpty ? .dim : nil))
+        facts.append(("Author", RenderContext.author(idea.author, name: idea.authorName), (idea.author ?? "").isEmpty ? .dim : nil))
         facts.append(("Department", IdeaIDs.department(idea.department, node: idea.origin), nil))
         facts.append(("Created", "\(context.absolute(idea.createdMs)) (\(context.relative(idea.createdMs)))", nil))
         facts.append(("Supporters", String(idea.supporters ?? 0), nil))
@@ -42,7 +42,7 @@ enum IdeaDetailView {
 
         let comments = idea.comments ?? []
         section("Comments (\(comments.count))", comments.flatMap { comment -> [String] in
-            var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author))  \(context.absolute(comment.createdMs))"
+            var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author, name: comment.authorName))  \(context.absolute(comment.createdMs))"
             // A retraction is the comment's last change: it is "retracted", not "edited".
             if comment.retracted == true { return [style.dim(context.cut(head + "  (retracted)", to: context.width))] }
             if comment.edited == true { head += "  (edited)" }
@@ -55,7 +55,7 @@ enum IdeaDetailView {
             for entry in history {
                 table.append([
                     Table.Cell(context.absolute(entry.createdMs)),
-                    Table.Cell(RenderContext.author(entry.author)),
+                    Table.Cell(RenderContext.author(entry.author, name: entry.authorName)),
                     Table.Cell(entry.summary ?? entry.kind),
                 ])
             }
@@ -110,7 +110,7 @@ enum IdeaDetailView {
     /// A cycle as a timeline: the plan and prediction it started with, then each step.
     private static func timeline(_ cycle: IdeaDetail.Cycle, context: RenderContext) -> [String] {
         let style = context.style
-        var head = "  \(IdeaIDs.short(cycle.id))  \(context.absolute(cycle.createdMs))  \(RenderContext.author(cycle.author))  now at \(cycle.phase)"
+        var head = "  \(IdeaIDs.short(cycle.id))  \(context.absolute(cycle.createdMs))  \(RenderContext.author(cycle.author, name: cycle.authorName))  now at \(cycle.phase)"
         if let decision = cycle.decision { head += " (\(decision): closed)" }
         var lines = [style.bold(context.cut(head, to: context.width))]
         lines += TextWrap.lines("Plan: \(cycle.plan)", width: context.width, indent: "    ")
@@ -119,7 +119,7 @@ enum IdeaDetailView {
             var label = step.phase.prefix(1).uppercased() + step.phase.dropFirst()
             if let decision = step.decision { label += " (\(decision))" }
             lines.append(style.dim(context.cut(
-                "    \(label) · \(context.absolute(step.createdMs)) · \(RenderContext.author(step.author)) · \(IdeaIDs.short(step.id))",
+                "    \(label) · \(context.absolute(step.createdMs)) · \(RenderContext.author(step.author, name: step.authorName)) · \(IdeaIDs.short(step.id))",
                 to: context.width)))
             if let notes = step.notes, !notes.isEmpty { lines += TextWrap.lines(notes, width: context.width, indent: "      ") }
         }

@@ -49,7 +49,7 @@ enum MeasureViews {
             if let rule = point.rule { signal.text += " (\(ruleText(rule)))" }
             table.append([
                 Table.Cell(point.date), Table.Cell(NumberText.format(point.value)), signal, Table.Cell(point.note ?? ""),
-                Table.Cell(RenderContext.author(point.author)), Table.Cell(IdeaIDs.short(point.id)),
+                Table.Cell(RenderContext.author(point.author, name: point.authorName)), Table.Cell(IdeaIDs.short(point.id)),
             ])
         }
         out += context.render(table)

@@ -30,10 +30,11 @@ struct RenderContext: Sendable {
         ms.map { TimeText.age($0, nowMs: nowMs, timeZone: timeZone) } ?? "?"
     }
 
-    /// An author as people read it: "anonymous" for none.
-    static func author(_ name: String?) -> String {
-        guard let name, !name.isEmpty else { return "anonymous" }
-        return name
+    /// An author as people read it: their display name when they gave one, else their login;
+    /// "anonymous" for none.
+    static func author(_ login: String?, name: String? = nil) -> String {
+        guard let login, !login.isEmpty else { return "anonymous" }
+        return name ?? login
     }
 
     func absolute(_ ms: Int?) -> String {
