@@ -53,7 +53,7 @@ public final class ControlConnection {
     deinit { close(fd) }
 
     /// Calls `method` by name with untyped params and returns its raw `result`; a refusal throws
-    /// `.refused` with the daemon's code and message. Clients call the typed `call(_:_:)` of a
+    /// `.refused` with the daemon's code and message (and a `patient_data` refusal's findings). Clients call the typed `call(_:_:)` of a
     /// `MeshControl` method; this is for it, and for tests of the wire itself.
     public func call(_ method: String, _ params: [String: Any] = [:]) throws(ControlClientError) -> [String: Any] {
         let id = nextID
@@ -71,7 +71,7 @@ public final class ControlConnection {
             guard let text = reply.errorCode, let code = ControlErrorCode(rawValue: text) else {
                 throw .refused(method: method, code: nil, message: "\(reply.errorCode ?? "unknown"): \(message)")
             }
-            throw .refused(method: method, code: code, message: message)
+            throw .refused(method: method, code: code, message: message, findings: reply.errorFindings)
         }
         return reply.result
     }
@@ -154,6 +154,13 @@ public struct ControlReplyLine: CustomStringConvertible {
     public var error: [String: Any]? { object["error"] as? [String: Any] }
     public var errorCode: String? { error?["code"] as? String }
     public var errorMessage: String? { error?["message"] as? String }
+    /// A `patient_data` refusal's `findings` (CONTROL.md §5.8); empty for any other reply, and
+    /// for findings of a shape this client cannot read (the message names them too).
+    public var errorFindings: [FlaggedText] {
+        guard let findings = error?["findings"] as? [Any],
+              let data = try? JSONSerialization.data(withJSONObject: findings) else { return [] }
+        return (try? ControlCoding.decoder().decode([FlaggedText].self, from: data)) ?? []
+    }
     /// The echoed id: nil for JSON null.
     public var id: Any? { object["id"] is NSNull ? nil : object["id"] }
     public var description: String { line }
@@ -166,8 +173,8 @@ public enum ControlClientError: Error, CustomStringConvertible {
     case connectionLost(path: String, reason: String)
     case timedOut(path: String)
     /// The daemon answered `ok: false`, with one of CONTROL.md's codes (nil for a code this client
-    /// does not know: the message then starts with it).
-    case refused(method: String, code: ControlErrorCode?, message: String)
+    /// does not know: the message then starts with it), and for `patient_data`, what it found.
+    case refused(method: String, code: ControlErrorCode?, message: String, findings: [FlaggedText] = [])
     case protocolError(String)
 
     public var description: String {
@@ -175,7 +182,7 @@ public enum ControlClientError: Error, CustomStringConvertible {
         case .unreachable(let path, let reason): "cannot reach the daemon at \(path): \(reason)"
         case .connectionLost(let path, let reason): "lost the connection to the daemon at \(path): \(reason)"
         case .timedOut(let path): "the daemon at \(path) did not answer in time"
-        case .refused(_, _, let message): message
+        case .refused(_, _, let message, _): message
         case .protocolError(let why): "unexpected reply from the daemon: \(why)"
         }
     }

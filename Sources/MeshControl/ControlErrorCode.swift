@@ -10,6 +10,10 @@ public enum ControlErrorCode: String, Codable, Sendable, CaseIterable {
     /// Well formed, but what it asks cannot be done in the current state (already supported,
     /// one's own idea, a closed cycle): nothing in the request is wrong to fix.
     case notAllowed = "not_allowed"
+    /// The text to store looks like patient-identifiable data (`PatientDataScreened`): nothing
+    /// was stored; the reply's `findings` say what was seen. Sent again with `patient_data_ok`,
+    /// the request is taken.
+    case patientData = "patient_data"
     /// The caller may not call the method (`ControlAccess`).
     case forbidden
     /// A request line over 1 MiB.

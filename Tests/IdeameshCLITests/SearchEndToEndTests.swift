@@ -21,7 +21,7 @@ struct SearchEndToEndTests {
         let (cluster, a) = try await DaemonCluster.single("srchtext")
         defer { cluster.shutdown() }
         let gel = try a.submit("Hand-gel at every bed")
-        let brien = try a.submit("Ask Mrs O'Brien about the rota")
+        let brien = try a.submit("Ask Sister O'Brien about the rota")
         let early = try a.submit("Bloods at 6am? Move them to 7")
         let pain = try a.submit("Schmerzskala für Ärzte")
         func found(_ text: String) async throws -> [String] {

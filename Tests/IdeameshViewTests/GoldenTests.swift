@@ -1,6 +1,7 @@
 import Foundation
 import MeshClient
 import MeshControl
+import MeshModel
 import Testing
 @testable import ideamesh
 
@@ -86,6 +87,23 @@ struct GoldenTests {
                 + AdminViews.verify(try Fixtures.decode(VerifyResult.self, Fixtures.verifyDifferent), context: context),
             "views/admin-verify.txt")
         Golden.check(AdminViews.digest(try Fixtures.decode(StateDigest.self, Fixtures.stateDigest), context: context), "views/admin-digest.txt")
+    }
+
+    /// What a nurse reads when the daemon finds text that looks like patient data: one finding
+    /// in the sentence, several as a list, each with where it is.
+    @Test func patientDataView() throws {
+        struct Refusal: Decodable { let findings: [FlaggedText] }
+        let findings = try Fixtures.decode(Refusal.self, Fixtures.patientData).findings
+        Golden.check(PatientDataView.render(Array(findings.prefix(1))) + "\n", "views/patient-data-one.txt")
+        Golden.check(
+            PatientDataView.render(findings) + "\n\(PatientDataView.askNote)\n\(PatientDataView.question)\n", "views/patient-data-several.txt")
+        let content = IdeaContent(title: "t", problem: "p", solution: "s", theme: "")
+        let rows = [IdeaCSV.Row(line: 2, content: content), IdeaCSV.Row(line: 5, content: content)]
+        let imported = Array(findings.suffix(1))
+        Golden.check(
+            PatientDataView.render(imported, place: { ImportCommand.place($0, rows: rows, file: "ideas.csv") }) + "\n"
+                + PatientDataView.render(imported, place: { ImportCommand.place($0, rows: [], file: "ideas.csv") }) + "\n",
+            "views/patient-data-import.txt")
     }
 
     /// Every line of every view fits the width it was given (the tables' contract).

@@ -91,6 +91,31 @@ struct ControlDocumentationTests {
         }
     }
 
+    /// CONTROL.md §3's table names every error code a reply may carry, and no other.
+    @Test func everyErrorCodeIsDocumented() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Protocol/CONTROL.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let section = text.components(separatedBy: "## 3. Errors").dropFirst().first?.components(separatedBy: "## 4.").first ?? ""
+        let documented = Set(section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `") else { return nil }
+            return line.dropFirst(3).prefix { $0 != "`" }.description
+        })
+        #expect(documented == Set(ControlErrorCode.allCases.map(\.rawValue)), "CONTROL.md §3 has \(documented.sorted())")
+    }
+
+    /// Every method whose params are screened for patient data (§5.8) takes `patient_data_ok`,
+    /// and these are the methods that store text staff type.
+    @Test func screenedMethodsTakePatientDataOk() {
+        let screened = API.all.filter { $0.paramsAreScreened }
+        #expect(Set(screened.map { $0.name }) == [
+            "idea.submit", "idea.edit", "idea.comment", "comment.edit", "comment.retract", "idea.status", "pdsa.start", "pdsa.do",
+            "pdsa.study", "pdsa.act", "measure.record", "measure.retract", "import",
+        ])
+        for method in API.all {
+            #expect(method.paramKeys.contains("patient_data_ok") == method.paramsAreScreened, "\(method.name)")
+        }
+    }
+
     /// The decoder reads `since_ms` as `sinceMs`, the encoder writes `sinceMs` as `since_ms`:
     /// every key must come back as it went, or a param could never be given (a Swift name such
     /// as `nodeID` would not).
@@ -130,4 +155,7 @@ struct ControlDocumentationTests {
 extension ControlMethod {
     /// The wire keys of the method's params.
     static var paramKeys: Set<String> { Params.keys }
+
+    /// Whether the daemon looks through the method's text for patient data (`PatientDataScreened`).
+    static var paramsAreScreened: Bool { Params.self is any PatientDataScreened.Type }
 }

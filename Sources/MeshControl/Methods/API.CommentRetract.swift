@@ -6,13 +6,15 @@ extension API {
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["id", "reason"]
+            public static let keys: Set<String> = ["id", "reason", "patient_data_ok"]
             public var id: String
             public var reason: String?
+            public var patientDataOk: Bool?
 
-            public init(id: String, reason: String? = nil) {
+            public init(id: String, reason: String? = nil, patientDataOk: Bool? = nil) {
                 self.id = id
                 self.reason = reason
+                self.patientDataOk = patientDataOk
             }
         }
     }

@@ -6,15 +6,17 @@ extension API {
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["id", "status", "reason"]
+            public static let keys: Set<String> = ["id", "status", "reason", "patient_data_ok"]
             public var id: String
             public var status: String
             public var reason: String
+            public var patientDataOk: Bool?
 
-            public init(id: String, status: String, reason: String) {
+            public init(id: String, status: String, reason: String, patientDataOk: Bool? = nil) {
                 self.id = id
                 self.status = status
                 self.reason = reason
+                self.patientDataOk = patientDataOk
             }
         }
     }

@@ -6,21 +6,23 @@ extension API {
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["title", "problem", "solution", "theme", "tags", "anonymous"]
+            public static let keys: Set<String> = ["title", "problem", "solution", "theme", "tags", "anonymous", "patient_data_ok"]
             public var title: String
             public var problem: String
             public var solution: String
             public var theme: String?
             public var tags: [String]?
             public var anonymous: Bool?
+            public var patientDataOk: Bool?
 
-            public init(title: String, problem: String, solution: String, theme: String? = nil, tags: [String]? = nil, anonymous: Bool? = nil) {
+            public init(title: String, problem: String, solution: String, theme: String? = nil, tags: [String]? = nil, anonymous: Bool? = nil, patientDataOk: Bool? = nil) {
                 self.title = title
                 self.problem = problem
                 self.solution = solution
                 self.theme = theme
                 self.tags = tags
                 self.anonymous = anonymous
+                self.patientDataOk = patientDataOk
             }
         }
     }

@@ -6,13 +6,15 @@ extension API {
         public typealias Result = ImportResult
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["rows", "anonymous"]
+            public static let keys: Set<String> = ["rows", "anonymous", "patient_data_ok"]
             public var rows: [JSONValue]
             public var anonymous: Bool?
+            public var patientDataOk: Bool?
 
-            public init(rows: [JSONValue], anonymous: Bool? = nil) {
+            public init(rows: [JSONValue], anonymous: Bool? = nil, patientDataOk: Bool? = nil) {
                 self.rows = rows
                 self.anonymous = anonymous
+                self.patientDataOk = patientDataOk
             }
         }
     }

@@ -6,13 +6,15 @@ extension API {
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["observation", "reason"]
+            public static let keys: Set<String> = ["observation", "reason", "patient_data_ok"]
             public var observation: String
             public var reason: String?
+            public var patientDataOk: Bool?
 
-            public init(observation: String, reason: String? = nil) {
+            public init(observation: String, reason: String? = nil, patientDataOk: Bool? = nil) {
                 self.observation = observation
                 self.reason = reason
+                self.patientDataOk = patientDataOk
             }
         }
     }

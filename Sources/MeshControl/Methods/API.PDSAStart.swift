@@ -6,15 +6,17 @@ extension API {
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
-            public static let keys: Set<String> = ["idea", "plan", "prediction"]
+            public static let keys: Set<String> = ["idea", "plan", "prediction", "patient_data_ok"]
             public var idea: String
             public var plan: String
             public var prediction: String
+            public var patientDataOk: Bool?
 
-            public init(idea: String, plan: String, prediction: String) {
+            public init(idea: String, plan: String, prediction: String, patientDataOk: Bool? = nil) {
                 self.idea = idea
                 self.plan = plan
                 self.prediction = prediction
+                self.patientDataOk = patientDataOk
             }
         }
     }

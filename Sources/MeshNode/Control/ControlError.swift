@@ -10,11 +10,14 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
     let message: String
     /// What only the daemon's log gets (a store error as SQLite gave it); never in the reply.
     let detail: String?
+    /// What a `patient_data` refusal found (`PatientDataScreen`); in the reply, beside the message.
+    let findings: [FlaggedText]?
 
-    init(_ code: Code, _ message: String, detail: String? = nil) {
+    init(_ code: Code, _ message: String, detail: String? = nil, findings: [FlaggedText]? = nil) {
         self.code = code
         self.message = message
         self.detail = detail
+        self.findings = findings
     }
 
     /// The store failed: the reply says plainly what happened (`StoreFailure`); the error as
@@ -24,7 +27,7 @@ struct ControlError: Error, Encodable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case code, message
+        case code, message, findings
     }
 
     /// This error with `hint` after its message when it is `not_found` (what to do about it).

@@ -2,7 +2,8 @@ import MeshControl
 
 /// The control methods the daemon serves, by name: for each, who may call it (from its
 /// `ControlMethod` declaration) and a typed handler. `ControlHandler` checks the access once,
-/// decodes the params (refusing unknown keys) and hands them to the handler.
+/// decodes the params (refusing unknown keys), looks through the text staff typed for patient
+/// data (`PatientDataScreen`) and hands them to the handler.
 struct MethodTable {
     typealias Run = (ControlRequest, LocalUser, @escaping ControlHandler.Reply) throws(ControlError) -> Void
 
@@ -20,7 +21,9 @@ struct MethodTable {
     ) {
         precondition(routes[M.name] == nil, "\(M.name) is registered twice")
         routes[M.name] = Route(access: M.access) { request, user, reply throws(ControlError) in
-            try handler(try request.decode(M.Params.self), user, Replier(send: reply))
+            let params = try request.decode(M.Params.self)
+            try PatientDataScreen.check(params)
+            try handler(params, user, Replier(send: reply))
         }
     }
 

@@ -92,7 +92,7 @@ struct DemoTravel {
                     outcome = .arrived(start.duration(to: .now))
                     return
                 } catch {
-                    guard case .refused(_, .notFound?, _) = error else {
+                    guard case .refused(_, .notFound?, _, _) = error else {
                         outcome = .failed(error)
                         return
                     }

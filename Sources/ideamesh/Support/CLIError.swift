@@ -75,7 +75,7 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
             return CLIError(
                 "unexpected reply from ideameshd: \(why)",
                 hint: "ideamesh and ideameshd may be different versions; install matching ones.")
-        case .refused(let method, let code, let message):
+        case .refused(let method, let code, let message, _):
             return refusal(method: method, code: code, message: message, command: command)
         }
     }
@@ -157,6 +157,11 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
                 hint: "The daemon is older than this ideamesh: upgrade ideameshd.")
         case .unavailable?:
             return CLIError(message, hint: "The daemon's store failed; try again in a moment, and if it persists see the daemon's log.")
+        case .patientData?:
+            // Commands that store typed text ask first (`DaemonSession.call(_:_:patientData:)`).
+            return CLIError(
+                message,
+                hint: "Edit the text to take the patient's details out. If it is not patient data (you have checked), run the command again with --not-patient-data.")
         case .tooLarge?:
             return CLIError(message, hint: "The request is over the daemon's 1 MiB limit; send less at a time.")
         case nil:

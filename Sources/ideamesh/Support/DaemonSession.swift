@@ -30,6 +30,43 @@ struct DaemonSession {
         }
     }
 
+    /// `call` of a method that stores text people type (CONTROL.md §5.8). When the daemon finds
+    /// text that looks like patient data, this shows what it found and, on a terminal, asks
+    /// whether to store it anyway, sending it again, marked as checked, on "y"; with no terminal
+    /// it refuses, saying how to go on. `--not-patient-data` marks it as checked from the start.
+    /// `place` names where a finding was (`PatientDataView.place`); `beforeAsking` clears what
+    /// the command drew on stderr (a progress bar).
+    func call<M: ControlMethod>(
+        _ method: M.Type, _ params: M.Params, patientData: PatientDataOptions, terminal: Terminal = .current(),
+        place: (FlaggedText) -> String = PatientDataView.place, beforeAsking: () -> Void = {}
+    ) throws(CLIError) -> (value: M.Result, raw: [String: Any]) where M.Params: PatientDataScreened {
+        var params = params
+        if patientData.notPatientData { params.patientDataOk = true }
+        do {
+            let (result, raw) = try connection.call(method, params)
+            return (result, raw)
+        } catch {
+            guard case .refused(_, .patientData?, let message, let findings) = error, params.patientDataOk != true else {
+                throw CLIError.from(error, command: command)
+            }
+            // A daemon whose findings this ideamesh cannot read still said what it saw.
+            let seen = findings.isEmpty ? message : PatientDataView.render(findings, place: place)
+            guard terminal.stdinIsTTY else {
+                throw CLIError(
+                    "\(seen)\nNothing was stored.",
+                    hint: "Edit the text to take the patient's details out. If it is not patient data (you have checked), run the command again with --not-patient-data.")
+            }
+            beforeAsking()
+            Terminal.writeError("\(seen)\n\(PatientDataView.askNote)\n")
+            let answer = try Terminal.ask(PatientDataView.question)?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else {
+                throw CLIError("nothing was stored", hint: "Edit the text to take the patient's details out, and run the command again.")
+            }
+            params.patientDataOk = true
+            return try call(method, params)
+        }
+    }
+
     /// `call` of a method that takes no params.
     func call<M: ControlMethod>(_ method: M.Type) throws(CLIError) -> (value: M.Result, raw: [String: Any]) where M.Params == NoParams {
         try call(method, NoParams())

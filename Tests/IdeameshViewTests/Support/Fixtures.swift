@@ -228,6 +228,16 @@ enum Fixtures {
         {"peer": "\(emergency)", "equal": false, "first_differing_origin": "\(renal)", "digest": "1a18", "peer_digest": "9f00"}
         """
 
+    /// A `patient_data` refusal's error, as the daemon sends it (CONTROL.md §5.8).
+    static let patientData = """
+        {"code": "patient_data", "message": "…", "findings": [
+          {"param": "problem", "kind": "nhs_number", "label": "NHS number", "excerpt": "943 476 5919", "explanation": "valid check digit"},
+          {"param": "title", "kind": "name_with_title", "label": "name", "excerpt": "Mrs O'Neill", "explanation": "a title followed by a name"},
+          {"param": "text", "kind": "date_of_birth", "label": "date of birth", "excerpt": "12/03/1954", "explanation": "next to “DOB”"},
+          {"param": "problem", "row": 2, "kind": "date_of_birth", "label": "date of birth", "excerpt": "1/3/54", "explanation": "next to “D.O.B.”"}
+        ]}
+        """
+
     static let stateDigest = """
         {"digest": "1a1803c2145915a888bb708962277cee522e9b3da21d30c4c497faf7888c0021", "ops": 16234, "heads": {"\(renal)": 9120, "\(cardio)": 4410, "\(emergency)": 2704}}
         """

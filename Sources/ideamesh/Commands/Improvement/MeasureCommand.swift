@@ -77,6 +77,8 @@ struct MeasureCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A note, e.g. what was unusual that day.", valueName: "text"))
         var note: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
@@ -88,7 +90,7 @@ struct MeasureCommand: ParsableCommand {
             let day = try DayArgument.parse(date ?? "today")
             let daemon = try DaemonSession.open(client, command: "ideamesh measure record")
             let (written, raw) = try daemon.call(
-                API.MeasureRecord.self, .init(measure: measure, value: value, date: day.description, note: note))
+                API.MeasureRecord.self, .init(measure: measure, value: value, date: day.description, note: note), patientData: patientData)
             Output(json: client.json).emit(raw) {
                 "Recorded \(NumberText.format(value)) for \(day) on measure \(IdeaIDs.short(measure)) (observation \(written.shortId))."
             }
@@ -104,11 +106,13 @@ struct MeasureCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Why.", valueName: "text"))
         var reason: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh measure retract")
-            let (_, raw) = try daemon.call(API.MeasureRetract.self, .init(observation: observation, reason: reason))
+            let (_, raw) = try daemon.call(API.MeasureRetract.self, .init(observation: observation, reason: reason), patientData: patientData)
             Output(json: client.json).emit(raw) { "Retracted observation \(IdeaIDs.short(observation))." }
         }
     }

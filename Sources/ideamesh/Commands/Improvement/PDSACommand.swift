@@ -27,6 +27,8 @@ struct PDSACommand: ParsableCommand {
         @Option(help: ArgumentHelp("What you expect to happen: Study compares the result with it. Fixed once the cycle starts.", valueName: "text"))
         var prediction: String
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
@@ -37,7 +39,7 @@ struct PDSACommand: ParsableCommand {
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh pdsa start")
-            let (written, raw) = try daemon.call(API.PDSAStart.self, .init(idea: idea, plan: plan, prediction: prediction))
+            let (written, raw) = try daemon.call(API.PDSAStart.self, .init(idea: idea, plan: plan, prediction: prediction), patientData: patientData)
             Output(json: client.json).emit(raw) {
                 "Started PDSA cycle \(written.shortId) on \(IdeaIDs.short(idea)). Next: ideamesh pdsa do \(written.shortId) --notes \"…\""
             }
@@ -53,9 +55,13 @@ struct PDSACommand: ParsableCommand {
         @Option(help: ArgumentHelp("What happened.", valueName: "text"))
         var notes: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
-        func run() throws { try PDSACommand.step(API.PDSADo.self, .init(cycle: cycle, notes: notes), "Do", cycle: cycle, client: client) }
+        func run() throws {
+            try PDSACommand.step(API.PDSADo.self, .init(cycle: cycle, notes: notes), "Do", cycle: cycle, patientData: patientData, client: client)
+        }
     }
 
     struct Study: ParsableCommand {
@@ -67,9 +73,13 @@ struct PDSACommand: ParsableCommand {
         @Option(help: ArgumentHelp("What the data showed, against the prediction.", valueName: "text"))
         var notes: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
-        func run() throws { try PDSACommand.step(API.PDSAStudy.self, .init(cycle: cycle, notes: notes), "Study", cycle: cycle, client: client) }
+        func run() throws {
+            try PDSACommand.step(API.PDSAStudy.self, .init(cycle: cycle, notes: notes), "Study", cycle: cycle, patientData: patientData, client: client)
+        }
     }
 
     struct Act: ParsableCommand {
@@ -86,21 +96,23 @@ struct PDSACommand: ParsableCommand {
         @Option(help: ArgumentHelp("Why.", valueName: "text"))
         var notes: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func run() throws {
             try PDSACommand.step(
                 API.PDSAAct.self, .init(cycle: cycle, decision: decision.rawValue, notes: notes), "Act (\(decision.rawValue))", cycle: cycle,
-                client: client)
+                patientData: patientData, client: client)
         }
     }
 
     /// A Do, Study or Act step (`name`) on `cycle`.
     fileprivate static func step<M: ControlMethod>(
-        _ method: M.Type, _ params: M.Params, _ name: String, cycle: String, client: ClientOptions
-    ) throws where M.Result == WrittenOp {
+        _ method: M.Type, _ params: M.Params, _ name: String, cycle: String, patientData: PatientDataOptions, client: ClientOptions
+    ) throws where M.Result == WrittenOp, M.Params: PatientDataScreened {
         let daemon = try DaemonSession.open(client, command: "ideamesh \(M.name.replacingOccurrences(of: ".", with: " "))")
-        let (written, raw) = try daemon.call(method, params)
+        let (written, raw) = try daemon.call(method, params, patientData: patientData)
         Output(json: client.json).emit(raw) { "Recorded \(name) on cycle \(IdeaIDs.short(cycle)) (\(written.shortId))." }
     }
 }

@@ -19,11 +19,13 @@ struct CommentCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The comment.", valueName: "text"))
         var text: String
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment add")
-            let (written, raw) = try daemon.call(API.IdeaComment.self, .init(id: id, text: text))
+            let (written, raw) = try daemon.call(API.IdeaComment.self, .init(id: id, text: text), patientData: patientData)
             Output(json: client.json).emit(raw) { "Commented on \(IdeaIDs.short(id)) (comment \(written.shortId))." }
         }
     }
@@ -37,11 +39,13 @@ struct CommentCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The new text.", valueName: "text"))
         var text: String
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment edit")
-            let (_, raw) = try daemon.call(API.CommentEdit.self, .init(id: id, text: text))
+            let (_, raw) = try daemon.call(API.CommentEdit.self, .init(id: id, text: text), patientData: patientData)
             Output(json: client.json).emit(raw) { "Edited comment \(IdeaIDs.short(id))." }
         }
     }
@@ -55,11 +59,13 @@ struct CommentCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Why (shown in the idea's history).", valueName: "text"))
         var reason: String = ""
 
+        @OptionGroup var patientData: PatientDataOptions
+
         @OptionGroup var client: ClientOptions
 
         func run() throws {
             let daemon = try DaemonSession.open(client, command: "ideamesh comment retract")
-            let (_, raw) = try daemon.call(API.CommentRetract.self, .init(id: id, reason: reason))
+            let (_, raw) = try daemon.call(API.CommentRetract.self, .init(id: id, reason: reason), patientData: patientData)
             Output(json: client.json).emit(raw) { "Retracted comment \(IdeaIDs.short(id))." }
         }
     }

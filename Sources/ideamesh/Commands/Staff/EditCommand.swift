@@ -27,6 +27,8 @@ struct EditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("New tags, comma-separated; replaces the old ones.", valueName: "tags"))
     var tags: [String] = []
 
+    @OptionGroup var patientData: PatientDataOptions
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -40,7 +42,7 @@ struct EditCommand: ParsableCommand {
         let params = API.IdeaEdit.Params(
             id: id, title: title, problem: problem, solution: solution, theme: theme,
             tags: tags.isEmpty ? nil : SubmitCommand.splitTags(tags))
-        let (_, raw) = try daemon.call(API.IdeaEdit.self, params)
+        let (_, raw) = try daemon.call(API.IdeaEdit.self, params, patientData: patientData)
         Output(json: client.json).emit(raw) { "Edited \(IdeaIDs.short(id))." }
     }
 }

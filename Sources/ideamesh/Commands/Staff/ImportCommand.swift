@@ -24,6 +24,8 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Check the file only (no daemon needed); import nothing.")
     var dryRun = false
 
+    @OptionGroup var patientData: PatientDataOptions
+
     @OptionGroup var client: ClientOptions
 
     /// CONTROL.md: a request line is at most 1 MiB; what the rest of the request takes.
@@ -64,7 +66,9 @@ struct ImportCommand: ParsableCommand {
         sending.update(0, of: rows.count)
         let result: ImportResult, raw: [String: Any]
         do {
-            (result, raw) = try daemon.call(API.Import.self, params)
+            (result, raw) = try daemon.call(
+                API.Import.self, params, patientData: patientData, terminal: terminal, place: { Self.place($0, rows: rows, file: file) },
+                beforeAsking: sending.finish)
         } catch {
             sending.finish()
             throw Self.mapRowError(error, rows: rows, file: file)
@@ -74,6 +78,12 @@ struct ImportCommand: ParsableCommand {
         Output(json: client.json, terminal: terminal).emit(raw) {
             "Imported \(result.ids.count) idea\(result.ids.count == 1 ? "" : "s") from \(file)."
         }
+    }
+
+    /// Where a finding of the daemon's (in row N, counting the rows sent from 1) is in the file.
+    static func place(_ finding: FlaggedText, rows: [IdeaCSV.Row], file: String) -> String {
+        guard let row = finding.row, rows.indices.contains(row - 1) else { return PatientDataView.place(finding) }
+        return "the \(finding.param) on line \(rows[row - 1].line) of \(file)"
     }
 
     /// The daemon's "row N: …" (N counts the rows sent, from 1) as the file's line.
@@ -87,7 +97,7 @@ struct ImportCommand: ParsableCommand {
                 error.message = "\(file):\(rows[n - 1].line): \(rest)"
             }
         }
-        if error.exitCode == CLIError.userError {
+        if error.exitCode == CLIError.userError, !message.hasSuffix("Nothing was stored.") {
             error.hint = "Nothing was imported. " + (error.hint ?? "")
         }
         return error

@@ -22,6 +22,8 @@ struct StatusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Why: people in every department will read it.", valueName: "text"))
     var reason: String
 
+    @OptionGroup var patientData: PatientDataOptions
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -32,7 +34,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh status")
-        let (_, raw) = try daemon.call(API.IdeaSetStatus.self, .init(id: id, status: status.rawValue, reason: reason))
+        let (_, raw) = try daemon.call(API.IdeaSetStatus.self, .init(id: id, status: status.rawValue, reason: reason), patientData: patientData)
         Output(json: client.json).emit(raw) { "\(IdeaIDs.short(id)) is now \(status.rawValue)." }
     }
 }

@@ -43,6 +43,8 @@ struct SubmitCommand: ParsableCommand {
     @Flag(help: "Store no author: not here, not anywhere the idea travels.")
     var anonymous = false
 
+    @OptionGroup var patientData: PatientDataOptions
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -86,7 +88,7 @@ struct SubmitCommand: ParsableCommand {
             title: content.title, problem: content.problem, solution: content.solution,
             theme: content.theme.isEmpty ? nil : content.theme, tags: content.tags.isEmpty ? nil : content.tags,
             anonymous: anonymous ? true : nil)
-        let (written, raw) = try daemon.call(API.IdeaSubmit.self, params)
+        let (written, raw) = try daemon.call(API.IdeaSubmit.self, params, patientData: patientData)
         Output(json: client.json, terminal: terminal).emit(raw) {
             "Submitted \(written.shortId): \(TextWidth.singleLine(content.title))" + (anonymous ? " (anonymous: no author stored)" : "")
         }
