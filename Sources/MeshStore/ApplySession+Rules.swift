@@ -29,7 +29,9 @@ extension ApplySession {
     func ineffectiveReason(_ op: Op) throws -> (IneffectiveOp.Kind, String)? {
         if case .unknown = op.body { return (.unknown, Self.unknownBodyReason) }
         let measure = try ruleMeasure(for: op.body, origin: op.origin)
-        return op.body.contentViolation(author: op.author, measure: measure).map { (.content, "\($0)") }
+        if let violation = op.body.contentViolation(author: op.author, measure: measure) { return (.content, "\(violation)") }
+        guard !store.rulesBeforeRights.withLock({ $0 }) else { return nil }
+        return op.body.rightsViolation(origin: op.origin).map { (.content, $0.description) }
     }
 
     /// For an observation, its measure as the content rules need it: held here with effect and of

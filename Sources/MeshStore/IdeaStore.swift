@@ -25,6 +25,9 @@ public final class IdeaStore: Sendable {
     let checkpointer: Checkpointer?
     /// Which held-back episodes are logged (`IdeaStore+Held`).
     let holdLog = Mutex(HoldLog())
+    /// Tests only: the store applies and writes as a version before the rights rule did
+    /// (Protocol/README.md, "Rights"), to make the store such a version left behind.
+    package let rulesBeforeRights = Mutex(false)
 
     /// Opens (creating if needed) the store at `path`.
     ///
@@ -138,6 +141,19 @@ public final class IdeaStore: Sendable {
                 }
             }
         }
+        // A rule tightened since the views were made (a migration asked): they are made again
+        // from the log, as a node that applies the same ops afresh makes them.
+        if try pool.read({ try Bool.fetchOne($0, sql: "SELECT 1 FROM meta WHERE key = ?", arguments: [Schema.rebuildKey]) }) != nil {
+            let rebuilt = try transaction { session in
+                let result = try session.rebuildViews()
+                try session.db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Schema.rebuildKey])
+                return result
+            }
+            if rebuilt.ops > 0 {
+                logger.notice("views made again from the op log under this version's rules", metadata: [
+                    "ops": "\(rebuilt.ops)", "now_without_effect": "\(rebuilt.lostEffect.count)"])
+            }
+        }
         // Ops this version reads that an older one could not (an upgrade) take effect now.
         let materialized = try transaction { session in try session.materializeReadableBodies() }
         if !materialized.isEmpty {
@@ -189,6 +205,9 @@ public final class IdeaStore: Sendable {
         for (index, body) in bodies.enumerated() {
             // The author's part of the content rules, before the body is completed.
             if let problem = body.authorViolation(author) { throw WriteBatchError(index: index, error: StoreError.invalid(problem)) }
+            if let violation = body.rightsViolation(origin: identity.nodeID), !rulesBeforeRights.withLock({ $0 }) {
+                throw WriteBatchError(index: index, error: StoreError.othersIdea(violation.idea))
+            }
         }
         return try transaction { session in
             // A store that may lack ops of its own (restored, or behind a peer), or whose own

@@ -218,7 +218,21 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        // Rights (Protocol/README.md, "Rights"): an idea's fields and status are changed only by
+        // its own department. Earlier versions gave such changes from other departments an
+        // effect; the views are made again from the log under the new rule (`rebuildViews`).
+        migrator.registerMigration("v6-rights") { db in
+            try requestRebuild(db)
+        }
         return migrator
+    }
+
+    /// The meta key that asks the store to make its views again from the log when it opens: set
+    /// by a migration that comes with a tightened rule.
+    static let rebuildKey = "rebuild_views"
+
+    static func requestRebuild(_ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES(?, X'01')", arguments: [rebuildKey])
     }
 }
 

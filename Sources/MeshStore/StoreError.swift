@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// not make, or none: only the department that made a cycle, measure or comment adds to it.
     case notOwnFound(what: String, id: OpID)
     case notAllowed(String)
+    /// A change that only the idea's own department makes (`OpBody.rightsViolation`).
+    case othersIdea(OpID)
     /// The data dir holds a store made by another node identity.
     case identityMismatch(stored: NodeID, given: NodeID)
     case schemaTooNew(String)
@@ -29,6 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notOwnFound(let what, let id):
             "no \(what) \(id.short) of this department here: only the department that made it adds to it or changes it"
         case .notAllowed(let why): why
+        case .othersIdea(let idea): "idea \(idea.short) is another department's: only that department changes its \(RightsViolation.owned)"
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"
         case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"

@@ -49,6 +49,39 @@ struct ContentRulesEndToEndTests {
             "logged\n\(setup.daemon.logTail())")
     }
 
+    /// Another department's retitle and status move of the daemon's own idea, signed by that
+    /// department's key outside its CLI (Protocol/README.md, "Rights"): held and chained (its
+    /// support after them applies), no effect, counted and logged as breaking a rule.
+    @Test func anotherDepartmentsRetitleMadeOutsideTheCLIHasNoEffect() async throws {
+        let setup = try await Setup("rights")
+        defer { setup.cluster.shutdown() }
+        let relayed = setup.relayed
+        let own = try #require(try setup.daemon.call("idea.list")["ideas"] as? [[String: Any]]).first?["id"] as? String
+        let target = OpID(origin: try #require(NodeID(base32: setup.daemon.nodeID)), seq: 1)
+        #expect(own == "\(setup.daemon.nodeID)-1")
+        var ops = [SignedOp]()
+        for body: OpBody in [
+            .ideaEdit(idea: target, edits: [FieldEdit(field: .title, value: "Renamed by another department", seen: [])]),
+            .statusSet(idea: target, status: .declined, reason: "not for us", seen: []),
+            .support(idea: target),
+        ] {
+            ops.append(SignedOp.make(
+                identity: relayed, seq: UInt64(ops.count + 1), prev: ops.last?.hash ?? Data(),
+                hlc: HLC(millis: 1_750_000_000_000 + UInt64(ops.count), counter: 0), author: "eve", body: body))
+        }
+        let link = try setup.connect()
+        try link.send(.batch(ops))
+        try await setup.cluster.eventually("the relayed ops are held") {
+            try setup.daemon.digest().heads[relayed.nodeID.base32] == 3
+        }
+        let idea = try setup.daemon.show(own!)
+        #expect(idea["title"] as? String == "Attack: the daemon's own idea" && idea["status"] as? String == "proposed", "\(idea)")
+        #expect(jsonInt(idea["supporters"]) == 1, "the support after them applies: \(idea)")
+        #expect(jsonInt(try setup.daemon.call("admin.status")["ops_breaking_rules"]) == 2)
+        #expect(setup.logLines("op held without effect", "origin=\(relayed.nodeID.short)", "rights: idea").count == 2,
+                "logged\n\(setup.daemon.logTail())")
+    }
+
     /// An op of a body kind added by a later version (the test kind, made outside the CLI): the
     /// daemon holds it without effect and counts it as unknown; restarted as a version that reads
     /// the kind (`IDEAMESH_TEST_BODY_KINDS=1`), it gives the op its effect at start.

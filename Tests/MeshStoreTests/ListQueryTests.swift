@@ -28,8 +28,8 @@ struct ListQueryTests: TwoStoreSuite {
         let a1 = try idea(a, "a1", by: "ann", theme: "safety", at: 1_000)
         let a2 = try idea(a, "a2", by: "bob", theme: "flow", at: 2_000)
         let b1 = try idea(b, "b1", by: "ann", theme: "safety", at: 3_000)
+        try b.write(.statusSet(idea: b1, status: .testing, reason: "", seen: []), author: "ann", wallMillis: 4_000)
         try sync(from: b, to: a)
-        try a.write(.statusSet(idea: b1, status: .testing, reason: "", seen: []), author: "ann", wallMillis: 4_000)
 
         func titles(_ query: IdeaQuery) throws -> [String] { try a.ideas(matching: query).ideas.map(\.view.content.title) }
         #expect(try titles(IdeaQuery()) == ["b1", "a2", "a1"])  // newest first

@@ -114,6 +114,9 @@ struct RandomHistory {
         let ideas = try store.ideaIDs()
         func pick<T>(_ list: [T]) -> T? { list.isEmpty ? nil : list[rng.below(list.count)] }
         let idea = pick(ideas)
+        // Mostly this department's own ideas, whose fields and status only it changes; now and
+        // then another's, signed outside the writer (`forge`): no effect on any node.
+        let editable = rng.chance(20) ? idea : pick(ideas.filter { $0.origin == nodes[node].identity.nodeID })
         let body: OpBody?
         switch rng.below(17) {
         case 0, 1:
@@ -123,9 +126,9 @@ struct RandomHistory {
         case 2:
             let field = pick(IdeaField.allCases)!
             let value = field == .theme ? pick(["", "safety", "flow"])! : "edit \(rng.below(1000))"
-            body = idea.map { .ideaEdit(idea: $0, edits: [FieldEdit(field: field, value: value, seen: [])]) }
+            body = editable.map { .ideaEdit(idea: $0, edits: [FieldEdit(field: field, value: value, seen: [])]) }
         case 3:
-            body = idea.map { .statusSet(idea: $0, status: pick(IdeaStatus.allCases)!, reason: "r", seen: []) }
+            body = editable.map { .statusSet(idea: $0, status: pick(IdeaStatus.allCases)!, reason: "r", seen: []) }
         case 4, 5:
             body = idea.map { .support(idea: $0) }
         case 6:
@@ -170,6 +173,10 @@ struct RandomHistory {
             }
         }
         guard let body else { return }
+        if body.rightsViolation(origin: nodes[node].identity.nodeID) != nil {
+            try forge(body, at: store, identity: nodes[node].identity, author: author, wallMillis: wall)
+            return
+        }
         let signed: SignedOp
         do {
             signed = try store.write(body, author: rng.chance(10) && !needsAuthor(body) ? "" : author, wallMillis: wall)
@@ -200,4 +207,20 @@ struct RandomHistory {
 @discardableResult
 func write(_ store: IdeaStore, _ body: OpBody, by author: String = "ann", at wall: UInt64) throws -> OpID {
     try store.write(body, author: author, wallMillis: wall).decode().id
+}
+
+/// Signs `body` as the next op of `identity`'s chain held in `store`, exactly as given (a local
+/// write would fill in the register writes it has seen: a misbehaving origin need not), and
+/// applies it there as a received op. Returns the op. The only way left to make two current
+/// writes of one register: an idea's fields and status are changed by its own department alone
+/// (Protocol/README.md, "Rights"), whose local writes see each other.
+@discardableResult
+func forge(_ body: OpBody, at store: IdeaStore, identity: NodeIdentity, author: String, wallMillis: UInt64) throws -> SignedOp {
+    let head = try store.versionVector()[identity.nodeID]
+    let last = head.seq == 0 ? nil : try store.ops(of: identity.nodeID, from: head.seq, limit: 1)[0]
+    // An origin's HLCs increase: after its last op, whatever `wallMillis` says.
+    let hlc = HLC(rawValue: max(HLC(millis: wallMillis, counter: 0).rawValue, (try last?.decode().hlc.rawValue ?? 0) + 1))
+    let op = SignedOp.make(identity: identity, seq: head.seq + 1, prev: last?.hash ?? Data(), hlc: hlc, author: author, body: body)
+    try store.apply(batch: [op])
+    return op
 }

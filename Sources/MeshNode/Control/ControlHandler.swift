@@ -136,14 +136,14 @@ final class ControlHandler: @unchecked Sendable {
     /// Writes `body` and answers with the new op's id. `notFoundHint`, when given, is added to a
     /// `not_found` refusal's message (what to do, e.g. where the ids are listed).
     func write(_ body: OpBody, author: String, notFoundHint: String? = nil, _ reply: Replier<WrittenOp>) {
-        let loop = loop
+        let loop = loop, departments = departments()
         let reply = LoopBound(reply, loop: loop)
         worker.write(body, author: author) { result in
             let outcome: Result<WrittenOp, ControlError> = switch result {
             case .success(let signed):
                 if let op = try? signed.decode() { .success(WrittenOp(id: op.id.text, shortId: op.id.short)) } else { .failure(ControlError(.unavailable, "written, but cannot read back")) }
             case .failure(let error):
-                .failure(Self.controlError(error).adding(notFoundHint: notFoundHint))
+                .failure(Self.controlError(error, departments: departments).adding(notFoundHint: notFoundHint))
             }
             loop.execute { reply.value()(outcome) }
         }
@@ -164,13 +164,25 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
-    static func controlError(_ error: any Error) -> ControlError {
+    /// A store's refusal of a write as the control API gives it; `departments` name the
+    /// department an idea belongs to.
+    static func controlError(_ error: any Error, departments: Departments = [:]) -> ControlError {
         switch error as? StoreError {
+        case .othersIdea(let idea)?: othersIdea(idea, owner: departments[idea.origin] ?? "department \(idea.origin.short)")
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
         case .notFound?, .notOwnFound?: ControlError(.notFound, "\(error)")
         case .notAllowed(let why)?, .writesPaused(let why)?: ControlError(.notAllowed, why)
         default: ControlError.store(error)
         }
+    }
+
+    /// The refusal of a change to another department's idea: whose it is, and what the caller
+    /// can do instead.
+    static func othersIdea(_ idea: OpID, owner: String) -> ControlError {
+        ControlError(
+            .notAllowed,
+            "\(idea.short) is \(owner)'s idea: only \(owner) changes its \(RightsViolation.owned). You can support it, "
+                + "comment on it, link it, or adopt it to run a copy of your own (`ideamesh adopt \(idea.short)`).")
     }
 
     /// An id of what an op made (an idea unless `what` says otherwise): `<origin base32>-<seq>`, or
