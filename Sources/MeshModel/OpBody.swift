@@ -26,6 +26,10 @@ public enum OpBody: Hashable, Sendable {
     /// A person's display name at the op's origin department (`login` is their staff handle,
     /// the `author` of their ops; a person names themself).
     case personName(login: String, name: String)
+    /// A person's role at the op's origin department (by its admins).
+    case roleSet(login: String, role: Role)
+    /// The op's origin department's status workflow (by its admins).
+    case workflowSet(Workflow)
     /// A body this version cannot read (a newer protocol, or values out of range). The op is still
     /// stored, chained and relayed; it has no effect here.
     case unknown
@@ -52,6 +56,8 @@ public enum OpBody: Hashable, Sendable {
         case .adopt: "adopt"
         case .link: "link"
         case .personName: "person-name"
+        case .roleSet: "role-set"
+        case .workflowSet: "workflow-set"
         case .unknown: "unknown"
         }
     }

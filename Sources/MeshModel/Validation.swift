@@ -68,7 +68,7 @@ extension OpBody {
             return ValidationError(field: "author", problem: "not a valid staff handle")
         }
         switch self {
-        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract, .personName:
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract, .personName, .roleSet, .workflowSet:
             if author.isEmpty { return ValidationError(field: "author", problem: "\(kind) needs an author") }
         default:
             break
@@ -149,6 +149,19 @@ extension OpBody {
             if name.contains("\n") || name.contains("\t") {
                 throw ValidationError(field: "name", problem: "must be one line")
             }
+        case .roleSet(let login, _):
+            if login.isEmpty || login.unicodeScalars.count > Limits.author || login.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                throw ValidationError(field: "login", problem: "not a valid staff handle")
+            }
+        case .workflowSet(let workflow):
+            guard !workflow.moves.isEmpty else { throw ValidationError(field: "workflow", problem: "lists no move") }
+            guard workflow.moves.count <= Workflow.maxMoves else {
+                throw ValidationError(field: "workflow", problem: "more than \(Workflow.maxMoves) moves")
+            }
+            if let same = workflow.moves.first(where: { $0.from == $0.to }) {
+                throw ValidationError(field: "workflow", problem: "\(same) is not a move (setting the status an idea has is always allowed)")
+            }
+            guard Set(workflow.moves).count == workflow.moves.count else { throw ValidationError(field: "workflow", problem: "lists a move twice") }
         case .unknown:
             break
         }

@@ -8,7 +8,7 @@ extension ApplySession {
     /// of them a function of the op log (less the held-back ops) and this version's rules.
     static let viewTables = [
         "ideas", "reg_writes", "reg_seen", "supports", "comments", "themes", "cycles", "cycle_steps", "measures",
-        "observations", "links", "people", "ineffective_ops",
+        "observations", "links", "people", "roles", "workflows", "ineffective_ops",
     ]
     /// The external-content full-text indexes over them, emptied with their own command.
     static let viewIndexes = ["ideas_fts", "comments_fts"]

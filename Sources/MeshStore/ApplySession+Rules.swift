@@ -31,7 +31,8 @@ extension ApplySession {
         let measure = try ruleMeasure(for: op.body, origin: op.origin)
         if let violation = op.body.contentViolation(author: op.author, measure: measure) { return (.content, "\(violation)") }
         guard !store.rulesBeforeRights.withLock({ $0 }) else { return nil }
-        return op.body.rightsViolation(origin: op.origin).map { (.content, $0.description) }
+        if let violation = op.body.rightsViolation(origin: op.origin) { return (.content, violation.description) }
+        return try governanceViolation(op.body, author: op.author, origin: op.origin).map { (.content, $0.description) }
     }
 
     /// For an observation, its measure as the content rules need it: held here with effect and of

@@ -205,6 +205,20 @@ struct ApplySession {
                     WHERE excluded.hlc > people.hlc
                     """,
                 arguments: [RowID.origin(rid), login, name, hlc, rid])
+        case .roleSet(let login, let role):
+            try exec(
+                sql: """
+                    INSERT INTO roles(origin, login, role, hlc, writer) VALUES(?, ?, ?, ?, ?)
+                    ON CONFLICT(origin, login) DO UPDATE SET role = excluded.role, hlc = excluded.hlc, writer = excluded.writer
+                    """,
+                arguments: [RowID.origin(rid), login, role.rawValue, hlc, rid])
+        case .workflowSet(let workflow):
+            try exec(
+                sql: """
+                    INSERT INTO workflows(origin, moves, hlc, writer) VALUES(?, ?, ?, ?)
+                    ON CONFLICT(origin) DO UPDATE SET moves = excluded.moves, hlc = excluded.hlc, writer = excluded.writer
+                    """,
+                arguments: [RowID.origin(rid), workflow.moves.map(\.description).joined(separator: ","), hlc, rid])
         case .unknown:
             break
         }

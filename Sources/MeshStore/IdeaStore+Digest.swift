@@ -20,10 +20,12 @@ extension IdeaStore {
         ("measure_kinds", "SELECT id, kind FROM measures WHERE kind != 'other'", ["id"]),
         // Added with display names, in the same way: a history without names digests as before.
         ("people", "SELECT writer, login, name, hlc FROM people", ["writer"]),
+        ("roles", "SELECT writer, login, role, hlc FROM roles", ["writer"]),
+        ("workflows", "SELECT writer, moves, hlc FROM workflows", ["writer"]),
     ]
 
     /// Tables hashed only when they have a row (their header too).
-    private static let digestTablesIfAny: Set<String> = ["measure_kinds", "people"]
+    private static let digestTablesIfAny: Set<String> = ["measure_kinds", "people", "roles", "workflows"]
 
     /// The tables the first release hashed, as it hashed them.
     static let v1Tables: [(name: String, sql: String, ids: Set<String>)] = [

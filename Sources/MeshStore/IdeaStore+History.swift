@@ -191,6 +191,10 @@ extension IdeaStore {
             return "defined the theme \(theme.code)"
         case .personName:
             return "set their display name"
+        case .roleSet(let login, let role):
+            return "made \(login) \(GovernanceViolation.article(role))\(role.rawValue)"
+        case .workflowSet(let workflow):
+            return "set the status workflow (\(workflow.moves.count) moves)"
         case .unknown:
             return "an operation this version cannot read"
         }

@@ -1,5 +1,6 @@
 import GRDB
 import MeshCRDT
+import MeshModel
 
 /// A person's display name at one department (Protocol/README.md, "People").
 public struct Person: Hashable, Sendable {
@@ -45,5 +46,39 @@ extension IdeaStore {
     /// The display names, for views.
     public func displayNames() throws -> DisplayNames {
         DisplayNames(try people())
+    }
+}
+
+/// A person's role at one department (Protocol/README.md, "Roles and the status workflow").
+public struct RoleAssignment: Hashable, Sendable {
+    public var origin: NodeID
+    public var login: String
+    public var role: Role
+    /// When it was set (the HLC of the op that did).
+    public var hlc: HLC
+}
+
+extension IdeaStore {
+    /// The roles given at every department held here, by department then login.
+    public func roles() throws -> [RoleAssignment] {
+        try reading { db in
+            let keys = try originKeys(db)
+            return try Row.fetchAll(db, sql: "SELECT origin, login, role, hlc FROM roles").compactMap { row -> RoleAssignment? in
+                guard let origin = keys[row["origin"]], let role = Role(rawValue: row["role"]) else { return nil }
+                return RoleAssignment(origin: origin, login: row["login"], role: role, hlc: HLC(rawValue: UInt64(bitPattern: row["hlc"])))
+            }
+            .sorted { ($0.origin.base32, $0.login) < ($1.origin.base32, $1.login) }
+        }
+    }
+
+    /// `origin`'s status workflow, and whether its admins set it (else it is the standard one).
+    public func workflow(of origin: NodeID) throws -> (workflow: Workflow, isSet: Bool) {
+        guard let index = localIndex(origin) else { return (.standard, false) }
+        return try reading { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT moves FROM workflows WHERE origin = ?", arguments: [index]) else {
+                return (.standard, false)
+            }
+            return (Workflow(moves: text.split(separator: ",").compactMap { StatusMove(String($0)) }), true)
+        }
     }
 }

@@ -231,6 +231,10 @@ public final class IdeaStore: Sendable {
                     do throws(ValidationError) { try body.validate() } catch { throw StoreError.invalid(error) }
                     let measure = try session.ruleMeasure(for: body, origin: identity.nodeID)
                     if let problem = body.contentViolation(author: author, measure: measure) { throw StoreError.invalid(problem) }
+                    if !rulesBeforeRights.withLock({ $0 }),
+                       let violation = try session.governanceViolation(body, author: author, origin: identity.nodeID) {
+                        throw StoreError.governance(violation)
+                    }
                     prepared.append(body)
                 } catch let error as StoreError {
                     throw WriteBatchError(index: index, error: error)

@@ -224,6 +224,28 @@ enum Schema {
         migrator.registerMigration("v6-rights") { db in
             try requestRebuild(db)
         }
+        // Roles and the status workflow (Protocol/README.md, "Roles and the status workflow"),
+        // per department. The workflow's rule applies to every department, so the views are
+        // made again under it.
+        migrator.registerMigration("v7-governance") { db in
+            try db.execute(sql: """
+                CREATE TABLE roles(
+                    origin INTEGER NOT NULL,            -- origins.id of the department
+                    login TEXT NOT NULL,                -- the staff handle
+                    role TEXT NOT NULL,                 -- staff, leader, admin
+                    hlc INTEGER NOT NULL,
+                    writer INTEGER NOT NULL,            -- the role-set op (ops.id)
+                    PRIMARY KEY(origin, login)
+                ) WITHOUT ROWID;
+                CREATE TABLE workflows(
+                    origin INTEGER PRIMARY KEY,         -- origins.id of the department
+                    moves TEXT NOT NULL,                -- "from>to,from>to,..."
+                    hlc INTEGER NOT NULL,
+                    writer INTEGER NOT NULL             -- the workflow-set op (ops.id)
+                );
+                """)
+            try requestRebuild(db)
+        }
         return migrator
     }
 

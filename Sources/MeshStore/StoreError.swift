@@ -14,6 +14,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAllowed(String)
     /// A change that only the idea's own department makes (`OpBody.rightsViolation`).
     case othersIdea(OpID)
+    /// A change the author's role or the department's workflow does not allow.
+    case governance(GovernanceViolation)
     /// The data dir holds a store made by another node identity.
     case identityMismatch(stored: NodeID, given: NodeID)
     case schemaTooNew(String)
@@ -31,6 +33,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notOwnFound(let what, let id):
             "no \(what) \(id.short) of this department here: only the department that made it adds to it or changes it"
         case .notAllowed(let why): why
+        case .governance(let violation): violation.description
         case .othersIdea(let idea): "idea \(idea.short) is another department's: only that department changes its \(RightsViolation.owned)"
         case .identityMismatch(let stored, let given):
             "this store belongs to node \(stored.short), not \(given.short): wrong data dir or identity file"

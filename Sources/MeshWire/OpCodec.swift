@@ -220,6 +220,24 @@ public enum OpCodec {
             m.login = login
             m.name = name
             return .personName(m)
+        case .roleSet(let login, let role):
+            var m = WireRoleSet()
+            m.login = login
+            m.role = switch role {
+            case .staff: .staff
+            case .leader: .leader
+            case .admin: .admin
+            }
+            return .roleSet(m)
+        case .workflowSet(let workflow):
+            var m = WireWorkflowSet()
+            m.moves = workflow.moves.map { move in
+                var wire = WireStatusMove()
+                wire.from = status(move.from)
+                wire.to = status(move.to)
+                return wire
+            }
+            return .workflowSet(m)
         case .unknown:
             return nil
         }
@@ -333,6 +351,23 @@ public enum OpCodec {
             return .link(from: from, to: to, kind: kind)
         case .personName(let m):
             return .personName(login: m.login, name: m.name)
+        case .roleSet(let m):
+            let role: Role? = switch m.role {
+            case .staff: .staff
+            case .leader: .leader
+            case .admin: .admin
+            default: nil
+            }
+            guard let role else { return nil }
+            return .roleSet(login: m.login, role: role)
+        case .workflowSet(let m):
+            var moves = [StatusMove]()
+            for move in m.moves {
+                // A status this version does not know: the whole workflow is unreadable here.
+                guard let from = status(move.from), let to = status(move.to) else { return nil }
+                moves.append(StatusMove(from: from, to: to))
+            }
+            return .workflowSet(Workflow(moves: moves))
         }
     }
 

@@ -19,7 +19,7 @@ struct GoldenTests {
         ["measure", "show"], ["measure", "chart"], ["spread"],
         ["admin"], ["admin", "status"], ["admin", "peers"], ["admin", "replication"], ["admin", "where"],
         ["admin", "conflicts"], ["admin", "forks"], ["admin", "forks", "list"], ["admin", "forks", "resolve"],
-        ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
+        ["admin", "role"], ["admin", "roles"], ["admin", "workflow"], ["admin", "workflow", "set"], ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
         ["admin", "verify"], ["admin", "digest"], ["admin", "metrics"], ["admin", "backup"], ["admin", "resume-writes"],
     ]
 

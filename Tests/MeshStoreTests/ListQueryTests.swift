@@ -135,13 +135,13 @@ struct ListQueryTests: TwoStoreSuite {
             .decode().id
         try sync(from: b, to: a)
         try a.write(.statusSet(idea: moved, status: .testing, reason: "", seen: []), author: "ann", wallMillis: 5_001)
-        try a.write(.statusSet(idea: declined, status: .spread, reason: "", seen: []), author: "ann", wallMillis: 5_002)
+        try a.write(.statusSet(idea: declined, status: .underReview, reason: "", seen: []), author: "ann", wallMillis: 5_002)
         try a.write(.statusSet(idea: declined, status: .declined, reason: "", seen: []), author: "ann", wallMillis: 5_003)
         let fresh = try idea(a, "fresh", by: "ann", at: 6_000)
 
         let activity = try a.activity(sinceMillis: 4_000, home: aID.nodeID)
         #expect(activity.newIdeas.map(\.view.id) == [fresh, adoption])
-        #expect(activity.moved.map(\.view.id) == [moved], "spread then declined has not moved")
+        #expect(activity.moved.map(\.view.id) == [moved], "under review then declined has not moved")
         #expect(activity.moved.first?.view.status == .testing)
         #expect(activity.adoptedElsewhere.map(\.adoption) == [adoption])
         #expect(activity.adoptedElsewhere.first?.source == before && activity.adoptedElsewhere.first?.sourceTitle == "before")

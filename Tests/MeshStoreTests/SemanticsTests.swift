@@ -34,12 +34,13 @@ struct SemanticsTests: TwoStoreSuite {
         }
         #expect(try a.digest() == b.digest())
 
-        // A write that has seen both resolves the conflict everywhere.
-        try a.write(.statusSet(idea: idea, status: .testing, reason: "agreed", seen: []), author: "ann", wallMillis: 3000)
+        // A write that has seen both resolves the conflict everywhere (a move the workflow allows
+        // from the displayed status).
+        try a.write(.statusSet(idea: idea, status: .underReview, reason: "agreed", seen: []), author: "ann", wallMillis: 3000)
         try sync(from: a, to: b)
         for store in [a, b] {
             let view = try #require(try store.idea(idea))
-            #expect(view.conflicts.isEmpty && view.status == .testing)
+            #expect(view.conflicts.isEmpty && view.status == .underReview)
             #expect(try store.currentValues(of: idea, .status).count == 1)
         }
     }

@@ -180,7 +180,7 @@ struct RandomHistory {
         let signed: SignedOp
         do {
             signed = try store.write(body, author: rng.chance(10) && !needsAuthor(body) ? "" : author, wallMillis: wall)
-        } catch StoreError.notAllowed, StoreError.notFound, StoreError.notOwnFound {
+        } catch StoreError.notAllowed, StoreError.notFound, StoreError.notOwnFound, StoreError.governance {
             return  // e.g. supporting twice: refused, as it should be
         } catch StoreError.invalid(let error) where error.field == "theme" || error.field == "name" {
             return  // a theme not defined (or archived) at this node yet, a measure name the idea has

@@ -31,6 +31,7 @@ final class ControlHandler: @unchecked Sendable {
         self.logger = logger
         registerStaffWrites()
         registerStaffReads()
+        registerGovernance()
         registerImprovementWrites()
         registerImprovementReads()
         registerAdminMethods()
@@ -169,6 +170,7 @@ final class ControlHandler: @unchecked Sendable {
     static func controlError(_ error: any Error, departments: Departments = [:]) -> ControlError {
         switch error as? StoreError {
         case .othersIdea(let idea)?: othersIdea(idea, owner: departments[idea.origin] ?? "department \(idea.origin.short)")
+        case .governance(let violation)?: ControlError(.notAllowed, violation.refusal)
         case .invalid(let validation)?: ControlError(.invalid, "\(validation)")
         case .notFound?, .notOwnFound?: ControlError(.notFound, "\(error)")
         case .notAllowed(let why)?, .writesPaused(let why)?: ControlError(.notAllowed, why)

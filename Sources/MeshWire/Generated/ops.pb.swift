@@ -327,6 +327,54 @@ public nonisolated enum WireLinkKind: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+public nonisolated enum WireRole: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// submits, supports, comments; edits the ideas they wrote
+  case staff // = 1
+
+  /// also edits any idea of the department and moves its status
+  case leader // = 2
+
+  /// also sets roles and the status workflow
+  case admin // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .staff
+    case 2: self = .leader
+    case 3: self = .admin
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .staff: return 1
+    case .leader: return 2
+    case .admin: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [WireRole] = [
+    .unspecified,
+    .staff,
+    .leader,
+    .admin,
+  ]
+
+}
+
 /// A reference to an op, and so to whatever that op created (an idea, a comment, a measure, …).
 public nonisolated struct WireOpRef: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -519,6 +567,22 @@ public nonisolated struct WireOp: Sendable {
     set {body = .personName(newValue)}
   }
 
+  public var roleSet: WireRoleSet {
+    get {
+      if case .roleSet(let v)? = body {return v}
+      return WireRoleSet()
+    }
+    set {body = .roleSet(newValue)}
+  }
+
+  public var workflowSet: WireWorkflowSet {
+    get {
+      if case .workflowSet(let v)? = body {return v}
+      return WireWorkflowSet()
+    }
+    set {body = .workflowSet(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -541,6 +605,8 @@ public nonisolated struct WireOp: Sendable {
     case adopt(WireAdopt)
     case link(WireLink)
     case personName(WirePersonName)
+    case roleSet(WireRoleSet)
+    case workflowSet(WireWorkflowSet)
 
   }
 
@@ -1095,6 +1161,52 @@ public nonisolated struct WirePersonName: Sendable {
   public init() {}
 }
 
+/// A person's role at this op's origin department (Protocol/README.md, "Roles and the status
+/// workflow"). Has effect when the op's author is an admin of the department, or the department
+/// has no admin yet (its first grant). The latest op of the origin for a login wins.
+public nonisolated struct WireRoleSet: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var login: String = String()
+
+  public var role: WireRole = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A move an idea's status may make.
+public nonisolated struct WireStatusMove: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var from: WireStatus = .unspecified
+
+  public var to: WireStatus = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The department's status workflow: the moves its ideas' status may make (replacing the
+/// default). Set by the department's admins, as for RoleSet.
+public nonisolated struct WireWorkflowSet: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var moves: [WireStatusMove] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "ideamesh.v1"
@@ -1121,6 +1233,10 @@ nonisolated extension WireMeasureKind: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension WireLinkKind: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0LINK_KIND_UNSPECIFIED\0\u{1}LINK_KIND_DUPLICATE_OF\0\u{1}LINK_KIND_BUILDS_ON\0\u{1}LINK_KIND_AFFECTS\0")
+}
+
+nonisolated extension WireRole: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ROLE_STAFF\0\u{1}ROLE_LEADER\0\u{1}ROLE_ADMIN\0")
 }
 
 nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1160,7 +1276,7 @@ nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Op"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{3}person_name\0\u{c}?\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{3}person_name\0\u{3}role_set\0\u{3}workflow_set\0\u{c}?\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1420,6 +1536,32 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
           self.body = .personName(v)
         }
       }()
+      case 35: try {
+        var v: WireRoleSet?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .roleSet(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .roleSet(v)
+        }
+      }()
+      case 36: try {
+        var v: WireWorkflowSet?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .workflowSet(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .workflowSet(v)
+        }
+      }()
       default: break
       }
     }
@@ -1521,6 +1663,14 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
     case .personName?: try {
       guard case .personName(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 34)
+    }()
+    case .roleSet?: try {
+      guard case .roleSet(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 35)
+    }()
+    case .workflowSet?: try {
+      guard case .workflowSet(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 36)
     }()
     case nil: break
     }
@@ -2452,6 +2602,106 @@ nonisolated extension WirePersonName: SwiftProtobuf.Message, SwiftProtobuf._Mess
   public static func ==(lhs: WirePersonName, rhs: WirePersonName) -> Bool {
     if lhs.login != rhs.login {return false}
     if lhs.name != rhs.name {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireRoleSet: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoleSet"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}login\0\u{1}role\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.login) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.role) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.login.isEmpty {
+      try visitor.visitSingularStringField(value: self.login, fieldNumber: 1)
+    }
+    if self.role != .unspecified {
+      try visitor.visitSingularEnumField(value: self.role, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireRoleSet, rhs: WireRoleSet) -> Bool {
+    if lhs.login != rhs.login {return false}
+    if lhs.role != rhs.role {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireStatusMove: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StatusMove"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.from) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.to) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.from != .unspecified {
+      try visitor.visitSingularEnumField(value: self.from, fieldNumber: 1)
+    }
+    if self.to != .unspecified {
+      try visitor.visitSingularEnumField(value: self.to, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireStatusMove, rhs: WireStatusMove) -> Bool {
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireWorkflowSet: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WorkflowSet"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}moves\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.moves) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.moves.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.moves, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireWorkflowSet, rhs: WireWorkflowSet) -> Bool {
+    if lhs.moves != rhs.moves {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,68 @@
+import Foundation
+import MeshClient
+import MeshLoopback
+import Testing
+
+/// Roles and the status workflow (Protocol/README.md, "Roles and the status workflow") through
+/// the real CLI and two daemons: root is the department's admin, user nobody its staff member.
+@Suite(.timeLimit(.minutes(3)))
+struct GovernanceEndToEndTests {
+    @Test(.enabled(if: Harness.canRunAsNobody, "needs root and setpriv to run the CLI as user nobody"))
+    func rolesAreGrantedAndRevokedAndTheWorkflowRefusesAMove() async throws {
+        let (cluster, a, b) = try await MeshEndToEndTests.pair("roles")
+        defer { cluster.shutdown() }
+        func cli(_ arguments: [String], asNobody: Bool = false, at node: DaemonNode? = nil) async throws -> CLI.Run {
+            try await CLI.run(arguments, socket: (node ?? a).controlSocket, asNobody: asNobody)
+        }
+        func flat(_ run: CLI.Run) -> String { run.stderr.replacingOccurrences(of: "\n", with: " ") }
+        let root = try #require(try a.submit("Insulin double-check"))
+        let mine = try await cli(["submit", "--title", "Quieter night rounds", "--problem", "p", "--solution", "s", "--json"], asNobody: true)
+        let own = try #require(try mine.json()["id"] as? String)
+
+        // No roles yet: every member of staff acts as a leader.
+        try await cli(["status", root, "under-review", "--reason", "looks promising"], asNobody: true).expectSuccess()
+
+        // root makes itself admin and nobody staff: nobody may no longer move or retitle root's idea.
+        try await cli(["admin", "role", "root", "admin"]).expectSuccess()
+        try await cli(["admin", "role", "nobody", "staff"]).expectSuccess()
+        let ops = try a.opCount()
+        let move = try await cli(["status", root, "testing", "--reason", "let us try"], asNobody: true)
+        #expect(move.status == 1 && flat(move).contains("Only this department's leaders and admins move an idea's status, and nobody is staff here"), "\(move)")
+        let retitle = try await cli(["edit", root, "--title", "Renamed"], asNobody: true)
+        #expect(retitle.status == 1 && flat(retitle).contains("was written by root: only its author or this department's leaders and admins change it"), "\(retitle)")
+        let grant = try await cli(["admin", "role", "nobody", "admin"], asNobody: true)
+        #expect(grant.status == 1, "admin commands are for the daemon's admins: \(grant)")
+        #expect(try a.opCount() == ops, "nothing was written")
+        // What staff may do: edit their own idea, comment, support.
+        try await cli(["edit", own, "--title", "Quieter night rounds, bay 2"], asNobody: true).expectSuccess()
+        try await cli(["comment", root, "Happy to help test it"], asNobody: true).expectSuccess()
+
+        // Granted leader, nobody moves the status; revoked, refused again.
+        try await cli(["admin", "role", "nobody", "leader"]).expectSuccess()
+        try await cli(["status", root, "testing", "--reason", "let us try"], asNobody: true).expectSuccess()
+        try await cli(["admin", "role", "nobody", "staff"]).expectSuccess()
+        let again = try await cli(["status", root, "adopted", "--reason", "it worked"], asNobody: true)
+        #expect(again.status == 1 && flat(again).contains("nobody is staff here"), "\(again)")
+
+        // The department's own workflow: a move it does not list is refused, saying which it lists.
+        try await cli(["admin", "workflow", "set", "proposed>testing", "testing>adopted", "testing>declined"]).expectSuccess()
+        let skip = try await cli(["status", own, "under-review", "--reason", "review it"])
+        #expect(skip.status == 1 && flat(skip).contains("is proposed: this department's workflow moves it on to testing, not to under-review"), "\(skip)")
+        try await cli(["status", own, "testing", "--reason", "straight to a test"]).expectSuccess()
+        let shown = try await cli(["admin", "workflow"])
+        #expect(shown.stdout.contains("Status workflow of Renal Ward:") && shown.stdout.contains("adopted, declined"), "\(shown)")
+
+        // The last admin cannot step down.
+        let last = try await cli(["admin", "role", "root", "staff"])
+        #expect(last.status == 1 && flat(last).contains("root is this department's only admin"), "\(last)")
+
+        // Every node holds the same roles and workflow, and checks them the same way.
+        try await cluster.eventually("a and b hold the same state") { try MeshEndToEndTests.sameState(a, b) }
+        let roles = try await cli(["admin", "roles", "--json"], at: b)
+        let listed = (try roles.json()["roles"] as? [[String: Any]] ?? []).map { "\($0["department"] as? String ?? "?") \($0["login"] as? String ?? "?") \($0["role"] as? String ?? "?")" }
+        #expect(listed == ["Renal Ward nobody staff", "Renal Ward root admin"], "\(roles)")
+        let theirs = try await cli(["admin", "workflow", "--dept", "Renal Ward", "--json"], at: b)
+        #expect(try theirs.json()["workflow"] as? [String] == ["proposed>testing", "testing>adopted", "testing>declined"], "\(theirs)")
+        #expect(try b.show(root)["status"] as? String == "testing" && b.show(own)["status"] as? String == "testing")
+    }
+}
