@@ -24,7 +24,7 @@ struct Ideamesh: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            SubmitCommand.self, ListCommand.self, ShowCommand.self, SearchCommand.self,
+            SubmitCommand.self, ListCommand.self, MineCommand.self, ShowCommand.self, SearchCommand.self,
             SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
             LinkCommand.self, AdoptCommand.self, EditCommand.self, NameCommand.self, PeopleCommand.self, ThemesCommand.self, ThemeCommand.self,
             PDSACommand.self, MeasureCommand.self, SpreadCommand.self,

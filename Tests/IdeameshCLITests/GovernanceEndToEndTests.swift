@@ -52,6 +52,13 @@ struct GovernanceEndToEndTests {
         let shown = try await cli(["admin", "workflow"])
         #expect(shown.stdout.contains("Status workflow of Renal Ward:") && shown.stdout.contains("adopted, declined"), "\(shown)")
 
+        // The submitter sees every move of their idea, with who made it and why.
+        _ = try a.call("person.name", ["name": "Ann Smith, ward sister"])
+        let seen = try await cli(["mine"], asNobody: true)
+        #expect(seen.succeeded && seen.stdout.contains("Quieter night rounds, bay 2  testing"), "\(seen)")
+        #expect(seen.stdout.contains("Ann Smith, ward sister  moved to testing: straight to a test"), "\(seen)")
+        #expect(!seen.stdout.contains("Insulin"), "only the caller's ideas: \(seen)")
+
         // The last admin cannot step down.
         let last = try await cli(["admin", "role", "root", "staff"])
         #expect(last.status == 1 && flat(last).contains("root is this department's only admin"), "\(last)")

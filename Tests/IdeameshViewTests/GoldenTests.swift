@@ -12,7 +12,7 @@ struct GoldenTests {
     static let commands: [[String]] = [
         [], ["submit"], ["list"], ["show"], ["search"], ["support"], ["unsupport"],
         ["comment"], ["comment", "add"], ["comment", "edit"], ["comment", "retract"],
-        ["status"], ["link"], ["adopt"], ["edit"], ["name"], ["people"], ["themes"], ["theme"], ["theme", "add"], ["theme", "archive"],
+        ["status"], ["link"], ["adopt"], ["edit"], ["mine"], ["name"], ["people"], ["themes"], ["theme"], ["theme", "add"], ["theme", "archive"],
         ["digest"], ["export"], ["import"],
         ["pdsa"], ["pdsa", "start"], ["pdsa", "do"], ["pdsa", "study"], ["pdsa", "act"],
         ["measure"], ["measure", "define"], ["measure", "record"], ["measure", "retract"], ["measure", "list"],
