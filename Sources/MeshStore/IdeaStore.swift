@@ -162,6 +162,12 @@ public final class IdeaStore: Sendable {
         }
     }
 
+    /// Asks the store at `path` (closed) to make its views again from the log when it next opens,
+    /// as a migration that tightens a rule does: for the benchmark of an upgrade.
+    package static func requestViewRebuild(path: String) throws {
+        try DatabaseQueue(path: path).write { try Schema.requestRebuild($0) }
+    }
+
     /// The page size of new store files.
     public static let pageSize = 16384
 

@@ -65,6 +65,13 @@ struct StoreBench: ParsableCommand {
             last = result
         }
         guard let last else { return }
+        // An upgrade that tightens a rule: the views made again from the log of the store the
+        // last remote apply made (what `v6-rights` and `v7-governance` do once), against the
+        // remote apply of the same ops in this run.
+        try IdeaStore.requestViewRebuild(path: base + "/remote.sqlite")
+        let rebuildWatch = Stopwatch()
+        _ = try IdeaStore(path: base + "/remote.sqlite", identity: nil)
+        let rebuildSeconds = rebuildWatch.seconds
 
         var report: [String: Any] = [
             "bench": "store",
@@ -93,15 +100,22 @@ struct StoreBench: ParsableCommand {
                 "ops_per_s": rawPages.median,
                 "ops_per_s_samples": rawPages,
             ],
+            "upgrade_rebuild": [
+                "ops": last.applied,
+                "seconds": rebuildSeconds,
+                "ops_per_s": Double(last.applied) / rebuildSeconds,
+                "vs_remote_apply": Double(last.applied) / rebuildSeconds / remote.median,
+            ],
             "remote_vs_raw": remote.median / raw.median,
             "remote_vs_raw_store_page_size": remote.median / rawPages.median,
         ]
         if !reuseLocal {
             report["local_write"] = [
-                "ops": local.ops,
+                "ops": local.written,
+                "setup_ops": local.setupOps,
                 "refused": local.refused,
                 "seconds": local.seconds,
-                "ops_per_s": Double(local.ops) / local.seconds,
+                "ops_per_s": Double(local.written) / local.seconds,
                 "p50_ms": local.latencies.percentile(0.5) * 1000,
                 "p99_ms": local.latencies.percentile(0.99) * 1000,
             ]

@@ -64,7 +64,8 @@ extension OpApplyFuzzCheck {
     }
 
     /// One origin's history touching most views: an idea, support, comment and its edit, a
-    /// status change, an edit, a theme, a PDSA cycle, a measure with an observation, a link.
+    /// status change, an edit, a theme, a PDSA cycle, a measure with an observation, a link, a
+    /// display name, a role, the department's workflow and a move along it.
     /// From index `aheadFrom` on, the ops are stamped a year later.
     static func history(aheadFrom: Int = .max) -> [SignedOp] {
         let me = origin.nodeID
@@ -82,6 +83,10 @@ extension OpApplyFuzzCheck {
             .measureDefine(idea: idea, MeasureDefinition(name: "Falls", unit: "per week", better: .lower, target: 1)),
             .observationRecord(measure: OpID(origin: me, seq: 10), date: Day(year: 2025, month: 6, day: 2)!, value: 3, note: ""),
             .link(from: idea, to: OpID(origin: me, seq: 1), kind: .affects),
+            .personName(login: "ann", name: "Ann Smith"),
+            .roleSet(login: "ann", role: .admin),
+            .workflowSet(Workflow(moves: [StatusMove(from: .testing, to: .adopted)])),
+            .statusSet(idea: idea, status: .adopted, reason: "worked", seen: []),
         ]
         let year: UInt64 = 365 * 24 * 3600 * 1000
         var ops = [SignedOp]()
