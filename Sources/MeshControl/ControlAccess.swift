@@ -4,8 +4,12 @@
 public enum ControlAccess: String, Sendable, CaseIterable {
     /// Any local user who can reach the socket.
     case anyone
-    /// Department leaders (themes).
+    /// Department leaders (themes): the node's admins (the admin policy), and whoever this
+    /// department made a leader or an admin (its roles).
     case leader
+    /// The department's admins (roles and the status workflow): the node's admins, and whoever
+    /// this department made an admin.
+    case departmentAdmin
     /// Admins (`admin.*`).
     case admin
 }

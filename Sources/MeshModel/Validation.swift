@@ -147,11 +147,12 @@ extension OpBody {
         case .personName(_, let name):
             try Self.check(name, "name", max: Limits.displayName, required: true)
             if name.contains("\n") || name.contains("\t") {
-                throw ValidationError(field: "name", problem: "must be one line")
+                throw ValidationError(field: "name", problem: "must be one line, without tabs")
             }
         case .roleSet(let login, _):
-            if login.isEmpty || login.unicodeScalars.count > Limits.author || login.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                throw ValidationError(field: "login", problem: "not a valid staff handle")
+            if login.isEmpty { throw ValidationError(field: "login", problem: "must not be empty") }
+            if login.unicodeScalars.count > Limits.author || login.unicodeScalars.contains(where: { $0.value < 0x20 || $0.properties.isWhitespace }) {
+                throw ValidationError(field: "login", problem: "must be a login name: at most \(Limits.author) characters, without spaces")
             }
         case .workflowSet(let workflow):
             guard !workflow.moves.isEmpty else { throw ValidationError(field: "workflow", problem: "lists no move") }
@@ -161,7 +162,10 @@ extension OpBody {
             if let same = workflow.moves.first(where: { $0.from == $0.to }) {
                 throw ValidationError(field: "workflow", problem: "\(same) is not a move (setting the status an idea has is always allowed)")
             }
-            guard Set(workflow.moves).count == workflow.moves.count else { throw ValidationError(field: "workflow", problem: "lists a move twice") }
+            var seen = Set<StatusMove>()
+            for move in workflow.moves where !seen.insert(move).inserted {
+                throw ValidationError(field: "workflow", problem: "lists \(move) twice")
+            }
         case .unknown:
             break
         }

@@ -6,8 +6,6 @@ import MeshModel
 /// workflow"): its author lacks the role, or a status move is outside the workflow. Depends only
 /// on the op and earlier ops of its own origin, so every node reaches the same verdict.
 public enum GovernanceViolation: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A role or workflow set by someone who is not an admin of a department that has admins.
-    case notAdmin(author: String, role: Role?)
     /// An edit of an idea by someone who neither wrote it nor leads, in a department with roles.
     case notAuthorOrLeader(idea: OpID, author: String, ideaAuthor: String)
     /// A status move by someone who does not lead, in a department with roles.
@@ -17,8 +15,6 @@ public enum GovernanceViolation: Error, Equatable, Sendable, CustomStringConvert
 
     public var description: String {
         switch self {
-        case .notAdmin(let author, let role):
-            "roles: only the department's admins set roles and the status workflow, and \(Self.who(author, role))"
         case .notAuthorOrLeader(let idea, let author, let ideaAuthor):
             "roles: idea \(idea.short) is changed by its author\(ideaAuthor.isEmpty ? "" : " (\(ideaAuthor))") or the department's "
                 + "leaders and admins, and \(author.isEmpty ? "an anonymous writer" : author) is neither"
@@ -33,19 +29,20 @@ public enum GovernanceViolation: Error, Equatable, Sendable, CustomStringConvert
     /// The refusal of a local write that would break it, as its writer reads it.
     public var refusal: String {
         switch self {
-        case .notAdmin(let author, let role):
-            "Only this department's admins set roles and the status workflow, and \(Self.who(author, role)) here "
-                + "(`ideamesh admin roles` lists them)."
         case .notAuthorOrLeader(let idea, let author, let ideaAuthor):
-            "\(idea.short) was written by \(ideaAuthor.isEmpty ? "someone anonymous" : ideaAuthor): only its author or this department's "
-                + "leaders and admins change it, and \(author) is neither (`ideamesh admin roles` lists them). You can comment on it."
+            ideaAuthor.isEmpty
+                ? "\(idea.short) is anonymous: only this department's leaders and admins change it (`ideamesh roles` lists them). You can comment on it."
+                : "\(idea.short) was written by \(ideaAuthor): only its author or this department's leaders and admins change it, and "
+                    + "\(author) is neither (`ideamesh roles` lists them). You can comment on it."
         case .notLeader(_, let author, let role):
             "Only this department's leaders and admins move an idea's status, and \(Self.who(author, role)) here "
-                + "(`ideamesh admin roles` lists them)."
+                + "(`ideamesh roles` lists them)."
         case .notInWorkflow(let idea, let from, let to, let allowed):
-            "\(idea.short) is \(from.rawValue): this department's workflow "
-                + (allowed.isEmpty ? "moves nothing on from \(from.rawValue)" : "moves it on to \(Self.list(allowed.map(\.rawValue)))")
-                + ", not to \(to.rawValue) (`ideamesh admin workflow` shows the workflow)."
+            allowed.isEmpty
+                ? "\(idea.short) is \(from.rawValue), and this department's workflow lets an idea move on from \(from.rawValue) to no "
+                    + "other status (`ideamesh workflow` shows it; its admins change it)."
+                : "\(idea.short) is \(from.rawValue): this department's workflow moves it on to \(Self.list(allowed.map(\.rawValue))), "
+                    + "not to \(to.rawValue) (`ideamesh workflow` shows it)."
         }
     }
 
@@ -78,10 +75,6 @@ extension ApplySession {
         // Nothing of this origin held yet: no roles, and no idea of its to move.
         guard let index = knownIndex(origin) else { return nil }
         switch body {
-        case .roleSet, .workflowSet:
-            let hasAdmin = try fetchOne(Bool.self, sql: "SELECT 1 FROM roles WHERE origin = ? AND role = 'admin' LIMIT 1", arguments: [index]) != nil
-            let role = try self.role(of: author, at: index)
-            return hasAdmin && role != .admin ? .notAdmin(author: author, role: role) : nil
         case .ideaEdit(let idea, _):
             guard idea.origin == origin, try hasRoles(index),
                   let ideaAuthor = try fetchOne(String.self, sql: "SELECT author FROM ideas WHERE id = ?", arguments: [RowID.make(origin: index, seq: idea.seq)])

@@ -71,6 +71,15 @@ extension IdeaStore {
         }
     }
 
+    /// `login`'s role at `origin`, if the department gave them one.
+    public func role(of login: String, at origin: NodeID) throws -> Role? {
+        guard let index = localIndex(origin), !login.isEmpty else { return nil }
+        return try reading { db in
+            try String.fetchOne(db, sql: "SELECT role FROM roles WHERE origin = ? AND login = ?", arguments: [index, login])
+                .flatMap(Role.init(rawValue:))
+        }
+    }
+
     /// `origin`'s status workflow, and whether its admins set it (else it is the standard one).
     public func workflow(of origin: NodeID) throws -> (workflow: Workflow, isSet: Bool) {
         guard let index = localIndex(origin) else { return (.standard, false) }

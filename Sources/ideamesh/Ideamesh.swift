@@ -26,7 +26,8 @@ struct Ideamesh: ParsableCommand {
         subcommands: [
             SubmitCommand.self, ListCommand.self, MineCommand.self, ShowCommand.self, SearchCommand.self,
             SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
-            LinkCommand.self, AdoptCommand.self, EditCommand.self, NameCommand.self, PeopleCommand.self, ThemesCommand.self, ThemeCommand.self,
+            LinkCommand.self, AdoptCommand.self, EditCommand.self, NameCommand.self, PeopleCommand.self, RolesCommand.self, RoleCommand.self, WorkflowCommand.self,
+            ThemesCommand.self, ThemeCommand.self,
             PDSACommand.self, MeasureCommand.self, SpreadCommand.self,
             DigestCommand.self, ExportCommand.self, ImportCommand.self, AdminCommand.self, Demo.self,
         ])

@@ -84,7 +84,7 @@ struct MeshEndToEndTests {
         defer { cluster.shutdown() }
         let login = try #require(try a.call("ping")["user"] as? String)
         let named = try await CLI.run(["name", "Ann Smith, ward sister"], socket: a.controlSocket)
-        #expect(named.succeeded && named.stdout.contains("Your name is now Ann Smith, ward sister"), "\(named)")
+        #expect(named.succeeded && named.stdout.contains("Your name is now \"Ann Smith, ward sister\""), "\(named)")
         let idea = try a.submit("Insulin double-check")
         _ = try a.call("idea.comment", ["id": idea, "text": "Trial on nights first"])
         let anonymous = try a.call("idea.submit", ["title": "Hidden", "problem": "p", "solution": "s", "anonymous": true])["id"] as? String

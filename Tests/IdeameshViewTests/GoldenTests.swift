@@ -12,14 +12,14 @@ struct GoldenTests {
     static let commands: [[String]] = [
         [], ["submit"], ["list"], ["show"], ["search"], ["support"], ["unsupport"],
         ["comment"], ["comment", "add"], ["comment", "edit"], ["comment", "retract"],
-        ["status"], ["link"], ["adopt"], ["edit"], ["mine"], ["name"], ["people"], ["themes"], ["theme"], ["theme", "add"], ["theme", "archive"],
+        ["status"], ["link"], ["adopt"], ["edit"], ["mine"], ["name"], ["people"], ["roles"], ["role"], ["workflow"], ["workflow", "set"], ["themes"], ["theme"], ["theme", "add"], ["theme", "archive"],
         ["digest"], ["export"], ["import"],
         ["pdsa"], ["pdsa", "start"], ["pdsa", "do"], ["pdsa", "study"], ["pdsa", "act"],
         ["measure"], ["measure", "define"], ["measure", "record"], ["measure", "retract"], ["measure", "list"],
         ["measure", "show"], ["measure", "chart"], ["spread"],
         ["admin"], ["admin", "status"], ["admin", "peers"], ["admin", "replication"], ["admin", "where"],
         ["admin", "conflicts"], ["admin", "forks"], ["admin", "forks", "list"], ["admin", "forks", "resolve"],
-        ["admin", "role"], ["admin", "roles"], ["admin", "workflow"], ["admin", "workflow", "set"], ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
+        ["admin", "trust"], ["admin", "trust", "list"], ["admin", "trust", "add"], ["admin", "trust", "remove"],
         ["admin", "verify"], ["admin", "digest"], ["admin", "metrics"], ["admin", "backup"], ["admin", "resume-writes"],
     ]
 

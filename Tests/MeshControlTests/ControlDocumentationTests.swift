@@ -85,7 +85,9 @@ struct ControlDocumentationTests {
         let byName = Dictionary(try Self.rows().map { ($0.method, $0) }) { first, _ in first }
         for method in API.all {
             guard let row = byName[method.name] else { continue }
-            let documented: ControlAccess = row.section == 6 ? .admin : row.params.contains("leaders only") ? .leader : .anyone
+            let documented: ControlAccess = row.section == 6
+                ? .admin
+                : row.params.contains("leaders only") ? .leader : row.params.contains("department admins only") ? .departmentAdmin : .anyone
             #expect(method.access == documented, "\(method.name): CONTROL.md says \(documented), the declaration \(method.access)")
             #expect(method.name.hasPrefix("admin.") == (method.access == .admin), "\(method.name): admin.* names are the admins' methods")
         }

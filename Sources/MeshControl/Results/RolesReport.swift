@@ -1,14 +1,9 @@
 /// `roles.list`.
 public struct RolesReport: Codable, Sendable {
-    /// By department (origin), then login.
+    /// By department, then login.
     public let roles: [Assignment]
-    /// The department whose workflow this is (its node id), and its name when known.
-    public let origin: String
-    public let department: String?
-    /// The moves an idea's status may make there, each `from>to`.
-    public let workflow: [String]
-    /// Whether its admins set the workflow (else it is the standard one).
-    public let workflowSet: Bool?
+    /// The status workflow of the department asked for.
+    public let workflow: WorkflowReport
 
     public struct Assignment: Codable, Sendable {
         public let origin: String
@@ -29,11 +24,31 @@ public struct RolesReport: Codable, Sendable {
         }
     }
 
-    public init(roles: [Assignment], origin: String, department: String?, workflow: [String], workflowSet: Bool?) {
+    public struct WorkflowReport: Codable, Sendable {
+        /// The department (its node id), and its name when known.
+        public let origin: String
+        public let department: String?
+        /// Whether it is this node's own department.
+        public let own: Bool?
+        /// The moves an idea's status may make there, each `from>to`.
+        public let moves: [String]
+        /// Whether its admins set it (else it is the standard one).
+        public let set: Bool?
+        /// Whether the department has given anyone a role (else all its staff act as leaders).
+        public let rolesGiven: Bool?
+
+        public init(origin: String, department: String?, own: Bool?, moves: [String], set: Bool?, rolesGiven: Bool?) {
+            self.origin = origin
+            self.department = department
+            self.own = own
+            self.moves = moves
+            self.set = set
+            self.rolesGiven = rolesGiven
+        }
+    }
+
+    public init(roles: [Assignment], workflow: WorkflowReport) {
         self.roles = roles
-        self.origin = origin
-        self.department = department
         self.workflow = workflow
-        self.workflowSet = workflowSet
     }
 }

@@ -1,30 +1,47 @@
+import Foundation
 import MeshControl
 import MeshCRDT
 import MeshModel
 import MeshStore
 
-/// Roles and the status workflow (CONTROL.md §5, §6; Protocol/README.md, "Roles and the status
-/// workflow"). Who may set them is the store's rule, applied to the op on every node; the admin
-/// policy only decides who may ask this daemon to write one.
+/// Roles and the status workflow (CONTROL.md §5; Protocol/README.md, "Roles and the status
+/// workflow"). Who may ask this daemon to set them is its access check (`.departmentAdmin`: the
+/// department's admins and the node's); what the ops then allow is the store's rule, applied to
+/// every op on every node.
 extension ControlHandler {
     func registerGovernance() {
-        methods.register(API.AdminRole.self) { [unowned self] p, user, reply throws(ControlError) in
+        methods.register(API.RoleSet.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let role = Role(rawValue: p.role) else {
                 throw ControlError(.invalid, "unknown role \"\(p.role)\"; one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            // Roles go to the logins staff use here: a typo would give a role to nobody.
+            if !p.login.isEmpty, !p.login.contains(where: \.isWhitespace), getpwnam(p.login) == nil {
+                throw ControlError(
+                    .invalid,
+                    "no user \"\(p.login)\" on this machine: a role goes to the login a person uses here (`id \(p.login)` checks one)")
+            }
             write(.roleSet(login: p.login, role: role), author: user.name, reply)
         }
-        methods.register(API.AdminWorkflow.self) { [unowned self] p, user, reply throws(ControlError) in
-            var moves = [StatusMove]()
-            for text in p.moves {
-                guard let move = StatusMove(text) else {
-                    throw ControlError(
-                        .invalid,
-                        "\"\(text)\" is not a move: write FROM>TO with statuses among \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        methods.register(API.WorkflowSet.self) { [unowned self] p, user, reply throws(ControlError) in
+            let workflow: Workflow
+            switch (p.moves, p.standard) {
+            case (nil, true?):
+                workflow = .standard
+            case (let texts?, nil), (let texts?, false?):
+                var moves = [StatusMove]()
+                for text in texts {
+                    guard let move = StatusMove(text) else {
+                        throw ControlError(
+                            .invalid,
+                            "\"\(text)\" is not a move: write FROM>TO with statuses among \(IdeaStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    moves.append(move)
                 }
-                moves.append(move)
+                workflow = Workflow(moves: moves)
+            default:
+                throw ControlError(.invalid, "give either moves or standard: true")
             }
-            write(.workflowSet(Workflow(moves: moves)), author: user.name, reply)
+            write(.workflowSet(workflow), author: user.name, reply)
         }
         methods.register(API.RolesList.self) { [unowned self] p, _, reply throws(ControlError) in
             let origin = try p.origin.map { text throws(ControlError) in
@@ -34,19 +51,27 @@ extension ControlHandler {
                 }
                 return one
             } ?? mesh.selfID
-            let departments = departments()
+            let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
                 try Self.store {
                     let names = try store.displayNames()
                     let (workflow, isSet) = try store.workflow(of: origin)
+                    let roles = try store.roles()
+                    // By department name (this one first), then login.
+                    let sorted = roles.sorted { a, b in
+                        let keyA = (a.origin == home ? 0 : 1, departments[a.origin] ?? a.origin.base32, a.login)
+                        let keyB = (b.origin == home ? 0 : 1, departments[b.origin] ?? b.origin.base32, b.login)
+                        return keyA < keyB
+                    }
                     return RolesReport(
-                        roles: try store.roles().map {
+                        roles: sorted.map {
                             RolesReport.Assignment(
                                 origin: $0.origin.base32, department: departments[$0.origin], login: $0.login,
                                 name: names.name(origin: $0.origin, login: $0.login), role: $0.role.rawValue, setMs: Int($0.hlc.millis))
                         },
-                        origin: origin.base32, department: departments[origin], workflow: workflow.moves.map(\.description),
-                        workflowSet: isSet)
+                        workflow: RolesReport.WorkflowReport(
+                            origin: origin.base32, department: departments[origin], own: origin == home,
+                            moves: workflow.moves.map(\.description), set: isSet, rolesGiven: roles.contains { $0.origin == origin }))
                 }
             }
         }

@@ -98,9 +98,14 @@ extension ControlHandler {
             }
         }
         methods.register(API.PeopleList.self) { [unowned self] _, _, reply in
-            let departments = departments()
+            let departments = departments(), home = mesh.selfID
             read(reply) { store throws(ControlError) in
-                MeshControl.PeopleList(people: try Self.store { try store.people() }.map {
+                // This department first, then by department name and login.
+                let people = try Self.store { try store.people() }.sorted { a, b in
+                    (a.origin == home ? 0 : 1, departments[a.origin] ?? a.origin.base32, a.login)
+                        < (b.origin == home ? 0 : 1, departments[b.origin] ?? b.origin.base32, b.login)
+                }
+                return MeshControl.PeopleList(people: people.map {
                     MeshControl.PeopleList.Person(
                         origin: $0.origin.base32, department: departments[$0.origin], login: $0.login, name: $0.name,
                         setMs: Int($0.hlc.millis))

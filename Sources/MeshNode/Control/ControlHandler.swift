@@ -56,6 +56,12 @@ final class ControlHandler: @unchecked Sendable {
         }
         do throws(ControlError) {
             if let route = methods[request.method] {
+                if let least = Self.departmentRole(route.access), !adminPolicy.allows(user) {
+                    // Not one of the node's admins: the department's roles may still allow it.
+                    return checkRole(least, access: route.access, method: request.method, user: user, reply) { () throws(ControlError) in
+                        try route.run(request, user, reply)
+                    }
+                }
                 try check(route.access, method: request.method, user: user)
                 return try route.run(request, user, reply)
             }
@@ -67,16 +73,50 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
+    /// The least role at this department that opens a method of `access` to someone who is not
+    /// one of the node's admins; nil when roles do not open it.
+    static func departmentRole(_ access: ControlAccess) -> Role? {
+        switch access {
+        case .leader: .leader
+        case .departmentAdmin: .admin
+        case .anyone, .admin: nil
+        }
+    }
+
+    /// Runs `next` when `user`'s role at this department is at least `least`, else refuses.
+    private func checkRole(
+        _ least: Role, access: ControlAccess, method: String, user: LocalUser, _ reply: @escaping Reply,
+        then next: @escaping () throws(ControlError) -> Void
+    ) {
+        let loop = loop, selfID = mesh.selfID
+        let carried = LoopBound((reply, next), loop: loop)
+        worker.read({ store in try store.role(of: user.name, at: selfID) }) { result in
+            loop.execute {
+                let (reply, next) = carried.value()
+                let role = (try? result.get()) ?? nil
+                do throws(ControlError) {
+                    guard let role, role >= least else {
+                        let what = least == .admin ? "the department's admins" : "the department's leaders and admins"
+                        let has = role.map { "is \(GovernanceViolation.article($0))\($0.rawValue) here" } ?? "has no role here"
+                        throw ControlError(
+                            .forbidden,
+                            "\(method) is for \(what); user \(user.name) \(has) (`ideamesh roles` lists them; the node's admins, "
+                                + "[control] admin_users and admin_groups in the daemon's config, may too)")
+                    }
+                    try next()
+                } catch {
+                    reply(.failure(error))
+                }
+            }
+        }
+    }
+
     /// Refuses `user` a method of `access` they may not call, before its params are looked at.
     private func check(_ access: ControlAccess, method: String, user: LocalUser) throws(ControlError) {
         switch access {
-        case .anyone:
+        case .anyone, .leader, .departmentAdmin:
+            // Roles were checked (`checkRole`) unless the user is one of the node's admins.
             return
-        case .leader:
-            // Leaders' methods use the admin policy.
-            guard adminPolicy.allows(user) else {
-                throw ControlError(.forbidden, "\(method) is for leaders; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")
-            }
         case .admin:
             guard adminPolicy.allows(user) else {
                 throw ControlError(.forbidden, "\(method) is for admins; user \(user.name) is not one (see [control] admin_users and admin_groups in the daemon's config)")

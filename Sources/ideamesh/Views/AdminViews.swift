@@ -1,6 +1,5 @@
 import MeshClient
 import MeshControl
-import MeshModel
 
 /// The `ideamesh admin …` reports for people.
 enum AdminViews {
@@ -212,40 +211,6 @@ enum AdminViews {
         for node in list.nodes { table.append([Table.Cell(node.nodeId), Table.Cell(node.department ?? ""), Table.Cell(node.source)]) }
         return context.render(table)
             + context.note("config: listed under [trust] in the daemon's config (edit it, then SIGHUP); admin: added with `ideamesh admin trust add`.")
-    }
-
-    static func roles(_ report: RolesReport, context: RenderContext) -> String {
-        var out: String
-        if report.roles.isEmpty {
-            out = "No department has given anyone a role: all their staff act as leaders.\n"
-                + context.note("An admin gives the first role with `ideamesh admin role LOGIN admin`; from then on only admins set roles.")
-        } else {
-            var table = Table([.flexible("DEPARTMENT", min: 10), .flexible("NAME", min: 8), .fixed("LOGIN"), .fixed("ROLE"), .fixed("SINCE")])
-            for person in report.roles {
-                table.append([
-                    Table.Cell(person.department ?? IdeaIDs.shortNode(person.origin), person.department == nil ? .dim : nil),
-                    Table.Cell(person.name ?? ""), Table.Cell(person.login), Table.Cell(person.role), Table.Cell(context.relative(person.setMs)),
-                ])
-            }
-            out = context.render(table)
-        }
-        return out + "\n" + workflow(report, context: context)
-    }
-
-    static func workflow(_ report: RolesReport, context: RenderContext) -> String {
-        let name = report.department ?? IdeaIDs.shortNode(report.origin)
-        var out = "Status workflow of \(name)" + (report.workflowSet == true ? ":\n" : " (the standard one: its admins have not set another):\n")
-        let moves = report.workflow.compactMap { text -> (String, String)? in
-            let parts = text.split(separator: ">").map(String.init)
-            return parts.count == 2 ? (parts[0], parts[1]) : nil
-        }
-        var table = Table([.fixed("FROM"), .flexible("MAY MOVE TO", min: 12)])
-        for from in IdeaStatus.allCases.map(\.rawValue) {
-            let targets = moves.filter { $0.0 == from }.map(\.1)
-            table.append([Table.Cell(from), targets.isEmpty ? Table.Cell("nothing", .dim) : Table.Cell(targets.joined(separator: ", "))])
-        }
-        out += context.render(table)
-        return out + context.note("Setting the status an idea has, with a new reason, is always allowed. Admins change the workflow with `ideamesh admin workflow set FROM>TO ...`.")
     }
 
     static func verify(_ result: VerifyResult, context: RenderContext) -> String {

@@ -21,7 +21,7 @@ struct NameCommand: ParsableCommand {
         let daemon = try DaemonSession.open(client, command: "ideamesh name")
         let (_, raw) = try daemon.call(API.PersonName.self, .init(name: name))
         Output(json: client.json).emit(raw) {
-            "Your name is now \(name): every node that has your department's ideas shows it instead of your login.\n"
+            "Your name is now \"\(name)\": every node that has your department's ideas shows it instead of your login.\n"
         }
     }
 }

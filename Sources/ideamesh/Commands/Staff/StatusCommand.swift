@@ -9,8 +9,10 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Move an idea to a new status, saying why.",
         discussion: """
-            Two departments that change the same idea's status at once both keep their value \
-            until someone sets it again (`ideamesh show` says so).
+            Only the idea's own department moves its status: its leaders and admins once it has \
+            given roles (`ideamesh roles`), and only along its status workflow (`ideamesh \
+            workflow`). The person who submitted the idea sees every move and its reason \
+            (`ideamesh mine`).
             """)
 
     @Argument(help: ArgumentHelp("The idea's id.", valueName: "id"))

@@ -1,9 +1,10 @@
 extension API {
-    /// `admin.role`: a person's role at this department (staff, leader, admin), replicated to
-    /// every node (Protocol/README.md, "Roles and the status workflow").
-    public enum AdminRole: ControlMethod {
-        public static let name = "admin.role"
-        public static let access = ControlAccess.admin
+    /// `role.set`: a person's role at this department (staff, leader, admin), replicated to
+    /// every node (Protocol/README.md, "Roles and the status workflow"). For the department's
+    /// admins and the node's.
+    public enum RoleSet: ControlMethod {
+        public static let name = "role.set"
+        public static let access = ControlAccess.departmentAdmin
         public typealias Result = WrittenOp
 
         public struct Params: ControlParams, Equatable {
