@@ -104,6 +104,15 @@ struct MeshEndToEndTests {
         let people = try await CLI.run(["people"], socket: b.controlSocket)
         #expect(people.stdout.contains("Renal Ward") && people.stdout.contains("Ann Smith, ward sister") && people.stdout.contains(login), "\(people)")
 
+        // The same name given at another department cannot pass for Renal Ward's Ann: a person of
+        // another department than the idea's is shown with their department.
+        _ = try b.call("person.name", ["name": "Ann Smith, ward sister"])
+        _ = try b.call("idea.comment", ["id": idea, "text": "Looks like me, but from Cardiology"])
+        try await cluster.eventually("a holds b's comment") { (try a.show(idea)["comments"] as? [Any])?.count == 2 }
+        let both = try await CLI.run(["show", idea], socket: a.controlSocket)
+        #expect(both.stdout.contains("Ann Smith, ward sister (Cardiology)"), "\(both)")
+        #expect(both.stdout.components(separatedBy: "Ann Smith, ward sister (Cardiology)").count == 3, "the comment and its history line: \(both)")
+
         // A change travels; a bad name is refused and writes nothing.
         _ = try await CLI.run(["name", "Ann Smith-Patel"], socket: a.controlSocket)
         try await cluster.eventually("b shows the new name") { try b.show(idea)["author_name"] as? String == "Ann Smith-Patel" }

@@ -32,17 +32,21 @@ public struct IdeaDetail: Codable, Sendable {
         public let author: String?
         /// The author's display name at the origin department, when they gave one (shown instead of `author`).
         public let authorName: String?
+        /// The author's department's name, when known here (the origin of `id`).
+        public let department: String?
         public let text: String
         public let createdMs: Int?
         public let edited: Bool?
         public let retracted: Bool?
 
         public init(
-            id: String, author: String?, authorName: String? = nil, text: String, createdMs: Int?, edited: Bool?, retracted: Bool?
+            id: String, author: String?, authorName: String? = nil, department: String? = nil, text: String, createdMs: Int?,
+            edited: Bool?, retracted: Bool?
         ) {
             self.id = id
             self.author = author
             self.authorName = authorName
+            self.department = department
             self.text = text
             self.createdMs = createdMs
             self.edited = edited
@@ -57,15 +61,20 @@ public struct IdeaDetail: Codable, Sendable {
         public let author: String?
         /// The author's display name at the origin department, when they gave one (shown instead of `author`).
         public let authorName: String?
+        /// The author's department's name, when known here (the origin of `id`).
+        public let department: String?
         public let createdMs: Int?
         /// One human line.
         public let summary: String?
 
-        public init(id: String?, kind: String, author: String?, authorName: String? = nil, createdMs: Int?, summary: String?) {
+        public init(
+            id: String?, kind: String, author: String?, authorName: String? = nil, department: String? = nil, createdMs: Int?, summary: String?
+        ) {
             self.id = id
             self.kind = kind
             self.author = author
             self.authorName = authorName
+            self.department = department
             self.createdMs = createdMs
             self.summary = summary
         }

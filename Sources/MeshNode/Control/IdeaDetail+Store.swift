@@ -21,13 +21,14 @@ extension IdeaDetail {
             conflicts: view.conflicts.map { "\($0)" }, adoptedFrom: view.adoptedFrom?.text,
             comments: view.comments.map {
                 Comment(
-                    id: $0.id.text, author: $0.author, authorName: names.name(origin: $0.id.origin, login: $0.author), text: $0.retracted ? "" : $0.text, createdMs: Int($0.hlc.millis),
+                    id: $0.id.text, author: $0.author, authorName: names.name(origin: $0.id.origin, login: $0.author),
+                    department: departments[$0.id.origin], text: $0.retracted ? "" : $0.text, createdMs: Int($0.hlc.millis),
                     edited: $0.edited, retracted: $0.retracted)
             },
             history: history?.map {
                 HistoryEntry(
                     id: $0.id.text, kind: $0.kind, author: $0.author, authorName: names.name(origin: $0.id.origin, login: $0.author),
-                    createdMs: Int($0.hlc.millis), summary: $0.summary)
+                    department: departments[$0.id.origin], createdMs: Int($0.hlc.millis), summary: $0.summary)
             },
             links: links.map { Link(kind: $0.kind, from: $0.from.text, to: $0.to.text, title: $0.otherTitle) },
             adoptions: adoptions.map {

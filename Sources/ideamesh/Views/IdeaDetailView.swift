@@ -42,7 +42,8 @@ enum IdeaDetailView {
 
         let comments = idea.comments ?? []
         section("Comments (\(comments.count))", comments.flatMap { comment -> [String] in
-            var head = "  \(IdeaIDs.short(comment.id))  \(RenderContext.author(comment.author, name: comment.authorName))  \(context.absolute(comment.createdMs))"
+            var head = "  \(IdeaIDs.short(comment.id))  \(Self.who(comment.author, name: comment.authorName, id: comment.id, department: comment.department, idea: idea))"
+                + "  \(context.absolute(comment.createdMs))"
             // A retraction is the comment's last change: it is "retracted", not "edited".
             if comment.retracted == true { return [style.dim(context.cut(head + "  (retracted)", to: context.width))] }
             if comment.edited == true { head += "  (edited)" }
@@ -51,11 +52,11 @@ enum IdeaDetailView {
 
         if let history = idea.history, !history.isEmpty {
             // What happened in words (the op's kind is in --json, for scripts).
-            var table = Table([.fixed("WHEN"), .flexible("WHO", min: 5), .flexible("WHAT", min: 12, priority: 1)])
+            var table = Table([.fixed("WHEN"), .flexible("WHO", min: 5, priority: 2), .flexible("WHAT", min: 12, priority: 1)])
             for entry in history {
                 table.append([
                     Table.Cell(context.absolute(entry.createdMs)),
-                    Table.Cell(RenderContext.author(entry.author, name: entry.authorName)),
+                    Table.Cell(Self.who(entry.author, name: entry.authorName, id: entry.id, department: entry.department, idea: idea)),
                     Table.Cell(entry.summary ?? entry.kind),
                 ])
             }
@@ -128,5 +129,15 @@ enum IdeaDetailView {
 
     private static func indent(_ table: String) -> [String] {
         table.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 }
+    }
+
+    /// Who wrote a comment or an op on `idea`: a person of another department than the idea's
+    /// is shown with their department, so that a name given there cannot pass for one given here.
+    static func who(_ login: String?, name: String?, id: String?, department: String?, idea: IdeaDetail) -> String {
+        let person = RenderContext.author(login, name: name)
+        guard let login, !login.isEmpty, let id, let origin = id.split(separator: "-").first, origin != (idea.origin ?? "")[...] else {
+            return person
+        }
+        return "\(person) (\(department ?? IdeaIDs.shortNode(String(origin))))"
     }
 }
