@@ -24,7 +24,10 @@ struct ThemeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "theme",
         abstract: "Add or archive a theme (department leaders).",
-        discussion: "Leaders are the daemon's admins: root, its own user, and [control] admin_users and admin_groups.",
+        discussion: """
+            Leaders are those this department made leaders or admins (`ideamesh roles`), and the \
+            daemon's admins: root, its own user, and [control] admin_users and admin_groups.
+            """,
         subcommands: [Add.self, Archive.self])
 
     struct Add: ParsableCommand {
