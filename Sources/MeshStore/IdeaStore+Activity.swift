@@ -45,11 +45,19 @@ extension IdeaStore {
                         SELECT target, MAX(w.hlc) AS at FROM reg_writes w JOIN ideas i ON i.id = w.target
                         WHERE w.reg = ? AND w.hlc >= ? AND w.value = i.status AND i.status IN (\(statuses))
                         GROUP BY target)
-                    SELECT counted.* FROM counted JOIN changes ON changes.target = counted.id
+                    SELECT counted.*, (
+                        SELECT w.note FROM reg_writes w
+                        WHERE w.target = counted.id AND w.reg = ? AND w.live = 1 AND w.value = counted.status
+                        ORDER BY w.hlc DESC LIMIT 1) AS status_reason
+                    FROM counted JOIN changes ON changes.target = counted.id
                     ORDER BY changes.at DESC, counted.id DESC
                     """,
-                arguments: [Register.status.rawValue, since]
-            ).map { summary($0, keys) }
+                arguments: [Register.status.rawValue, since, Register.status.rawValue]
+            ).map { row in
+                var moved = summary(row, keys)
+                moved.statusReason = (row["status_reason"] as String?).flatMap { $0.isEmpty ? nil : $0 }
+                return moved
+            }
             let adopted = try Row.fetchAll(
                 db, sql: """
                     SELECT a.id, a.hlc, a.adopted_from, s.title FROM ideas a JOIN ideas s ON s.id = a.adopted_from

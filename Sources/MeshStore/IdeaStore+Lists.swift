@@ -57,6 +57,9 @@ public struct IdeaSummary: Hashable, Sendable {
     public var view: IdeaView
     /// Comments not retracted.
     public var commentCount: Int
+    /// The reason given with the displayed status, where a list asks for it (the digest's moved
+    /// ideas); nil otherwise, and when none was given.
+    public var statusReason: String? = nil
 }
 
 /// One page of a list: how many ideas matched, and the first `limit` of them.

@@ -134,7 +134,7 @@ struct ListQueryTests: TwoStoreSuite {
         let adoption = try b.write(.adopt(source: before, content: IdeaContent(title: "", problem: "", solution: "")), author: "cat", wallMillis: 5_000)
             .decode().id
         try sync(from: b, to: a)
-        try a.write(.statusSet(idea: moved, status: .testing, reason: "", seen: []), author: "ann", wallMillis: 5_001)
+        try a.write(.statusSet(idea: moved, status: .testing, reason: "PDSA 1 on nights", seen: []), author: "ann", wallMillis: 5_001)
         try a.write(.statusSet(idea: declined, status: .underReview, reason: "", seen: []), author: "ann", wallMillis: 5_002)
         try a.write(.statusSet(idea: declined, status: .declined, reason: "", seen: []), author: "ann", wallMillis: 5_003)
         let fresh = try idea(a, "fresh", by: "ann", at: 6_000)
@@ -143,6 +143,8 @@ struct ListQueryTests: TwoStoreSuite {
         #expect(activity.newIdeas.map(\.view.id) == [fresh, adoption])
         #expect(activity.moved.map(\.view.id) == [moved], "under review then declined has not moved")
         #expect(activity.moved.first?.view.status == .testing)
+        #expect(activity.moved.first?.statusReason == "PDSA 1 on nights", "the digest says why it moved")
+        #expect(activity.newIdeas.allSatisfy { $0.statusReason == nil }, "only the moved ideas carry a reason")
         #expect(activity.adoptedElsewhere.map(\.adoption) == [adoption])
         #expect(activity.adoptedElsewhere.first?.source == before && activity.adoptedElsewhere.first?.sourceTitle == "before")
         // B's view: A adopted nothing of B's.

@@ -20,11 +20,13 @@ public struct IdeaSummary: Codable, Sendable {
     /// Registers (e.g. "status", "title") that hold concurrent values.
     public let conflicts: [String]?
     public let adoptedFrom: String?
+    /// `digest`'s `moved` only: the reason given with the status it moved to, when one was.
+    public let statusReason: String?
 
     public init(
         id: String, shortId: String, title: String, status: String, theme: String?, tags: [String]?,
         author: String?, authorName: String? = nil, origin: String?, department: String?, createdMs: Int?, supporters: Int?,
-        commentCount: Int?, conflicts: [String]?, adoptedFrom: String?
+        commentCount: Int?, conflicts: [String]?, adoptedFrom: String?, statusReason: String? = nil
     ) {
         self.id = id
         self.shortId = shortId
@@ -41,5 +43,6 @@ public struct IdeaSummary: Codable, Sendable {
         self.commentCount = commentCount
         self.conflicts = conflicts
         self.adoptedFrom = adoptedFrom
+        self.statusReason = statusReason
     }
 }

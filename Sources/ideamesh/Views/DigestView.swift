@@ -13,6 +13,12 @@ enum DigestView {
 
         out += "\n" + context.heading("Moved to testing, adopted or spread (\(digest.moved.count))") + "\n"
         out += digest.moved.isEmpty ? "  none\n" : context.render(IdeaListView.table(digest.moved, context: context, statusTitle: "NOW"))
+        // Why each moved, in the words of whoever moved it.
+        for idea in digest.moved {
+            guard let reason = idea.statusReason else { continue }
+            out += TextWrap.lines("\(IdeaIDs.short(idea.id)) \(idea.status): \(TextWidth.singleLine(reason))", width: context.width, indent: "  ")
+                .map { style.dim($0) + "\n" }.joined()
+        }
 
         out += "\n" + context.heading("This department's ideas adopted elsewhere (\(digest.adoptedElsewhere.count))") + "\n"
         if digest.adoptedElsewhere.isEmpty {
