@@ -66,7 +66,7 @@ struct GovernanceEndToEndTests {
         #expect(seen.stdout.contains("Ann Smith, ward sister  moved to testing: straight to a test"), "\(seen)")
         #expect(!seen.stdout.contains("Insulin"), "only the caller's ideas: \(seen)")
         let digest = try await cli(["digest", "--since", "1d"], asNobody: true)
-        #expect(digest.stdout.contains("\(own.split(separator: "-").first!.prefix(10))-2 testing: straight to a test"), "the digest says why: \(digest)")
+        #expect(digest.stdout.contains("\(own.split(separator: "-").first!.prefix(10))-2 moved to testing:\n    straight to a test"), "the digest says why: \(digest)")
 
         // A department admin who is no node admin gives roles; the node's admins can always mend
         // them, even when no department admin is left.

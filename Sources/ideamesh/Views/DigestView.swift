@@ -16,8 +16,8 @@ enum DigestView {
         // Why each moved, in the words of whoever moved it.
         for idea in digest.moved {
             guard let reason = idea.statusReason else { continue }
-            out += TextWrap.lines("\(IdeaIDs.short(idea.id)) \(idea.status): \(TextWidth.singleLine(reason))", width: context.width, indent: "  ")
-                .map { style.dim($0) + "\n" }.joined()
+            out += style.dim("  \(IdeaIDs.short(idea.id)) moved to \(idea.status):") + "\n"
+            out += TextWrap.lines(TextWidth.singleLine(reason), width: context.width, indent: "    ").map { $0 + "\n" }.joined()
         }
 
         out += "\n" + context.heading("This department's ideas adopted elsewhere (\(digest.adoptedElsewhere.count))") + "\n"
