@@ -188,6 +188,8 @@ struct Demo: ParsableCommand {
             (mesh.emergency, "search falls"),
             (mesh.emergency, "support \(idea)"),
             (mesh.emergency, "comment \(idea) \"We will try this in ED too\""),
+            (mesh.cardiology, "status \(idea) testing --reason \"our pilot\"   # refused: only Renal Ward moves its idea"),
+            (mesh.renal, "mine"),
             (mesh.cardiology, "show \(IdeaIDs.short(seeded.ids[DemoSamples.Measurement.idea]))"),
             (mesh.emergency, "measure chart \(seeded.measured.measure)"),
             (mesh.emergency, "measure chart \(seeded.measured.measure) --rebase \(seeded.measured.changeDate) --svg falls.svg"),

@@ -27,6 +27,8 @@ struct DemoTests {
             "IDEAMESH_SOCKET=\(root)/cardiology.sock ideamesh admin peers",
             "IDEAMESH_SOCKET=\(root)/emergency.sock ideamesh search falls",
             "IDEAMESH_SOCKET=\(root)/emergency.sock ideamesh support \(idea)",
+            "IDEAMESH_SOCKET=\(root)/cardiology.sock ideamesh status \(idea) testing --reason \"our pilot\"   # refused: only Renal Ward moves its idea",
+            "IDEAMESH_SOCKET=\(root)/renal-ward.sock ideamesh mine",
             "tail -f \(root)/*.log",
         ] {
             #expect(run.stdout.contains(command), "missing: \(command)\n\(run.stdout)")
