@@ -113,6 +113,15 @@ extension ApplySession {
         guard let text = try fetchOne(String.self, sql: "SELECT moves FROM workflows WHERE origin = ?", arguments: [origin]) else {
             return .standard
         }
-        return Workflow(moves: text.split(separator: ",").compactMap { StatusMove(String($0)) })
+        return Workflow(stored: text)
+    }
+}
+
+extension Workflow {
+    /// How the store keeps a workflow (`workflows.moves`): its moves, `from>to`, comma-separated.
+    var stored: String { moves.map(\.description).joined(separator: ",") }
+
+    init(stored: String) {
+        self.init(moves: stored.split(separator: ",").compactMap { StatusMove(String($0)) })
     }
 }

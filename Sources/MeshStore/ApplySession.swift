@@ -218,7 +218,7 @@ struct ApplySession {
                     INSERT INTO workflows(origin, moves, hlc, writer) VALUES(?, ?, ?, ?)
                     ON CONFLICT(origin) DO UPDATE SET moves = excluded.moves, hlc = excluded.hlc, writer = excluded.writer
                     """,
-                arguments: [RowID.origin(rid), workflow.moves.map(\.description).joined(separator: ","), hlc, rid])
+                arguments: [RowID.origin(rid), workflow.stored, hlc, rid])
         case .unknown:
             break
         }

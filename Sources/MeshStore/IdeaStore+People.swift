@@ -87,7 +87,7 @@ extension IdeaStore {
             guard let text = try String.fetchOne(db, sql: "SELECT moves FROM workflows WHERE origin = ?", arguments: [index]) else {
                 return (.standard, false)
             }
-            return (Workflow(moves: text.split(separator: ",").compactMap { StatusMove(String($0)) }), true)
+            return (Workflow(stored: text), true)
         }
     }
 }
