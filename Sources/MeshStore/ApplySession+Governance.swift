@@ -19,7 +19,7 @@ public enum GovernanceViolation: Error, Equatable, Sendable, CustomStringConvert
             "roles: idea \(idea.short) is changed by its author\(ideaAuthor.isEmpty ? "" : " (\(ideaAuthor))") or the department's "
                 + "leaders and admins, and \(author.isEmpty ? "an anonymous writer" : author) is neither"
         case .notLeader(_, let author, let role):
-            "roles: only the department's leaders and admins move an idea's status, and \(Self.who(author, role))"
+            "roles: only the department's leaders and admins move an idea's status, and \(Self.who(author, role)) there"
         case .notInWorkflow(let idea, let from, let to, let allowed):
             "workflow: idea \(idea.short) cannot move from \(from.rawValue) to \(to.rawValue) in this department's workflow; "
                 + (allowed.isEmpty ? "it allows no move from \(from.rawValue)" : "from \(from.rawValue) it moves to \(allowed.map(\.rawValue).joined(separator: ", "))")
@@ -52,7 +52,7 @@ public enum GovernanceViolation: Error, Equatable, Sendable, CustomStringConvert
 
     static func who(_ author: String, _ role: Role?) -> String {
         let name = author.isEmpty ? "an anonymous writer" : author
-        return role.map { "\(name) is \(Self.article($0))\($0.rawValue)" } ?? "\(name) has no role there"
+        return role.map { "\(name) is \(Self.article($0))\($0.rawValue)" } ?? "\(name) has no role"
     }
 
     /// "an admin", "a leader", "staff".

@@ -154,7 +154,7 @@ extension IdeaStore {
         case .ideaCreate(let content):
             return "submitted \(quote(content.title))"
         case .adopt(let source, let content):
-            return op.id == idea ? "adopted from \(source.short): \(quote(content.title))" : "adopted by \(op.origin.short) as \(op.id.short)"
+            return op.id == idea ? "adopted from \(source.short): \(quote(content.title))" : "adopted it, as \(op.id.short)"
         case .ideaEdit(_, let edits):
             return "changed " + edits.map { edit in
                 edit.value.isEmpty ? "cleared the \(edit.field.rawValue)" : "the \(edit.field.rawValue) to \(quote(edit.value))"

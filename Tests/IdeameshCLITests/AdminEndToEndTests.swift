@@ -78,7 +78,7 @@ struct AdminEndToEndTests {
             let run = try await CLI.run(command, socket: a.controlSocket, asNobody: true)
             #expect(run.status == 1, "\(run)")
             #expect(run.stderr.hasPrefix("Error: refused:") && run.stderr.contains("is for admins"), "\(run)")
-            #expect(run.stderr.contains("Hint: Admin commands are for root, the daemon's user, and the users and groups in [control] admin_users"), "\(run)")
+            #expect(run.stderr.contains("Hint: Admin commands are for the node's admins: root, the daemon's user, and the users and groups in [control] admin_users"), "\(run)")
             #expect(run.stdout.isEmpty, "\(run)")
         }
         #expect(try a.call("admin.digest")["digest"] as? String == before)

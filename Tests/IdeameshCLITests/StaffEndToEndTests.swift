@@ -259,7 +259,7 @@ struct StaffEndToEndTests {
         for arguments in [["theme", "add", "paper", "Less paper"], ["theme", "archive", "meds"]] {
             let refused = try await CLI.run(arguments, socket: a.controlSocket, asNobody: true)
             #expect(refused.status == 1, "\(refused)")
-            #expect(refused.stderr.hasPrefix("Error: refused:") && refused.stderr.contains("department leaders"), "\(refused)")
+            #expect(refused.stderr.hasPrefix("Error: refused:") && refused.stderr.contains("is for the department's leaders and admins"), "\(refused)")
         }
         #expect(try a.opCount() == ops)
     }

@@ -34,7 +34,7 @@ public struct RolesReport: Codable, Sendable {
         public let moves: [String]
         /// Whether its admins set it (else it is the standard one).
         public let set: Bool?
-        /// Whether the department has given anyone a role (else all its staff act as leaders).
+        /// Whether the department has given anyone a role (else all its staff may edit its ideas and move their status).
         public let rolesGiven: Bool?
 
         public init(origin: String, department: String?, own: Bool?, moves: [String], set: Bool?, rolesGiven: Bool?) {

@@ -71,7 +71,8 @@ extension ControlHandler {
                         },
                         workflow: RolesReport.WorkflowReport(
                             origin: origin.base32, department: departments[origin], own: origin == home,
-                            moves: workflow.moves.map(\.description), set: isSet, rolesGiven: roles.contains { $0.origin == origin }))
+                            moves: workflow.moves.map(\.description), set: isSet && Set(workflow.moves) != Set(Workflow.standard.moves),
+                            rolesGiven: roles.contains { $0.origin == origin }))
                 }
             }
         }

@@ -31,7 +31,7 @@ extension ControlHandler {
             try adopt(try resolve(p.id), user: user, reply)
         }
         methods.register(API.PersonName.self) { [unowned self] p, user, reply in
-            write(.personName(login: user.name, name: p.name), author: user.name, reply)
+            write(.personName(login: user.name, name: p.name.trimmingCharacters(in: .whitespaces)), author: user.name, reply)
         }
         methods.register(API.ThemeDefine.self) { [unowned self] p, user, reply in
             write(.themeDefine(Theme(code: p.code, name: p.name, description: p.description ?? "")), author: user.name, reply)

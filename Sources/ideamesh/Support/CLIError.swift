@@ -139,9 +139,12 @@ struct CLIError: Error, Equatable, CustomStringConvertible {
     static func refusal(method: String, code: ControlErrorCode?, message: String, command: String) -> CLIError {
         switch code {
         case .forbidden?:
-            let who = API.all.first(where: { $0.name == method })?.access == .admin || method.hasPrefix("admin.")
-                ? "Admin commands are for root, the daemon's user, and the users and groups in [control] admin_users and admin_groups of the daemon's config."
-                : "This is for department leaders: root, the daemon's user, and the users and groups in [control] admin_users and admin_groups of the daemon's config."
+            let nodeAdmins = "root, the daemon's user, and the users and groups in [control] admin_users and admin_groups of the daemon's config"
+            let who = switch API.all.first(where: { $0.name == method })?.access {
+            case .leader?: "This is for the department's leaders and admins (`ideamesh roles` lists them) and the node's admins: \(nodeAdmins)."
+            case .departmentAdmin?: "This is for the department's admins (`ideamesh roles` lists them) and the node's admins: \(nodeAdmins)."
+            default: "Admin commands are for the node's admins: \(nodeAdmins)."
+            }
             return CLIError("refused: \(message)", hint: "\(who) Ask your department's ideamesh admin.")
         case .notFound?:
             return CLIError(message, hint: notFoundHint(method: method))

@@ -6,7 +6,7 @@ enum GovernanceViews {
     static func roles(_ report: RolesReport, context: RenderContext) -> String {
         var out: String
         if report.roles.isEmpty {
-            out = "No department has given anyone a role: all their staff act as leaders.\n"
+            out = "No department has given anyone a role: all their staff may edit their ideas and move their status.\n"
         } else {
             var table = Table([.flexible("DEPARTMENT", min: 10), .flexible("NAME", min: 8), .fixed("LOGIN"), .fixed("ROLE"), .fixed("SINCE")])
             for person in report.roles {
@@ -17,11 +17,14 @@ enum GovernanceViews {
             }
             out = context.render(table)
             if report.workflow.own == true, report.workflow.rolesGiven != true {
-                out += context.note("This department has given no one a role: all its staff act as leaders.")
+                out += context.note("This department has given no one a role: all its staff may edit its ideas and move their status.")
             }
         }
         if report.workflow.own == true {
-            out += context.note("An admin gives a role with `ideamesh role LOGIN staff|leader|admin`; `ideamesh workflow` shows the status workflow.")
+            out += context.note(
+                "The department's admins, and the node's (root and [control] admin_users), give roles with `ideamesh role LOGIN "
+                    + "staff|leader|admin`. Once a department has given any role, whoever has none is staff there, node admins included. "
+                    + "`ideamesh workflow` shows the status workflow.")
         }
         return out
     }

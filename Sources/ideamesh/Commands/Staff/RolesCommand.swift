@@ -8,9 +8,9 @@ struct RolesCommand: ParsableCommand {
         abstract: "List who leads and who administers at each department.",
         discussion: """
             Staff submit, support and comment, and edit the ideas they wrote; leaders also edit any \
-            of their department's ideas and move their status; admins also give roles and set the \
-            status workflow. A department that has given no one a role lets all its staff act as \
-            leaders. Every node checks these rules on every op.
+            of their department's ideas, move their status and define themes; admins also give roles \
+            and set the status workflow. A department that has given no one a role lets all its staff \
+            edit its ideas and move their status. Every node checks these rules on every op.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -45,7 +45,16 @@ struct RoleCommand: ParsableCommand {
         let daemon = try DaemonSession.open(client, command: "ideamesh role")
         let (_, raw) = try daemon.call(API.RoleSet.self, .init(login: login, role: role))
         let what = ["admin": "an admin", "leader": "a leader"][role] ?? role
-        Output(json: client.json).emit(raw) { "\(login) is \(what) of this department now, on every node.\n" }
+        // Once a department has roles, whoever has none is staff there: say so to a node admin
+        // who has not given themselves one.
+        let (report, _) = try daemon.call(API.RolesList.self, .init())
+        let me = try daemon.call(API.Ping.self).value.user
+        let mine = report.roles.first { $0.origin == report.workflow.origin && $0.login == me }
+        Output(json: client.json).emit(raw) {
+            "\(login) is \(what) of this department now, on every node.\n"
+                + (mine == nil && me != login
+                    ? "Note: you (\(me)) have no role here, so you are staff now: `ideamesh role \(me) admin` gives you one.\n" : "")
+        }
     }
 }
 
