@@ -29,7 +29,7 @@ public struct StatusMove: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// Reads `from>to`, e.g. `proposed>under-review`.
     public init?(_ text: String) {
-        let parts = text.split(separator: ">", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ">", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard parts.count == 2, let from = IdeaStatus(rawValue: parts[0]), let to = IdeaStatus(rawValue: parts[1]) else { return nil }
         self.init(from: from, to: to)
     }

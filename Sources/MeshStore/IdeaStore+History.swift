@@ -13,6 +13,9 @@ public struct HistoryEntry: Hashable, Sendable {
     public var hlc: HLC
     /// One human line: what the op did.
     public var summary: String
+    /// For a status change: the status it set, and the reason given (empty when none).
+    public var status: IdeaStatus? = nil
+    public var reason: String? = nil
 }
 
 /// A typed edge between two ideas (a `link` op), seen from one of them.
@@ -107,9 +110,13 @@ extension IdeaStore {
                 case .commentEdit(let comment, _): hidden = localID(comment).map(retracted.contains) ?? false
                 default: break
                 }
-                let entry = HistoryEntry(
+                var entry = HistoryEntry(
                     id: op.id, kind: op.body.kind, author: op.author, hlc: op.hlc,
                     summary: Self.describe(op, in: idea, hideText: hidden))
+                if case .statusSet(_, let status, let reason, _) = op.body {
+                    entry.status = status
+                    entry.reason = reason
+                }
                 entries.append((entry, op.origin))
             }
             return entries.sorted { ($0.entry.hlc, $0.key, $0.entry.id.seq) < ($1.entry.hlc, $1.key, $1.entry.id.seq) }.map(\.entry)

@@ -62,6 +62,9 @@ struct GovernanceEndToEndTests {
 
         // The submitter sees every move of their idea, with who made it and why.
         _ = try a.call("person.name", ["name": "Ann Smith, ward sister"])
+        let mineJSON = try await cli(["mine", "--json"], asNobody: true)
+        let changes = (try mineJSON.json()["ideas"] as? [[String: Any]])?.first?["status_changes"] as? [[String: Any]] ?? []
+        #expect(changes.last?["status"] as? String == "testing" && changes.last?["reason"] as? String == "straight to a test", "\(mineJSON)")
         let seen = try await cli(["mine"], asNobody: true)
         #expect(seen.succeeded && seen.stdout.contains("Quieter night rounds, bay 2  testing"), "\(seen)")
         #expect(seen.stdout.contains("Ann Smith, ward sister  moved to testing: straight to a test"), "\(seen)")

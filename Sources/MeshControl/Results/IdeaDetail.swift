@@ -66,10 +66,16 @@ public struct IdeaDetail: Codable, Sendable {
         public let createdMs: Int?
         /// One human line.
         public let summary: String?
+        /// A status change's new status and the reason given (empty when none).
+        public let status: String?
+        public let reason: String?
 
         public init(
-            id: String?, kind: String, author: String?, authorName: String? = nil, department: String? = nil, createdMs: Int?, summary: String?
+            id: String?, kind: String, author: String?, authorName: String? = nil, department: String? = nil, createdMs: Int?, summary: String?,
+            status: String? = nil, reason: String? = nil
         ) {
+            self.status = status
+            self.reason = reason
             self.id = id
             self.kind = kind
             self.author = author

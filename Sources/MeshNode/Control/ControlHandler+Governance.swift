@@ -11,7 +11,7 @@ import MeshStore
 extension ControlHandler {
     func registerGovernance() {
         methods.register(API.RoleSet.self) { [unowned self] p, user, reply throws(ControlError) in
-            guard let role = Role(rawValue: p.role) else {
+            guard let role = Role(rawValue: p.role.lowercased()) else {
                 throw ControlError(.invalid, "unknown role \"\(p.role)\"; one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             // Roles go to the logins staff use here: a typo would give a role to nobody.

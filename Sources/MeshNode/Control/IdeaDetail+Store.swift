@@ -28,7 +28,8 @@ extension IdeaDetail {
             history: history?.map {
                 HistoryEntry(
                     id: $0.id.text, kind: $0.kind, author: $0.author, authorName: names.name(origin: $0.id.origin, login: $0.author),
-                    department: departments[$0.id.origin], createdMs: Int($0.hlc.millis), summary: $0.summary)
+                    department: departments[$0.id.origin], createdMs: Int($0.hlc.millis), summary: $0.summary,
+                    status: $0.status?.rawValue, reason: $0.reason)
             },
             links: links.map { Link(kind: $0.kind, from: $0.from.text, to: $0.to.text, title: $0.otherTitle) },
             adoptions: adoptions.map {

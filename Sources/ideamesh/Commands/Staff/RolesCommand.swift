@@ -44,7 +44,7 @@ struct RoleCommand: ParsableCommand {
     func run() throws {
         let daemon = try DaemonSession.open(client, command: "ideamesh role")
         let (_, raw) = try daemon.call(API.RoleSet.self, .init(login: login, role: role))
-        let what = ["admin": "an admin", "leader": "a leader"][role] ?? role
+        let what = ["admin": "an admin", "leader": "a leader"][role.lowercased()] ?? role.lowercased()
         // Once a department has roles, whoever has none is staff there: say so to a node admin
         // who has not given themselves one.
         let (report, _) = try daemon.call(API.RolesList.self, .init())
