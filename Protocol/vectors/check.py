@@ -85,6 +85,14 @@ def body(kind, fields):
     raise Mismatch(f"check.py does not know body kind {kind}")
 
 
+def blank_texts(kind, fields):
+    """The skeleton's fields: the kind's erasable texts empty (Protocol/README.md, "Op format 2")."""
+    if kind != "idea_create":
+        raise Mismatch(f"check.py does not know the texts of body kind {kind}")
+    c = dict(fields["content"], title="", problem="", solution="")
+    return {"content": c}, [fields["content"][k] for k in ("title", "problem", "solution")]
+
+
 def op_bytes(op):
     (kind, fields), = op["body"].items()
     return (field_bytes(1, bytes.fromhex(op["origin"])) + field_varint(2, op["seq"])
@@ -150,6 +158,45 @@ def check_op_chain(v):
         signed.append(wire)
     batch = b"".join(field_message(1, s) for s in signed)
     expect("op-chain batch_envelope", field_message(3, batch).hex(), v["batch_envelope"])
+
+
+def check_sealed_op(v):
+    key, _ = check_identity("sealed-op", v)
+    op = v["op"]
+    (kind, fields), = op["body"].items()
+    skeleton_fields, texts = blank_texts(kind, fields)
+    skeleton = body(kind, skeleton_fields)
+    expect("sealed-op skeleton_bytes", skeleton.hex(), v["skeleton_bytes"])
+    expect("sealed-op text values", [t["value"] for t in v["texts"]], texts)
+    commitments, sealed = [], []
+    for index, t in enumerate(v["texts"]):
+        salt = bytes.fromhex(t["salt"])
+        expect(f"sealed-op text {index} salt", salt, bytes(range(0xa0 + 16 * index, 0xb0 + 16 * index)) if t["value"] else b"")
+        c = hashlib.sha256(salt + t["value"].encode("utf-8")).digest()
+        expect(f"sealed-op text {index} commitment", c.hex(), t["commitment"])
+        commitments.append(c)
+        sealed.append(field_bytes(1, salt) + string(2, t["value"]))
+    body_hash = hashlib.sha256(hashlib.sha256(skeleton).digest() + b"".join(commitments)).digest()
+    expect("sealed-op body_hash", body_hash.hex(), v["body_hash"])
+    header = (field_bytes(1, bytes.fromhex(op["origin"])) + field_varint(2, op["seq"])
+              + field_bytes(3, bytes.fromhex(op["prev"])) + field_fixed64(4, int(op["hlc"]))
+              + string(5, op["author"]) + field_bytes(6, body_hash))
+    expect("sealed-op op_bytes", header.hex(), v["op_bytes"])
+    expect("sealed-op op_hash", hashlib.sha256(header).hexdigest(), v["op_hash"])
+    signature = key.sign(header)
+    expect("sealed-op signature", signature.hex(), v["signature"])
+    encoded = field_bytes(1, skeleton) + b"".join(field_message(2, s) for s in sealed)
+    expect("sealed-op body_bytes", encoded.hex(), v["body_bytes"])
+    expect("sealed-op signed_op_bytes", (field_bytes(1, header) + field_bytes(2, signature) + field_bytes(3, encoded)).hex(),
+           v["signed_op_bytes"])
+    # Erasing a text keeps only its commitment; the body still hashes to body_hash.
+    slot = v["erased_slot"]
+    sealed[slot] = field_bytes(3, commitments[slot])
+    erased = field_bytes(1, skeleton) + b"".join(field_message(2, s) for s in sealed)
+    expect("sealed-op erased_body_bytes", erased.hex(), v["erased_body_bytes"])
+    expect("sealed-op erased_signed_op_bytes", (field_bytes(1, header) + field_bytes(2, signature) + field_bytes(3, erased)).hex(),
+           v["erased_signed_op_bytes"])
+    return "ok"
 
 
 HELLO_FIELDS = {"protocol_version", "department", "heads", "listen_port", "max_protocol_version", "max_op_format"}
@@ -262,6 +309,7 @@ CHECKS = {
     "hello.json": check_hello,
     "have.json": check_have,
     "noise-handshake.json": check_noise,
+    "sealed-op.json": check_sealed_op,
 }
 
 

@@ -13,6 +13,7 @@ public enum API {
             API.IdeaEdit.self,
             API.CommentEdit.self,
             API.CommentRetract.self,
+            API.IdeaRedact.self,
             API.IdeaLink.self,
             API.IdeaAdopt.self,
             API.PersonName.self,

@@ -30,6 +30,8 @@ public enum OpBody: Hashable, Sendable {
     case roleSet(login: String, role: Role)
     /// The op's origin department's status workflow (by its admins).
     case workflowSet(Workflow)
+    /// Erases `field` of `target` in each op of `ops` (Erasure.swift).
+    case redact(Redaction)
     /// A body this version cannot read (a newer protocol, or values out of range). The op is still
     /// stored, chained and relayed; it has no effect here.
     case unknown
@@ -58,6 +60,7 @@ public enum OpBody: Hashable, Sendable {
         case .personName: "person-name"
         case .roleSet: "role-set"
         case .workflowSet: "workflow-set"
+        case .redact: "redact"
         case .unknown: "unknown"
         }
     }

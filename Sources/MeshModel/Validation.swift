@@ -68,7 +68,7 @@ extension OpBody {
             return ValidationError(field: "author", problem: "not a valid staff handle")
         }
         switch self {
-        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract, .personName, .roleSet, .workflowSet:
+        case .support, .unsupport, .commentAdd, .commentEdit, .commentRetract, .personName, .roleSet, .workflowSet, .redact:
             if author.isEmpty { return ValidationError(field: "author", problem: "\(kind) needs an author") }
         default:
             break
@@ -166,6 +166,12 @@ extension OpBody {
             for move in workflow.moves where !seen.insert(move).inserted {
                 throw ValidationError(field: "workflow", problem: "lists \(move) twice")
             }
+        case .redact(let redaction):
+            guard !redaction.ops.isEmpty else { throw ValidationError(field: "redact", problem: "names no op whose text to remove") }
+            if redaction.ops.count > Limits.seen {
+                throw ValidationError(field: "redact", problem: "names more than \(Limits.seen) ops")
+            }
+            try Self.check(redaction.reason, "reason", max: Limits.text, required: true)
         case .unknown:
             break
         }

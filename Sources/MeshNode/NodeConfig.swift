@@ -37,6 +37,9 @@ public struct NodeConfig: Equatable, Sendable {
     /// Remote ops stamped further ahead of this node's wall clock than this are held back until
     /// it catches up (Protocol/README.md, "Clocks").
     public var maxClockAheadSeconds: Int = defaultMaxClockAheadSeconds
+    /// The op format this node writes (Protocol/README.md, "Op format 2"): 2 makes texts erasable; 1 while the
+    /// mesh still has nodes of versions before format 2, which cannot take format-2 ops.
+    public var opFormat: UInt32 = 2
 
     public static let defaultPort = 7420
     public static let defaultRotateIntervalSeconds = 300
@@ -60,17 +63,19 @@ public struct NodeConfig: Equatable, Sendable {
             throw ConfigError(file: file, key: nil, problem: "\(error)")
         }
         let reader = Reader(table: table, file: file)
-        try reader.only(["node", "network", "trust", "control", "clock"], in: nil)
+        try reader.only(["node", "network", "trust", "control", "clock", "ops"], in: nil)
         let node = try reader.table("node", required: true)
         let network = try reader.table("network", required: false)
         let trust = try reader.table("trust", required: false)
         let control = try reader.table("control", required: false)
         let clock = try reader.table("clock", required: false)
+        let ops = try reader.table("ops", required: false)
         try reader.only(["department", "data_dir"], in: "node")
         try reader.only(["listen", "network_key_file", "seeds", "max_connections", "rotate_interval_seconds"], in: "network")
         try reader.only(["nodes"], in: "trust")
         try reader.only(["socket", "staff_group", "admin_users", "admin_groups"], in: "control")
         try reader.only(["max_ahead_seconds"], in: "clock")
+        try reader.only(["format"], in: "ops")
 
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).standardizedFileURL.path
@@ -105,6 +110,12 @@ public struct NodeConfig: Equatable, Sendable {
                 "clock.max_ahead_seconds",
                 "must be \(maxClockAheadRange.lowerBound)-\(maxClockAheadRange.upperBound) (seconds a peer's op may be stamped ahead of this node's clock; default \(defaultMaxClockAheadSeconds))")
         }
+        let opFormat = try reader.int("format", in: ops, section: "ops") ?? 2
+        guard SignedOp.formats.contains(UInt32(clamping: opFormat)), opFormat > 0 else {
+            throw reader.error(
+                "ops.format",
+                "must be 1 or 2 (the op format this node writes: 2, the default, lets patient details be erased; 1 only while nodes of versions before op format 2 remain in the mesh)")
+        }
         let staffGroup = try reader.string("staff_group", in: control, section: "control")
         if let staffGroup, staffGroup.isEmpty || staffGroup.contains(where: { $0.isWhitespace || $0 == ":" }) {
             throw reader.error("control.staff_group", "\"\(staffGroup)\" is not a group name")
@@ -122,7 +133,7 @@ public struct NodeConfig: Equatable, Sendable {
             staffGroup: staffGroup,
             adminUsers: try reader.strings("admin_users", in: control, section: "control"),
             adminGroups: try reader.strings("admin_groups", in: control, section: "control"),
-            maxClockAheadSeconds: maxAhead)
+            maxClockAheadSeconds: maxAhead, opFormat: UInt32(opFormat))
     }
 
     /// Typed access to the TOML table, with errors that name the file and key.

@@ -41,7 +41,10 @@ struct OpLog {
     /// The next op written at `identity` (its origin index `origin`), signed, appended.
     mutating func write(_ body: OpBody, author: String, hlc: HLC, identity: NodeIdentity, origin: Int) -> SignedOp {
         let head = vector[identity.nodeID]
-        let op = SignedOp.make(identity: identity, seq: head.seq + 1, prev: Data(head.hash), hlc: hlc, author: author, body: body)
+        // The texts' salts from the op's place, so that a run is the same bytes from its seed.
+        var salts = SplitMix64(seed: UInt64(origin) << 40 | (head.seq + 1))
+        let op = SignedOp.make(
+            identity: identity, seq: head.seq + 1, prev: Data(head.hash), hlc: hlc, author: author, body: body, random: &salts)
         ops[origin, default: []].append(op)
         vector[identity.nodeID] = OriginHead(seq: head.seq + 1, hash: Array(op.hash))
         headHLCs[origin] = hlc

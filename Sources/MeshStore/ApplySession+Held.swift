@@ -31,8 +31,8 @@ extension ApplySession {
     }
 
     /// Stores `op` in the log without effect, held back.
-    func holdBack(_ signed: SignedOp, op: Op, origin: Int64, wallMillis: UInt64) throws {
-        let rid = try insertOp(signed, op: op, origin: origin)
+    mutating func holdBack(_ signed: SignedOp, op: Op, origin: Int64, wallMillis: UInt64) throws {
+        let (rid, _) = try insertOp(signed, op: op, origin: origin)
         try exec(
             sql: "INSERT INTO held(id, hlc, hlc_ms, held_ms) VALUES(?, ?, ?, ?)",
             arguments: [rid, Int64(bitPattern: op.hlc.rawValue), Int64(op.hlc.millis), Int64(wallMillis)])
@@ -51,19 +51,19 @@ extension ApplySession {
         for origin in origins {
             let ids = Self.rowIDs(of: origin)
             // The origin's held-back ops in seq order, up to the first that is not due.
-            var due = [(id: Int64, hlc: Int64, bytes: Data)]()
+            var due = [(id: Int64, hlc: Int64, op: Op)]()
             let cursor = try Row.fetchCursor(
                 db.cachedStatement(sql: """
-                    SELECT h.id, h.hlc, h.hlc_ms, o.bytes FROM held h JOIN ops o ON o.id = h.id
+                    SELECT h.id, h.hlc, h.hlc_ms, o.bytes, o.body FROM held h JOIN ops o ON o.id = h.id
                     WHERE h.id BETWEEN ? AND ? ORDER BY h.id
                     """),
                 arguments: [ids.low, ids.high])
             while let row = try cursor.next(), (row["hlc_ms"] as Int64) <= horizon {
-                due.append((row["id"], row["hlc"], row["bytes"]))
+                due.append((row["id"], row["hlc"], try OpCodec.decode(stored: row)))
             }
             guard let last = due.last else { continue }
             for op in due {
-                let decoded = try OpCodec.decode(op.bytes)
+                let decoded = op.op
                 try applyOrRecord(decoded, rid: op.id, hlc: op.hlc)
                 observed = max(observed, decoded.hlc)
             }

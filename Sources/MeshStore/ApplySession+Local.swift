@@ -91,6 +91,8 @@ extension ApplySession {
             _ = try requireIdea(from)
             _ = try requireIdea(to)
             return body
+        case .redact(let redaction):
+            return .redact(try prepareRedaction(redaction, author: author, origin: origin))
         }
     }
 

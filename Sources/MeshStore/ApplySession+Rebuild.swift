@@ -8,7 +8,7 @@ extension ApplySession {
     /// of them a function of the op log (less the held-back ops) and this version's rules.
     static let viewTables = [
         "ideas", "reg_writes", "reg_seen", "supports", "comments", "themes", "cycles", "cycle_steps", "measures",
-        "observations", "links", "people", "roles", "workflows", "ineffective_ops",
+        "observations", "links", "people", "roles", "workflows", "redactions", "ineffective_ops",
     ]
     /// The external-content full-text indexes over them, emptied with their own command.
     static let viewIndexes = ["ideas_fts", "comments_fts"]
@@ -24,14 +24,14 @@ extension ApplySession {
         let before = Set(try Int64.fetchAll(db, sql: "SELECT id FROM ineffective_ops"))
         for table in Self.viewTables { try db.execute(sql: "DELETE FROM \(table)") }
         for index in Self.viewIndexes { try db.execute(sql: "INSERT INTO \(index)(\(index)) VALUES('delete-all')") }
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes FROM ops WHERE id NOT IN (SELECT id FROM held) ORDER BY id")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, body FROM ops WHERE id NOT IN (SELECT id FROM held) ORDER BY id")
         var count = 0
         var lost = [IneffectiveOp]()
         while let row = try cursor.next() {
             let rid: Int64 = row["id"]
             // Every op in the log decoded when it was accepted; one that no longer does cannot
             // have an effect, now as before.
-            guard let op = try? OpCodec.decode(row["bytes"]) else { continue }
+            guard let op = try? OpCodec.decode(stored: row) else { continue }
             let recorded = ineffective.count
             try applyOrRecord(op, rid: rid, hlc: Int64(bitPattern: op.hlc.rawValue))
             count += 1

@@ -61,12 +61,12 @@ extension ApplySession {
     /// (they had no effect, their target missing). Returns the ops now read.
     mutating func materializeReadableBodies() throws -> [OpID] {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT i.id, o.bytes FROM ineffective_ops i JOIN ops o ON o.id = i.id
+            SELECT i.id, o.bytes, o.body FROM ineffective_ops i JOIN ops o ON o.id = i.id
             WHERE i.kind = 'unknown' ORDER BY i.id
             """)
         var readable = [Int64: Op]()
         for row in rows {
-            guard let op = try? OpCodec.decode(row["bytes"]) else { continue }
+            guard let op = try? OpCodec.decode(stored: row) else { continue }
             if case .unknown = op.body { continue }
             readable[row["id"]] = op
         }
@@ -77,14 +77,14 @@ extension ApplySession {
             let first = readable.keys.filter { RowID.origin($0) == origin }.min()!
             var revived = Set<UInt64>()
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, bytes FROM ops WHERE id >= ? AND id <= ? ORDER BY id",
+                db, sql: "SELECT id, bytes, body FROM ops WHERE id >= ? AND id <= ? ORDER BY id",
                 arguments: [first, RowID.make(origin: origin, seq: RowID.maxSeq)])
             var pending = [(Int64, Op, Bool)]()
             while let row = try cursor.next() {
                 let rid: Int64 = row["id"]
                 if let op = readable[rid] {
                     pending.append((rid, op, true))
-                } else if let op = try? OpCodec.decode(row["bytes"]), let target = Self.sameOriginTarget(op.body),
+                } else if let op = try? OpCodec.decode(stored: row), let target = Self.sameOriginTarget(op.body),
                           target.origin == op.origin {
                     pending.append((rid, op, false))
                 }

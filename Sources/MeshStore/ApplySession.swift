@@ -17,6 +17,8 @@ struct ApplySession {
     let store: IdeaStore
     /// Origins first seen in this transaction (published to the store's cache after commit).
     var newOrigins: [NodeID: Int64] = [:]
+    /// Ops whose texts this transaction erased from the log (`ApplySession+Erasure`).
+    var erasedOps = 0
     /// Local writes only: whether ops must find their target idea here (see `IdeaStore.write`).
     var requireTargets = true
     /// Ops appended in this transaction that have no effect (logged after commit).
@@ -95,26 +97,31 @@ struct ApplySession {
     func quarantine(_ signed: SignedOp, origin: NodeID, seq: UInt64, heldHash: Data, reason: String, wallMillis: UInt64) throws {
         try exec(
             sql: """
-                INSERT INTO quarantine(origin, seq, held_hash, bytes, sig, reason, detected_ms)
-                VALUES(?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO quarantine(origin, seq, held_hash, bytes, sig, reason, detected_ms, body)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [Data(origin.bytes), Int64(seq), heldHash, signed.bytes, signed.signature, reason, Int64(wallMillis)])
+            arguments: [
+                Data(origin.bytes), Int64(seq), heldHash, signed.bytes, signed.signature, reason, Int64(wallMillis),
+                signed.format == 2 ? signed.body : nil,
+            ])
     }
 
     // MARK: append + apply
 
     /// Stores the op verbatim and applies its effect (or records why it has none).
     mutating func append(_ signed: SignedOp, op: Op, origin: Int64) throws {
-        let rid = try insertOp(signed, op: op, origin: origin)
+        let (rid, op) = try insertOp(signed, op: op, origin: origin)
         try applyOrRecord(op, rid: rid, hlc: Int64(bitPattern: op.hlc.rawValue))
     }
 
-    /// Stores the op verbatim in the log, without effect; returns its row id.
-    func insertOp(_ signed: SignedOp, op: Op, origin: Int64) throws -> Int64 {
+    /// Stores the op in the log, without effect; returns its row id and the op as stored: with
+    /// the texts erased that redact ops held here name (`ApplySession+Erasure`).
+    mutating func insertOp(_ signed: SignedOp, op: Op, origin: Int64) throws -> (Int64, Op) {
         let rid = RowID.make(origin: origin, seq: op.seq)
-        try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig) VALUES(?, ?, ?)")
-            .run(rid, signed.bytes, signed.signature)
-        return rid
+        let (signed, op) = try erasingOnArrival(signed, op: op, rid: rid)
+        try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig, body) VALUES(?, ?, ?, ?)")
+            .run(rid, signed.bytes, signed.signature, signed.format == 2 ? signed.body : nil)
+        return (rid, op)
     }
 
     mutating func applyEffect(_ op: Op, rid: Int64, hlc: Int64) throws {
@@ -219,6 +226,8 @@ struct ApplySession {
                     ON CONFLICT(origin) DO UPDATE SET moves = excluded.moves, hlc = excluded.hlc, writer = excluded.writer
                     """,
                 arguments: [RowID.origin(rid), workflow.stored, hlc, rid])
+        case .redact(let redaction):
+            try applyRedaction(redaction, by: op, rid: rid, hlc: hlc)
         case .unknown:
             break
         }
@@ -328,8 +337,8 @@ struct ApplySession {
     /// The value an idea was created with, read back from its op in the log.
     func creationValue(of idea: Int64, register: Register) throws -> String {
         if register == .status { return IdeaStatus.proposed.rawValue }
-        guard let bytes = try fetchOne(Data.self, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [idea]),
-              let op = try? OpCodec.decode(bytes)
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, body FROM ops WHERE id = ?"), arguments: [idea]),
+              let op = try? OpCodec.decode(stored: row)
         else { return "" }
         let content: IdeaContent
         switch op.body {

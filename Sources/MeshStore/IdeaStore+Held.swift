@@ -84,8 +84,8 @@ extension IdeaStore {
         var latest = try Int64.fetchOne(
             db, sql: "SELECT MAX(hlc) FROM origins WHERE id NOT IN (SELECT DISTINCT id >> 40 FROM held)") ?? 0
         for first in try Int64.fetchAll(db, sql: "SELECT MIN(id) FROM held GROUP BY id >> 40") where RowID.seq(first) > 1 {
-            guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM ops WHERE id = ?", arguments: [first - 1]) else { continue }
-            latest = max(latest, Int64(bitPattern: try OpCodec.decode(bytes).hlc.rawValue))
+            guard let row = try Row.fetchOne(db, sql: "SELECT bytes, body FROM ops WHERE id = ?", arguments: [first - 1]) else { continue }
+            latest = max(latest, Int64(bitPattern: try OpCodec.decode(stored: row).hlc.rawValue))
         }
         return HLC(rawValue: UInt64(bitPattern: latest))
     }

@@ -64,6 +64,8 @@ extension IdeaStore {
                 "SELECT s.id FROM cycle_steps s JOIN cycles c ON c.id = s.cycle WHERE c.idea = ?1",
                 "SELECT id FROM measures WHERE idea = ?1",
                 "SELECT o.id FROM observations o JOIN measures m ON m.id = o.measure WHERE m.idea = ?1",
+                "SELECT redactor FROM redactions WHERE target = ?1",
+                "SELECT r.redactor FROM redactions r JOIN comments c ON c.id = r.target WHERE c.idea = ?1",
             ] {
                 rids.formUnion(try Int64.fetchAll(db, sql: sql, arguments: [rid]))
             }
@@ -84,10 +86,10 @@ extension IdeaStore {
             for (origin, targets) in changed {
                 let cursor = try Row.fetchCursor(
                     // Held-back ops (not applied yet) are not part of the history.
-                    db, sql: "SELECT id, bytes FROM ops WHERE id > ? AND id <= ? AND id NOT IN (SELECT id FROM held) ORDER BY id",
+                    db, sql: "SELECT id, bytes, body FROM ops WHERE id > ? AND id <= ? AND id NOT IN (SELECT id FROM held) ORDER BY id",
                     arguments: [targets.min()!, RowID.make(origin: origin, seq: RowID.maxSeq)])
                 while let row = try cursor.next() {
-                    guard let op = try? OpCodec.decode(row["bytes"] as Data) else { continue }
+                    guard let op = try? OpCodec.decode(stored: row) else { continue }
                     let target: OpID?
                     switch op.body {
                     case .unsupport(let supported, _) where supported == idea: rids.insert(row["id"]); continue
@@ -101,9 +103,9 @@ extension IdeaStore {
             let retracted = Set(try Int64.fetchAll(db, sql: "SELECT id FROM comments WHERE idea = ? AND retracted = 1", arguments: [rid]))
             var entries = [(entry: HistoryEntry, key: NodeID)]()
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, bytes FROM ops WHERE id IN (\(rids.map(String.init).joined(separator: ",")))")
+                db, sql: "SELECT id, bytes, body FROM ops WHERE id IN (\(rids.map(String.init).joined(separator: ",")))")
             while let row = try cursor.next() {
-                guard let op = try? OpCodec.decode(row["bytes"] as Data) else { continue }
+                guard let op = try? OpCodec.decode(stored: row) else { continue }
                 var hidden = false
                 switch op.body {
                 case .commentAdd: hidden = retracted.contains(row["id"])
@@ -202,6 +204,9 @@ extension IdeaStore {
             return "made \(login) \(GovernanceViolation.article(role))\(role.rawValue)"
         case .workflowSet(let workflow):
             return "set the status workflow (\(workflow.moves.count) moves)"
+        case .redact(let redaction):
+            let what = redaction.field == .comment ? "the text of comment \(redaction.target.short)" : "the \(redaction.field.rawValue)"
+            return "removed \(what) everywhere (patient-identifiable): \(oneLine(redaction.reason))"
         case .unknown:
             return "an operation this version cannot read"
         }

@@ -25,6 +25,8 @@ public final class IdeaStore: Sendable {
     let checkpointer: Checkpointer?
     /// Which held-back episodes are logged (`IdeaStore+Held`).
     let holdLog = Mutex(HoldLog())
+    /// The op format of this node's own new ops (Protocol/README.md, "Op format 2").
+    let writeFormat: UInt32
     /// Tests only: the store applies and writes as a version before the rights rule did
     /// (Protocol/README.md, "Rights"), to make the store such a version left behind.
     package let rulesBeforeRights = Mutex(false)
@@ -37,7 +39,7 @@ public final class IdeaStore: Sendable {
     ///   this are held back until it catches up (Protocol/README.md, "Clocks"; `releaseHeld`).
     public convenience init(
         path: String, identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store"),
-        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis
+        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis, opFormat: UInt32 = SignedOp.formats.upperBound
     ) throws {
         var config = Configuration()
         config.label = "ideamesh"
@@ -48,6 +50,8 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = \(IdeaStore.pageSize)")
             // WAL is set by DatabasePool. FULL: the WAL is synced on every commit.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erased text (Protocol/README.md, "Erasure") must not stay in freed pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let pool: DatabasePool
         do { pool = try DatabasePool(path: path, configuration: config) } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
@@ -65,20 +69,20 @@ public final class IdeaStore: Sendable {
         }
         try self.init(
             path: path, pool: pool, checkpointer: checkpointer, identity: identity, logger: logger,
-            maxClockAheadMillis: maxClockAheadMillis)
+            maxClockAheadMillis: maxClockAheadMillis, writeFormat: opFormat)
     }
 
     /// A store in memory, gone when released: for fuzzing and tests that need thousands of fresh
     /// stores a second. The same schema and rules as a file store; no durability.
     public static func inMemory(
         identity: NodeIdentity?, logger: Logger = Logger(label: "ideamesh.store"),
-        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis
+        maxClockAheadMillis: UInt64 = HybridClock.defaultMaxDriftMillis, opFormat: UInt32 = SignedOp.formats.upperBound
     ) throws -> IdeaStore {
         var config = Configuration()
         config.label = "ideamesh-memory"
         return try IdeaStore(
             path: ":memory:", pool: try DatabaseQueue(configuration: config), checkpointer: nil, identity: identity, logger: logger,
-            maxClockAheadMillis: maxClockAheadMillis)
+            maxClockAheadMillis: maxClockAheadMillis, writeFormat: opFormat)
     }
 
     /// Empties the store (every op, origin, view, quarantined and held-back op; the schema and this node's
@@ -107,8 +111,9 @@ public final class IdeaStore: Sendable {
     /// Migrates the opened database and loads what the store keeps in memory.
     private init(
         path: String, pool: any DatabaseWriter, checkpointer: Checkpointer?, identity: NodeIdentity?, logger: Logger,
-        maxClockAheadMillis: UInt64
+        maxClockAheadMillis: UInt64, writeFormat: UInt32
     ) throws {
+        self.writeFormat = writeFormat
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
@@ -256,7 +261,8 @@ public final class IdeaStore: Sendable {
                 hlc = clock.withLock { $0.tick(wallMillis: wallMillis) }
                 seq += 1
                 guard seq <= RowID.maxSeq else { throw BatchRejection.seqTooLarge }
-                let signed = SignedOp.make(identity: identity, seq: seq, prev: head, hlc: hlc, author: author, body: body)
+                let signed = SignedOp.make(
+                    identity: identity, seq: seq, prev: head, hlc: hlc, author: author, body: body, format: writeFormat)
                 let op = Op(origin: identity.nodeID, seq: seq, prev: Array(head), hlc: hlc, author: author, body: body)
                 try session.append(signed, op: op, origin: origin.index)
                 head = signed.hash
@@ -345,9 +351,9 @@ public final class IdeaStore: Sendable {
         guard let index = originIndex.withLock({ $0[origin] }), seq <= RowID.maxSeq else { return [] }
         return try reading { db in
             try Row.fetchAll(
-                db, sql: "SELECT bytes, sig FROM ops WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
+                db, sql: "SELECT bytes, sig, body FROM ops WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
                 arguments: [RowID.make(origin: index, seq: max(seq, 1)), RowID.make(origin: index, seq: RowID.maxSeq), limit]
-            ).map { SignedOp(bytes: $0["bytes"], signature: $0["sig"]) }
+            ).map(SignedOp.init(stored:))
         }
     }
 
@@ -355,7 +361,7 @@ public final class IdeaStore: Sendable {
     /// batches of at most `batchSize` (the history is never held in memory at once).
     public func forEachBatch(batchSize: Int, _ body: ([SignedOp]) throws -> Void) throws {
         try reading { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, sig FROM ops ORDER BY id")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, sig, body FROM ops ORDER BY id")
             var batch = [SignedOp]()
             batch.reserveCapacity(batchSize)
             var batchOrigin: Int64 = -1
@@ -366,7 +372,7 @@ public final class IdeaStore: Sendable {
                     batch.removeAll(keepingCapacity: true)
                     batchOrigin = origin
                 }
-                batch.append(SignedOp(bytes: row["bytes"], signature: row["sig"]))
+                batch.append(SignedOp(stored: row))
             }
             if !batch.isEmpty { try body(batch) }
         }
@@ -394,6 +400,28 @@ public final class IdeaStore: Sendable {
         guard let checkpointer else { return }
         try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
         checkpointer.drain()
+    }
+
+    /// After a commit that erased text from the log: the WAL, which holds the pages as they were
+    /// before, is copied back and emptied, so the erased text is in no file of the store. A
+    /// reader still on an older snapshot can keep the WAL from emptying: then it is tried again
+    /// a few times, and logged if it still does not empty (the next erasure, or the next
+    /// checkpoint at the WAL's size limit, empties it).
+    func purgeWAL(afterErasing ops: Int) {
+        guard checkpointer != nil else { return }
+        for attempt in 1...5 {
+            do {
+                try checkpoint()
+                if ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0) == 0 {
+                    logger.notice("text erased from the log; the WAL is emptied", metadata: ["ops": "\(ops)"])
+                    return
+                }
+            } catch {
+                logger.debug("checkpoint after an erasure", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+            }
+            Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+        }
+        logger.warning("text erased from the log, but the WAL could not be emptied yet: a reader holds it", metadata: ["ops": "\(ops)"])
     }
 
     /// Writes the WAL back into the database file and empties it.
@@ -424,11 +452,13 @@ public final class IdeaStore: Sendable {
     /// Runs `body` in one write transaction; origins it registered become visible to other
     /// transactions only once it has committed.
     func transaction<T>(_ body: (inout ApplySession) throws -> T) throws -> T {
-        let (result, newOrigins, ineffective) = try pool.write { db in
+        let (result, newOrigins, ineffective, erased) = try pool.write { db in
             var session = ApplySession(db: db, store: self)
             let result = try body(&session)
-            return (result, session.newOrigins, session.ineffective)
+            if session.erasedOps > 0 { try session.purgeSearchIndexes() }
+            return (result, session.newOrigins, session.ineffective, session.erasedOps)
         }
+        if erased > 0 { purgeWAL(afterErasing: erased) }
         if !newOrigins.isEmpty {
             originIndex.withLock { $0.merge(newOrigins) { old, _ in old } }
         }

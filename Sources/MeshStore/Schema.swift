@@ -246,6 +246,29 @@ enum Schema {
                 """)
             try requestRebuild(db)
         }
+        // Erasure (Protocol/README.md, "Erasure"; Protocol/README.md, "Op format 2"): op format 2 keeps an op's
+        // body beside its signed bytes, so that texts can be erased from it in place.
+        migrator.registerMigration("v8-erasure") { db in
+            try db.execute(sql: """
+                ALTER TABLE ops ADD COLUMN body BLOB;          -- op format 2: its Body; NULL in format 1
+                ALTER TABLE quarantine ADD COLUMN body BLOB;
+                -- What redact ops erase: one row per (op named, redact op). The op named may not
+                -- have arrived yet; it is stored erased when it does.
+                CREATE TABLE redactions(
+                    op INTEGER NOT NULL,                -- ops.id of the op whose text it erases
+                    redactor INTEGER NOT NULL,          -- the redact op (ops.id)
+                    target INTEGER NOT NULL,            -- the idea or comment (ops.id)
+                    field TEXT NOT NULL,                -- title, problem, solution, comment
+                    author TEXT NOT NULL,               -- the redact op's author
+                    leads INTEGER NOT NULL,             -- its author led its department then
+                    hlc INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    erased INTEGER NOT NULL DEFAULT 0,  -- 1 once it has erased text of that op here
+                    PRIMARY KEY(op, redactor)
+                ) WITHOUT ROWID;
+                CREATE INDEX redactions_target ON redactions(target);
+                """)
+        }
         return migrator
     }
 

@@ -36,7 +36,22 @@ public enum OpCodec {
         return bytes
     }
 
-    public static func decode(_ bytes: Data) throws(OpDecodingError) -> Op {
+    /// The signed bytes of a format-2 op: its header, naming its body by `bodyHash`.
+    static func encodeHeader(_ op: Op, bodyHash: Data) -> Data {
+        var wire = WireOp()
+        wire.origin = Data(op.origin.bytes)
+        wire.seq = op.seq
+        wire.prev = Data(op.prev)
+        wire.hlc = op.hlc.rawValue
+        wire.author = op.author
+        wire.bodyHash = bodyHash
+        guard let bytes: Data = try? wire.serializedBytes() else { preconditionFailure("op encoding failed") }
+        return bytes
+    }
+
+    /// Decodes an op from its signed `bytes` and, in op format 2, its `body` (checked against
+    /// the header's `body_hash`). An erased text reads as `Erasure.placeholder`.
+    public static func decode(_ bytes: Data, body bodyBytes: Data = Data()) throws(OpDecodingError) -> Op {
         let wire: WireOp
         do {
             wire = try WireOp(serializedBytes: bytes)
@@ -46,12 +61,33 @@ public enum OpCodec {
         guard let origin = wire.origin.withUnsafeBytes({ NodeID(raw: $0) }) else { throw .badOrigin }
         guard wire.seq >= 1 else { throw .badSeq }
         guard wire.seq == 1 ? wire.prev.isEmpty : wire.prev.count == OpHash.byteCount else { throw .badPrev }
-        return Op(
-            origin: origin, seq: wire.seq, prev: Array(wire.prev), hlc: HLC(rawValue: wire.hlc),
-            author: wire.author,
-            body: body(wire.body, origin: origin)
+        let decoded: OpBody
+        if wire.bodyHash.isEmpty {
+            guard bodyBytes.isEmpty else { throw .malformed("a format-1 op (no body_hash) with a separate body") }
+            decoded = body(wire.body, origin: origin)
                 ?? (wire.body == nil ? TestBodyKind.body(wire.unknownFields.data, origin: origin) : nil)
-                ?? .unknown)
+                ?? .unknown
+        } else {
+            guard wire.bodyHash.count == OpHash.byteCount else { throw .malformed("body_hash is not 32 bytes") }
+            guard wire.body == nil else { throw .malformed("a format-2 op (with body_hash) with a body inside its signed bytes") }
+            decoded = try sealedBody(bodyBytes, hash: wire.bodyHash, origin: origin)
+        }
+        return Op(origin: origin, seq: wire.seq, prev: Array(wire.prev), hlc: HLC(rawValue: wire.hlc), author: wire.author, body: decoded)
+    }
+
+    /// A format-2 body: the skeleton's kind with its texts filled in. A skeleton that carries
+    /// text where the kind's texts belong, or a count of texts other than the kind's, reads as
+    /// `.unknown` (no effect, on every node alike), as does a kind this version does not know.
+    static func sealedBody(_ bytes: Data, hash: Data, origin: NodeID) throws(OpDecodingError) -> OpBody {
+        guard !bytes.isEmpty else { throw .malformed("a format-2 op without its body") }
+        let (skeletonBytes, texts) = try SealedBody.open(bytes, bodyHash: hash)
+        let skeleton: WireOp
+        do { skeleton = try WireOp(serializedBytes: skeletonBytes) } catch { throw .malformed("body skeleton: \(error)") }
+        guard skeleton.origin.isEmpty, skeleton.seq == 0, skeleton.prev.isEmpty, skeleton.hlc == 0, skeleton.author.isEmpty,
+              skeleton.bodyHash.isEmpty
+        else { throw .malformed("a body skeleton carries header fields") }
+        guard let blank = body(skeleton.body, origin: origin), blank.texts.allSatisfy(\.isEmpty) else { return .unknown }
+        return blank.replacingTexts(texts.map { $0 ?? Erasure.placeholder }) ?? .unknown
     }
 
     // MARK: references
@@ -238,6 +274,18 @@ public enum OpCodec {
                 return wire
             }
             return .workflowSet(m)
+        case .redact(let redaction):
+            var m = WireRedact()
+            m.target = r(redaction.target)
+            m.field = switch redaction.field {
+            case .title: .title
+            case .problem: .problem
+            case .solution: .solution
+            case .comment: .comment
+            }
+            m.ops = redaction.ops.map(r)
+            m.reason = redaction.reason
+            return .redact(m)
         case .unknown:
             return nil
         }
@@ -368,6 +416,16 @@ public enum OpCodec {
                 moves.append(StatusMove(from: from, to: to))
             }
             return .workflowSet(Workflow(moves: moves))
+        case .redact(let m):
+            let field: RedactField? = switch m.field {
+            case .title: .title
+            case .problem: .problem
+            case .solution: .solution
+            case .comment: .comment
+            default: nil
+            }
+            guard let target = i(m.target), let field, let ops = ids(m.ops, origin: origin) else { return nil }
+            return .redact(Redaction(target: target, field: field, ops: ops, reason: m.reason))
         }
     }
 

@@ -25,7 +25,7 @@ struct Ideamesh: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             SubmitCommand.self, ListCommand.self, MineCommand.self, ShowCommand.self, SearchCommand.self,
-            SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self,
+            SupportCommand.self, UnsupportCommand.self, CommentCommand.self, StatusCommand.self, RedactCommand.self,
             LinkCommand.self, AdoptCommand.self, EditCommand.self, NameCommand.self, PeopleCommand.self, RolesCommand.self, RoleCommand.self, WorkflowCommand.self,
             ThemesCommand.self, ThemeCommand.self,
             PDSACommand.self, MeasureCommand.self, SpreadCommand.self,

@@ -53,7 +53,7 @@ struct AttackEndToEndTests {
         func connect() throws -> TestPeer {
             let link = try TestPeer(port: daemon.port, identity: peer, networkKey: networkKey)
             try link.handshake()
-            try link.send(.hello(version: 1, department: "Test peer", listenPort: 0, vector: VersionVector()))
+            try link.send(.hello(version: 1, department: "Test peer", listenPort: 0, vector: VersionVector(), maxOpFormat: 2))
             // The daemon's Hello comes first; its ops follow.
             let hello = try link.receive(until: { messages in messages.contains { if case .hello = $0 { true } else { false } } })
             #expect(hello.contains { if case .hello = $0 { true } else { false } })
@@ -91,7 +91,7 @@ struct AttackEndToEndTests {
         try await setup.cluster.eventually("the good relayed op is applied") { try setup.daemon.digest().ops == setup.daemonOps + 1 }
         let before = try setup.daemon.digest()
 
-        let forged = SignedOp(bytes: ops[2].bytes, signature: setup.peer.sign(ops[2].bytes))  // signed, but not by its origin
+        let forged = SignedOp(bytes: ops[2].bytes, signature: setup.peer.sign(ops[2].bytes), body: ops[2].body)  // signed, but not by its origin
         try link.send(.batch([ops[1], forged]))
         let goodbye = try link.waitClosed()
         #expect(goodbye.contains { $0.contains("bad signature") }, "the Goodbye says why: \(goodbye)")

@@ -31,8 +31,11 @@ struct VersionEndToEndTests {
         defer { cluster.shutdown() }
         let old = try cluster.addNode("old"), new = try cluster.addNode("new"), newer = try cluster.addNode("newer")
         try old.configure(seeds: [new], trust: [new, newer])
-        try new.configure(trust: [old, newer])
-        try newer.configure(seeds: [new], trust: [old, new])
+        // While a node of a version before op format 2 remains, the upgraded ones write format 1
+        // (`[ops] format`, Protocol/README.md, "Op format 2"): the old node could not take format-2 ops.
+        let rollout = "[ops]\nformat = 1"
+        try new.configure(trust: [old, newer], extra: rollout)
+        try newer.configure(seeds: [new], trust: [old, new], extra: rollout)
         try old.launch(environment: Self.playing("1-1"))
         try new.launch()
         try newer.launch(environment: ["IDEAMESH_TEST_SEND_UNKNOWN_KIND": "99"])

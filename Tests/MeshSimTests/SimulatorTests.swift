@@ -240,7 +240,7 @@ struct SimulatorTests {
 
         // Refusals change nothing: a forged signature, a broken chain, mixed order.
         var fresh = OpLog()
-        let forged = SignedOp(bytes: ops[0].bytes, signature: NodeIdentity().sign(ops[0].bytes))
+        let forged = SignedOp(bytes: ops[0].bytes, signature: NodeIdentity().sign(ops[0].bytes), body: ops[0].body)
         if case .refused = fresh.apply([forged], originIndex: index, verifySignature: true) {} else { Issue.record("forgery accepted") }
         if case .refused = fresh.apply([ops[0], ops[2]], originIndex: index, verifySignature: true) {} else { Issue.record("non-contiguous accepted") }
         let other = NodeIdentity()

@@ -32,7 +32,7 @@ struct IntegrityTests {
         let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
         try receiver.apply(batch: Array(ops[0..<2]))
         var forged = ops[2...4].map { $0 }
-        forged[2] = SignedOp(bytes: forged[2].bytes, signature: NodeIdentity().sign(forged[2].bytes))
+        forged[2] = SignedOp(bytes: forged[2].bytes, signature: NodeIdentity().sign(forged[2].bytes), body: forged[2].body)
         try unchanged(receiver) {
             #expect(throws: BatchRejection.badSignature(origin: origin.nodeID, seq: 5)) { try receiver.apply(batch: forged) }
         }
@@ -58,7 +58,7 @@ struct IntegrityTests {
         #expect(try receiver.quarantine().map(\.seq) == [3])
         #expect(throws: BatchRejection.originForked(origin.nodeID)) { try receiver.apply(batch: [ops[2]]) }
         // Signed by someone else, it proves no fork: refused as a broken chain.
-        let forged = SignedOp(bytes: elsewhere.bytes, signature: NodeIdentity().sign(elsewhere.bytes))
+        let forged = SignedOp(bytes: elsewhere.bytes, signature: NodeIdentity().sign(elsewhere.bytes), body: elsewhere.body)
         let other = try IdeaStore(path: dir.file("o.sqlite"), identity: nil)
         try other.apply(batch: Array(ops[0..<2]))
         #expect(throws: BatchRejection.brokenChain(origin: origin.nodeID, seq: 3)) { try other.apply(batch: [forged]) }
@@ -112,7 +112,7 @@ struct IntegrityTests {
         let (_, ops) = try history(origin, in: "origin.sqlite", count: 2)
         let receiver = try IdeaStore(path: dir.file("r.sqlite"), identity: nil)
         try receiver.apply(batch: ops)
-        let fake = SignedOp(bytes: ops[1].bytes + Data([0]), signature: ops[1].signature)
+        let fake = SignedOp(bytes: ops[1].bytes + Data([0]), signature: ops[1].signature, body: ops[1].body)
         try unchanged(receiver) {
             #expect(throws: BatchRejection.self) { try receiver.apply(batch: [fake]) }
             let forks = try receiver.forks()
@@ -172,7 +172,7 @@ struct GroupCommitTests {
         }
         let good1 = try ops(a, "a.sqlite"), good2 = try ops(c, "c.sqlite")
         var forged = try ops(b, "b.sqlite")
-        forged[1] = SignedOp(bytes: forged[1].bytes, signature: NodeIdentity().sign(forged[1].bytes))
+        forged[1] = SignedOp(bytes: forged[1].bytes, signature: NodeIdentity().sign(forged[1].bytes), body: forged[1].body)
 
         let grouped = try IdeaStore(path: dir.file("grouped.sqlite"), identity: nil)
         let results = try grouped.apply(batches: [good1, forged, good2, []])

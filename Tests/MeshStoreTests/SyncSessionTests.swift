@@ -280,7 +280,7 @@ struct SyncSessionTests {
     @Test func helloSaysWhereEachSideListens() {
         var session = SyncSession()
         let hello = session.start(local: VersionVector(), department: "a", listenPort: 7400, nowMillis: 0)
-        #expect(hello == [.send(.hello(version: SyncMessage.protocolVersion, department: "a", listenPort: 7400, vector: VersionVector(), maxVersion: 2))])
+        #expect(hello == [.send(.hello(version: SyncMessage.protocolVersion, department: "a", listenPort: 7400, vector: VersionVector(), maxVersion: 2, maxOpFormat: 2))])
         #expect(session.peerListenPort == 0)
         _ = session.receive(.hello(version: 1, department: "b", listenPort: 7401, vector: VersionVector()), nowMillis: 0)
         #expect(session.peerListenPort == 7401)
@@ -356,6 +356,37 @@ struct SyncSessionTests {
         }
         // The full Have, for reference, grows with the origins (about 40 bytes each).
         #expect(SyncMessage.have(vector).encode().count >= 40 * origins)
+    }
+
+    /// PROTOCOL.md §6: an op of a format above the connection's is never sent. The link reports
+    /// the first such op of an origin it meets; the session sends that origin's ops before it
+    /// and nothing from it on, and goes on with the other origins.
+    @Test func opsAboveTheAgreedFormatStopTheirOriginForThisPeer() {
+        let first = NodeIdentity().nodeID, second = NodeIdentity().nodeID
+        var ours = VersionVector()
+        ours[first] = OriginHead(seq: 10, hash: [UInt8](repeating: 1, count: 32))
+        ours[second] = OriginHead(seq: 3, hash: [UInt8](repeating: 2, count: 32))
+        var session = SyncSession(config: .init(batchOps: 4))
+        _ = session.start(local: ours, department: "a", listenPort: 0, nowMillis: 0)
+        _ = session.receive(.hello(version: 1, department: "b", listenPort: 0, vector: VersionVector()), nowMillis: 0)
+        #expect(session.negotiated?.opFormat == 1, "a Hello without max_op_format speaks format 1")
+        var sent = [NodeID: [ClosedRange<UInt64>]]()
+        while let action = session.nextBatch() {
+            guard case .sendOps(let origin, let from, let count) = action else { Issue.record("\(action)"); return }
+            // `first`'s op 6 is of format 2: the link sends 5 and reports 6.
+            if origin == first, from + UInt64(count) > 6 {
+                if from < 6 { sent[origin, default: []].append(from...5) }
+                let news = session.opFormatTooNew(origin: first, seq: 6)
+                #expect(news)
+            } else {
+                sent[origin, default: []].append(from...(from + UInt64(count) - 1))
+            }
+        }
+        #expect(sent[first] == [1...4, 5...5])
+        #expect(sent[second] == [1...3])
+        #expect(session.formatLimited == [first: 6])
+        let again = session.opFormatTooNew(origin: first, seq: 7)
+        #expect(!again, "already known")
     }
 
     @Test func periodicHave() {

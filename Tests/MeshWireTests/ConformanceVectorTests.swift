@@ -145,6 +145,7 @@ enum ConformanceVectors {
         File(name: "hello.json", build: hello),
         File(name: "have.json", build: have),
         File(name: "noise-handshake.json", build: noiseHandshake),
+        File(name: "sealed-op.json", build: sealedOp),
     ]
 
     static func bytes(_ hex: String) -> [UInt8] {
@@ -184,7 +185,8 @@ enum ConformanceVectors {
         for (index, entry) in chainBodies.enumerated() {
             let seq = UInt64(index + 1)
             let hlc = HLC(millis: firstHLC.millis + UInt64(index) * 60_000, counter: UInt16(index))
-            let signed = SignedOp.make(identity: initiator, seq: seq, prev: prev, hlc: hlc, author: entry.author, body: entry.body)
+            let signed = SignedOp.make(
+                identity: initiator, seq: seq, prev: prev, hlc: hlc, author: entry.author, body: entry.body, format: 1)
             out.append((try! signed.decode(), signed))
             prev = signed.hash
         }
@@ -248,6 +250,55 @@ enum ConformanceVectors {
         return .object([
             ("description", .string("One signed op: the first op (seq 1, empty prev) of the origin whose Ed25519 key is RFC 8032's TEST 1. op_bytes is OpCodec's encoding of `op` (ops.proto Op); op_hash its SHA-256; signature the origin's Ed25519 signature over op_bytes; signed_op_bytes the SignedOp message.")),
         ] + identity(initiatorSeed, initiator) + opEntry(op, signed))
+    }
+
+    /// Salts that are easy to write down: each `next()` gives the next byte from 0xa0 on.
+    struct CountingBytes: RandomNumberGenerator {
+        var byte: UInt64 = 0xa0
+        mutating func next() -> UInt64 {
+            defer { byte += 1 }
+            return byte
+        }
+    }
+
+    /// The first op of `chainBodies` in op format 2, then with its problem erased.
+    static func sealedOp() -> VectorJSON {
+        let entry = chainBodies[0]
+        var random = CountingBytes()
+        let signed = SignedOp.make(
+            identity: initiator, seq: 1, prev: Data(), hlc: firstHLC, author: entry.author, body: entry.body, format: 2, random: &random)
+        let op = try! signed.decode()
+        let body = try! WireBody(serializedBytes: signed.body)
+        let erased = signed.erasing(slots: [1])!
+        let header = try! WireOp(serializedBytes: signed.bytes)
+        return .object(identity(initiatorSeed, initiator) + [
+            ("description", .string("""
+                Op format 2 (Protocol/README.md, "Op format 2"): the op of signed-op.json as a header (op_bytes: Op fields 1-5 and body_hash, \
+                no body oneof) and a Body beside it. The skeleton is an Op holding only the body oneof, with the kind's erasable \
+                texts (for idea_create: title, problem, solution) empty; each text is sealed with its salt (here the bytes \
+                a0..af, b0..bf, c0..cf, in text order); commitment = SHA-256(salt || UTF-8 text); body_hash = \
+                SHA-256(SHA-256(skeleton) || commitments in order). The signature covers op_bytes only. erased_body is the body \
+                with text 1 (the problem) erased: salt and value gone, its commitment kept in `erased`; it hashes to the same \
+                body_hash, so the op still verifies.
+                """)),
+            ("op", fields(op)),
+            ("skeleton_bytes", .hex(body.skeleton)),
+            ("texts", .array(body.texts.map { text in
+                .object([
+                    ("salt", .hex(text.salt)), ("value", .string(text.value)),
+                    ("commitment", .hex(SealedBody.commitment(salt: text.salt, value: text.value))),
+                ])
+            })),
+            ("body_hash", .hex(header.bodyHash)),
+            ("op_bytes", .hex(signed.bytes)),
+            ("op_hash", .hex(signed.hash)),
+            ("signature", .hex(signed.signature)),
+            ("body_bytes", .hex(signed.body)),
+            ("signed_op_bytes", .hex(try! signed.wire.serializedBytes() as [UInt8])),
+            ("erased_slot", .number(1)),
+            ("erased_body_bytes", .hex(erased.body)),
+            ("erased_signed_op_bytes", .hex(try! erased.wire.serializedBytes() as [UInt8])),
+        ])
     }
 
     static func opChain() -> VectorJSON {

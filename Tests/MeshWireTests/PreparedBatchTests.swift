@@ -54,7 +54,7 @@ struct PreparedBatchTests {
     /// reported as an origin signing HLCs out of order.
     @Test func aBadSignatureIsReportedBeforeTheHLCs() throws {
         var ops = chain(hlcs: [10, 5])
-        ops[1] = SignedOp(bytes: ops[1].bytes, signature: NodeIdentity().sign(ops[1].bytes))
+        ops[1] = SignedOp(bytes: ops[1].bytes, signature: NodeIdentity().sign(ops[1].bytes), body: ops[1].body)
         #expect(throws: BatchRejection.badSignature(origin: origin.nodeID, seq: 2)) { try place(ops) }
     }
 }

@@ -81,7 +81,8 @@ struct SyncMessageTests {
     }
 
     @Test func aTinyBatchTravelsUncompressed() throws {
-        let ops = Self.realisticOps(count: 1)
+        let identity = NodeIdentity()
+        let ops = [SignedOp.make(identity: identity, seq: 1, prev: Data(), hlc: .zero, author: "ann", body: .support(idea: OpID(origin: identity.nodeID, seq: 1)))]
         #expect(try Self.rawBatch(ops).count < SyncMessage.compressionThresholdBytes)
         let bytes = SyncMessage.batch(ops).encode()
         #expect(try !Self.isCompressed(bytes))

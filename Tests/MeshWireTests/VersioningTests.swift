@@ -42,7 +42,7 @@ struct VersioningTests {
 
     @Test func thisBuildSpeaksVersionsOneAndTwo() throws {
         #expect(ProtocolVersions.current.protocols == 1...2)
-        #expect(ProtocolVersions.current.maxOpFormat == 1)
+        #expect(ProtocolVersions.current.maxOpFormat == 2)
         let withOld = try ProtocolVersions.current.negotiate(with: .version1).get()
         #expect(withOld == NegotiatedVersions(protocolVersion: 1, opFormat: 1))
         #expect(!withOld.peerSkipsUnknownKinds, "a version-1 node may close on a kind it does not know")
@@ -62,7 +62,7 @@ struct VersioningTests {
         guard case .hello(let wire)? = try WireEnvelope(serializedBytes: hello.encode()).message else { Issue.record("not a Hello"); return }
         #expect(wire.protocolVersion == 1)
         #expect(wire.maxProtocolVersion == 2)
-        #expect(wire.maxOpFormat == 0, "op format 1 is what absence says: left out")
+        #expect(wire.maxOpFormat == 2, "this build speaks op format 2 (Protocol/README.md, Op format 2), in a field an old node ignores")
     }
 
     /// What a node built before negotiation sends: `protocol_version` 1 and nothing else about

@@ -21,6 +21,14 @@ extension ControlHandler {
         methods.register(API.CommentRetract.self) { [unowned self] p, user, reply throws(ControlError) in
             write(.commentRetract(comment: try resolve(p.id), reason: p.reason ?? ""), author: user.name, reply)
         }
+        methods.register(API.IdeaRedact.self) { [unowned self] p, user, reply throws(ControlError) in
+            guard let field = RedactField(rawValue: p.field) else {
+                throw ControlError(.invalid, "field must be one of: \(RedactField.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(p.field)\"")
+            }
+            let reason = p.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw ControlError(.invalid, "give a reason: it is shown beside the removed text on every node") }
+            write(.redact(Redaction(target: try resolve(p.id), field: field, ops: [], reason: reason)), author: user.name, reply)
+        }
         methods.register(API.IdeaLink.self) { [unowned self] p, user, reply throws(ControlError) in
             guard let kind = LinkKind(rawValue: p.kind) else {
                 throw ControlError(.invalid, "unknown link kind \"\(p.kind)\"; one of: \(LinkKind.allCases.map(\.rawValue).joined(separator: ", "))")

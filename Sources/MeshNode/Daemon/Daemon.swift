@@ -63,7 +63,8 @@ public final class Daemon: @unchecked Sendable {
         do {
             store = try IdeaStore(
                 path: dataDir.storePath, identity: identity, logger: logger,
-                maxClockAheadMillis: UInt64(config.maxClockAheadSeconds) * 1000)
+                maxClockAheadMillis: UInt64(config.maxClockAheadSeconds) * 1000,
+                opFormat: min(config.opFormat, switches.versions?.maxOpFormat ?? ProtocolVersions.current.maxOpFormat))
             vector = try store.versionVector()
             writePause = try store.writePause()
             // Held-back ops the clock has caught up with while the daemon was down take effect

@@ -280,15 +280,26 @@ final class PeerLink: @unchecked Sendable {
         readInFlight = true
         let loop = mesh.loop
         mesh.worker.read({ store in try store.ops(of: origin, from: from, limit: count) }) { [self] result in
-            loop.execute { [self] in readDone(result) }
+            loop.execute { [self] in readDone(result, origin: origin, from: from) }
         }
     }
 
-    private func readDone(_ result: Result<[SignedOp], any Error>) {
+    private func readDone(_ result: Result<[SignedOp], any Error>, origin: NodeID, from: UInt64) {
         readInFlight = false
         guard !isClosed else { return }
         switch result {
-        case .success(let ops):
+        case .success(var ops):
+            // Ops of a format the peer does not speak stop that origin here (PROTOCOL.md §6).
+            let format = session.negotiated?.opFormat ?? 1
+            if let cut = ops.firstIndex(where: { $0.format > format }) {
+                let seq = from + UInt64(cut)
+                ops.removeSubrange(cut...)
+                if session.opFormatTooNew(origin: origin, seq: seq) {
+                    logger.warning("the peer speaks op formats up to \(format): ops of this origin from this seq on wait until it upgrades", metadata: [
+                        "origin": "\(origin.short)", "seq": "\(seq)", "op_format": "\(SignedOp.formats.upperBound)",
+                    ])
+                }
+            }
             if !ops.isEmpty {
                 stats.opsOut += ops.count
                 send(.batch(ops))

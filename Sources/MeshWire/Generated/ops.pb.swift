@@ -375,6 +375,54 @@ public nonisolated enum WireRole: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+public nonisolated enum WireRedactField: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+  case title // = 1
+  case problem // = 2
+  case solution // = 3
+
+  /// a comment's text; `target` is the comment
+  case comment // = 4
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .title
+    case 2: self = .problem
+    case 3: self = .solution
+    case 4: self = .comment
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .title: return 1
+    case .problem: return 2
+    case .solution: return 3
+    case .comment: return 4
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [WireRedactField] = [
+    .unspecified,
+    .title,
+    .problem,
+    .solution,
+    .comment,
+  ]
+
+}
+
 /// A reference to an op, and so to whatever that op created (an idea, a comment, a measure, …).
 public nonisolated struct WireOpRef: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -412,6 +460,12 @@ public nonisolated struct WireOp: Sendable {
 
   /// The staff member's handle at the origin department; empty when anonymous.
   public var author: String = String()
+
+  /// Op format 2 (Protocol/README.md, "Op format 2"): SHA-256 over the op's Body, which travels and is stored
+  /// beside these bytes (SignedOp.body) instead of in the `body` oneof, so that its texts can be
+  /// erased while the signature and the chain, which cover only these bytes, still verify.
+  /// Empty in format 1, where the body oneof is part of the signed bytes.
+  public var bodyHash: Data = Data()
 
   public var body: WireOp.OneOf_Body? = nil
 
@@ -583,6 +637,14 @@ public nonisolated struct WireOp: Sendable {
     set {body = .workflowSet(newValue)}
   }
 
+  public var redact: WireRedact {
+    get {
+      if case .redact(let v)? = body {return v}
+      return WireRedact()
+    }
+    set {body = .redact(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Body: Equatable, Sendable {
@@ -607,6 +669,7 @@ public nonisolated struct WireOp: Sendable {
     case personName(WirePersonName)
     case roleSet(WireRoleSet)
     case workflowSet(WireWorkflowSet)
+    case redact(WireRedact)
 
   }
 
@@ -624,6 +687,47 @@ public nonisolated struct WireSignedOp: Sendable {
 
   /// 64 bytes
   public var signature: Data = Data()
+
+  /// op format 2: the encoded Body that the op's body_hash names; empty in format 1
+  public var body: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Op format 2: an op's body, kept apart from the signed op so that its free texts can be erased.
+/// `skeleton` is an encoded Op that holds only its `body` oneof, with every erasable text of that
+/// body kind empty; `texts` holds those texts in the order Protocol/README.md, "Op format 2" gives for the kind.
+/// body_hash = SHA-256(SHA-256(skeleton) || c_1 || … || c_n), where c_i is text i's commitment.
+public nonisolated struct WireBody: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var skeleton: Data = Data()
+
+  public var texts: [WireSealedText] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One erasable text. Present: `salt` (16 random bytes; empty when `value` is empty) and
+/// `value`, and its commitment is SHA-256(salt || UTF-8 of value). Erased: only `erased`, the
+/// commitment of the text that was there; the salt goes with the text, so a short text such as
+/// an NHS number cannot be found again by trying every value against the commitment.
+public nonisolated struct WireSealedText: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var salt: Data = Data()
+
+  public var value: String = String()
+
+  public var erased: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1207,6 +1311,42 @@ public nonisolated struct WireWorkflowSet: Sendable {
   public init() {}
 }
 
+/// Erases a text everywhere it was written (Protocol/README.md, "Erasure"): `field` of the idea
+/// `target` (or the text of the comment `target`) in each op `ops` names that wrote it and that
+/// the writer had seen: the idea's creation, its edits of that field, adoptions of it (their
+/// copy) and adoptions' own creations; a comment's creation and its edits. Every node erases
+/// those texts from the op bodies it holds (format 2 ops only), and stores such an op erased if
+/// it arrives later. Has effect for an op it names when its author wrote that op (same origin,
+/// same non-empty author) or leads a department that owns the text: `target`'s origin, and for a
+/// comment also the origin of the idea commented on (a leader or admin there, or any of its staff
+/// while it has given no roles).
+public nonisolated struct WireRedact: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var target: WireOpRef {
+    get {_target ?? WireOpRef()}
+    set {_target = newValue}
+  }
+  /// Returns true if `target` has been explicitly set.
+  public var hasTarget: Bool {self._target != nil}
+  /// Clears the value of `target`. Subsequent reads from it will return its default value.
+  public mutating func clearTarget() {self._target = nil}
+
+  public var field: WireRedactField = .unspecified
+
+  public var ops: [WireOpRef] = []
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _target: WireOpRef? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "ideamesh.v1"
@@ -1237,6 +1377,10 @@ nonisolated extension WireLinkKind: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension WireRole: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ROLE_STAFF\0\u{1}ROLE_LEADER\0\u{1}ROLE_ADMIN\0")
+}
+
+nonisolated extension WireRedactField: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0REDACT_FIELD_UNSPECIFIED\0\u{1}REDACT_FIELD_TITLE\0\u{1}REDACT_FIELD_PROBLEM\0\u{1}REDACT_FIELD_SOLUTION\0\u{1}REDACT_FIELD_COMMENT\0")
 }
 
 nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1276,7 +1420,7 @@ nonisolated extension WireOpRef: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
 
 nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Op"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{4}\u{b}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{3}person_name\0\u{3}role_set\0\u{3}workflow_set\0\u{c}?\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}origin\0\u{1}seq\0\u{1}prev\0\u{1}hlc\0\u{1}author\0\u{3}body_hash\0\u{4}\u{a}idea_create\0\u{3}idea_edit\0\u{3}status_set\0\u{1}support\0\u{1}unsupport\0\u{3}comment_add\0\u{3}comment_edit\0\u{3}comment_retract\0\u{3}theme_define\0\u{3}pdsa_start\0\u{3}pdsa_do\0\u{3}pdsa_study\0\u{3}pdsa_act\0\u{3}measure_define\0\u{3}observation_record\0\u{3}observation_retract\0\u{1}adopt\0\u{1}link\0\u{3}person_name\0\u{3}role_set\0\u{3}workflow_set\0\u{1}redact\0\u{c}?\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1289,6 +1433,7 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
       case 3: try { try decoder.decodeSingularBytesField(value: &self.prev) }()
       case 4: try { try decoder.decodeSingularFixed64Field(value: &self.hlc) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.author) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.bodyHash) }()
       case 16: try {
         var v: WireIdeaCreate?
         var hadOneofValue = false
@@ -1562,6 +1707,19 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
           self.body = .workflowSet(v)
         }
       }()
+      case 37: try {
+        var v: WireRedact?
+        var hadOneofValue = false
+        if let current = self.body {
+          hadOneofValue = true
+          if case .redact(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.body = .redact(v)
+        }
+      }()
       default: break
       }
     }
@@ -1586,6 +1744,9 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
     }
     if !self.author.isEmpty {
       try visitor.visitSingularStringField(value: self.author, fieldNumber: 5)
+    }
+    if !self.bodyHash.isEmpty {
+      try visitor.visitSingularBytesField(value: self.bodyHash, fieldNumber: 6)
     }
     switch self.body {
     case .ideaCreate?: try {
@@ -1672,6 +1833,10 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
       guard case .workflowSet(let v)? = self.body else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 36)
     }()
+    case .redact?: try {
+      guard case .redact(let v)? = self.body else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 37)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -1683,6 +1848,7 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
     if lhs.prev != rhs.prev {return false}
     if lhs.hlc != rhs.hlc {return false}
     if lhs.author != rhs.author {return false}
+    if lhs.bodyHash != rhs.bodyHash {return false}
     if lhs.body != rhs.body {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -1691,7 +1857,7 @@ nonisolated extension WireOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImple
 
 nonisolated extension WireSignedOp: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SignedOp"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}op\0\u{1}signature\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}op\0\u{1}signature\0\u{1}body\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1701,6 +1867,7 @@ nonisolated extension WireSignedOp: SwiftProtobuf.Message, SwiftProtobuf._Messag
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularBytesField(value: &self.op) }()
       case 2: try { try decoder.decodeSingularBytesField(value: &self.signature) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.body) }()
       default: break
       }
     }
@@ -1713,12 +1880,91 @@ nonisolated extension WireSignedOp: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if !self.signature.isEmpty {
       try visitor.visitSingularBytesField(value: self.signature, fieldNumber: 2)
     }
+    if !self.body.isEmpty {
+      try visitor.visitSingularBytesField(value: self.body, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: WireSignedOp, rhs: WireSignedOp) -> Bool {
     if lhs.op != rhs.op {return false}
     if lhs.signature != rhs.signature {return false}
+    if lhs.body != rhs.body {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireBody: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Body"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}skeleton\0\u{1}texts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.skeleton) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.texts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.skeleton.isEmpty {
+      try visitor.visitSingularBytesField(value: self.skeleton, fieldNumber: 1)
+    }
+    if !self.texts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.texts, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireBody, rhs: WireBody) -> Bool {
+    if lhs.skeleton != rhs.skeleton {return false}
+    if lhs.texts != rhs.texts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireSealedText: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SealedText"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}salt\0\u{1}value\0\u{1}erased\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.salt) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.value) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.erased) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.salt.isEmpty {
+      try visitor.visitSingularBytesField(value: self.salt, fieldNumber: 1)
+    }
+    if !self.value.isEmpty {
+      try visitor.visitSingularStringField(value: self.value, fieldNumber: 2)
+    }
+    if !self.erased.isEmpty {
+      try visitor.visitSingularBytesField(value: self.erased, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireSealedText, rhs: WireSealedText) -> Bool {
+    if lhs.salt != rhs.salt {return false}
+    if lhs.value != rhs.value {return false}
+    if lhs.erased != rhs.erased {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2702,6 +2948,55 @@ nonisolated extension WireWorkflowSet: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
   public static func ==(lhs: WireWorkflowSet, rhs: WireWorkflowSet) -> Bool {
     if lhs.moves != rhs.moves {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension WireRedact: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Redact"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}field\0\u{1}ops\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._target) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.field) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.ops) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._target {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.field != .unspecified {
+      try visitor.visitSingularEnumField(value: self.field, fieldNumber: 2)
+    }
+    if !self.ops.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.ops, fieldNumber: 3)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: WireRedact, rhs: WireRedact) -> Bool {
+    if lhs._target != rhs._target {return false}
+    if lhs.field != rhs.field {return false}
+    if lhs.ops != rhs.ops {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

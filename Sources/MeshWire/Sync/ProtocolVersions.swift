@@ -16,8 +16,9 @@ public struct ProtocolVersions: Equatable, Hashable, Sendable, CustomStringConve
         self.maxOpFormat = maxOpFormat
     }
 
-    /// What this build speaks: version 2 (PROTOCOL.md §6) and version 1, for nodes built before it.
-    public static let current = ProtocolVersions(protocols: 1...2)!
+    /// What this build speaks: version 2 (PROTOCOL.md §6) and version 1, for nodes built before
+    /// it; op formats 1 and 2 (Protocol/README.md, "Op format 2").
+    public static let current = ProtocolVersions(protocols: 1...2, maxOpFormat: SignedOp.formats.upperBound)!
     /// What a node built before version negotiation speaks: protocol 1 only, op format 1. Its
     /// Hello carries `protocol_version` 1 and no max fields.
     public static let version1 = ProtocolVersions(protocols: 1...1)!

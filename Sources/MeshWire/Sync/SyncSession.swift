@@ -89,6 +89,9 @@ public struct SyncSession: Sendable {
     /// Origins whose ops are not streamed to this peer: a fork of theirs was met on this link
     /// (until an admin resolves it, `forkResolved`).
     public private(set) var forked: Set<NodeID> = []
+    /// Per origin, the first seq whose op is of a format above the one agreed with this peer:
+    /// nothing of that origin from there on is sent on this connection (PROTOCOL.md §6).
+    public private(set) var formatLimited: [NodeID: UInt64] = [:]
     /// Ops of ours to show the peer, one each, before any batch: our side of a fork it sent us,
     /// so that it finds the fork too (a fork is met from both sides of a link).
     private var evidence: [(origin: NodeID, seq: UInt64)] = []
@@ -220,15 +223,16 @@ public struct SyncSession: Sendable {
             let (origin, seq) = evidence.removeFirst()
             return .sendOps(origin: origin, from: seq, count: 1)
         }
-        let lacking = local.origins.filter { local[$0].seq > peer[$0].seq && !forked.contains($0) }
+        let lacking = local.origins.filter { local[$0].seq > peer[$0].seq && !forked.contains($0) && !limited($0) }
         guard !lacking.isEmpty else { return nil }
         for origin in lacking where !rotation.contains(origin) { rotation.append(origin) }
         for step in 0..<rotation.count {
             let index = (turn + step) % rotation.count
             let origin = rotation[index]
             let have = local[origin].seq, sent = peer[origin].seq
-            guard have > sent, !forked.contains(origin) else { continue }
-            let count = Int(min(UInt64(config.batchOps), have - sent))
+            guard have > sent, !forked.contains(origin), !limited(origin) else { continue }
+            let sendable = formatLimited[origin].map { min(have, $0 - 1) } ?? have
+            let count = Int(min(UInt64(config.batchOps), sendable - sent))
             peer[origin] = OriginHead(seq: sent + UInt64(count), hash: [])  // optimistic: in flight
             // The peer will count on our holding these once it applies them.
             if told[origin].seq < sent + UInt64(count) { told[origin] = OriginHead(seq: sent + UInt64(count), hash: []) }
@@ -236,6 +240,22 @@ public struct SyncSession: Sendable {
             return .sendOps(origin: origin, from: sent + 1, count: count)
         }
         return nil
+    }
+
+    /// Whether every op of `origin` this peer could take has been sent.
+    private func limited(_ origin: NodeID) -> Bool {
+        formatLimited[origin].map { peer[origin].seq + 1 >= $0 } ?? false
+    }
+
+    /// The op at `seq` of `origin`, about to be sent, is of a format above `negotiated.opFormat`:
+    /// the ops before it were sent, and nothing of that origin from it on will be on this
+    /// connection. Returns whether this is news (the first such op met of that origin).
+    @discardableResult
+    public mutating func opFormatTooNew(origin: NodeID, seq: UInt64) -> Bool {
+        let news = formatLimited[origin].map { seq < $0 } ?? true
+        formatLimited[origin] = min(formatLimited[origin] ?? seq, seq)
+        if peer[origin].seq >= seq { peer[origin] = OriginHead(seq: seq - 1, hash: []) }
+        return news
     }
 
     /// Time passed: a periodic Have when due. A digest Have when the peer should already know

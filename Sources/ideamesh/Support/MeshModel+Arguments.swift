@@ -7,3 +7,4 @@ extension LinkKind: ExpressibleByArgument {}
 extension PDSADecision: ExpressibleByArgument {}
 extension Direction: ExpressibleByArgument {}
 extension MeasureKind: ExpressibleByArgument {}
+extension RedactField: ExpressibleByArgument {}

@@ -134,7 +134,7 @@ package enum OpApplyFuzzCheck {
     /// not an `Op` are signed as they are.
     static func sign(_ op: SignedOp, chainingTo hashes: inout [UInt64: Data]) -> SignedOp {
         guard var wire = try? WireOp(serializedBytes: op.bytes) else {
-            return SignedOp(bytes: op.bytes, signature: origin.sign(op.bytes))
+            return SignedOp(bytes: op.bytes, signature: origin.sign(op.bytes), body: op.body)
         }
         wire.origin = Data(origin.nodeID.bytes)
         if wire.seq == 1 {
@@ -144,7 +144,7 @@ package enum OpApplyFuzzCheck {
         }
         guard let bytes: Data = try? wire.serializedBytes() else { return op }
         if wire.seq >= 1 { hashes[wire.seq] = OpHash.of(bytes) }
-        return SignedOp(bytes: bytes, signature: origin.sign(bytes))
+        return SignedOp(bytes: bytes, signature: origin.sign(bytes), body: op.body)
     }
 
     static func removeStore(_ path: String) {

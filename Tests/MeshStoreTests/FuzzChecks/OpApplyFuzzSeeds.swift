@@ -26,7 +26,7 @@ extension OpApplyFuzzCheck {
         let forked = SignedOp.make(
             identity: origin, seq: 2, prev: ops[0].hash, hlc: HLC(millis: 1_750_000_000_500, counter: 0), author: "eve",
             body: .commentAdd(idea: OpID(origin: origin.nodeID, seq: 1), text: "a different op at seq 2"))
-        let badSignature = SignedOp(bytes: ops[2].bytes, signature: Data(repeating: 0x42, count: 64))
+        let badSignature = SignedOp(bytes: ops[2].bytes, signature: Data(repeating: 0x42, count: 64), body: ops[2].body)
         // Seq 3 whose prev is not seq 2's hash, in one batch with seq 2: a chain broken inside it.
         let brokenChain = SignedOp.make(
             identity: origin, seq: 3, prev: Data(repeating: 0xEE, count: 32), hlc: HLC(millis: 1_750_000_000_600, counter: 0),
