@@ -202,6 +202,9 @@ extension ApplySession {
         }
         var named = [OpID]()
         var formatOne = 0, notEntitled = 0
+        // Whoever may not erase the text where it was first written is refused outright, though
+        // the rule would let them erase their own copies of it: they ask its department.
+        var targetEntitled = true
         for rid in candidates {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, sig, body FROM ops WHERE id = ?"), arguments: [rid])
             else { continue }
@@ -212,13 +215,17 @@ extension ApplySession {
             guard signed.format == 2 else { formatOne += 1; continue }
             guard try mayErase(
                 redactorOrigin: own, author: author, leads: leads, target: target, field: redaction.field, op: op, rid: rid)
-            else { notEntitled += 1; continue }
+            else {
+                notEntitled += 1
+                if rid == target { targetEntitled = false }
+                continue
+            }
             if Set(slots).isSubset(of: signed.erasedSlots) { continue }
             named.append(op.id)
         }
-        guard named.isEmpty else { return Redaction(target: redaction.target, field: redaction.field, ops: named, reason: redaction.reason) }
+        guard named.isEmpty || !targetEntitled else { return Redaction(target: redaction.target, field: redaction.field, ops: named, reason: redaction.reason) }
         let subject = redaction.field == .comment ? "comment \(redaction.target.short)" : "the \(redaction.field.rawValue) of \(redaction.target.short)"
-        if notEntitled > 0 {
+        if notEntitled > 0 || !targetEntitled {
             throw StoreError.notAllowed(
                 "only the person who wrote it, or the leaders and admins of the department whose \(what) it is, can remove "
                     + "\(subject), and \(author) is neither here (`ideamesh roles` lists them)")
