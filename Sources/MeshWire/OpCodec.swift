@@ -23,28 +23,26 @@ public enum OpDecodingError: Error, Equatable, Sendable, CustomStringConvertible
 
 /// Converts between domain ops (MeshModel) and their protobuf encoding (ops.proto).
 public enum OpCodec {
+    /// The bytes of a format-1 op: header and body in one message, all signed.
     public static func encode(_ op: Op) -> Data {
-        var wire = WireOp()
-        wire.origin = Data(op.origin.bytes)
-        wire.seq = op.seq
-        wire.prev = Data(op.prev)
-        wire.hlc = op.hlc.rawValue
-        wire.author = op.author
-        wire.body = body(op.body, origin: op.origin)
-        // Encoding a message built from valid Swift values cannot fail.
-        guard let bytes: Data = try? wire.serializedBytes() else { preconditionFailure("op encoding failed") }
-        return bytes
+        encode(op) { $0.body = body(op.body, origin: op.origin) }
     }
 
     /// The signed bytes of a format-2 op: its header, naming its body by `bodyHash`.
     static func encodeHeader(_ op: Op, bodyHash: Data) -> Data {
+        encode(op) { $0.bodyHash = bodyHash }
+    }
+
+    /// The op's header fields, then what `finish` adds, encoded.
+    private static func encode(_ op: Op, finish: (inout WireOp) -> Void) -> Data {
         var wire = WireOp()
         wire.origin = Data(op.origin.bytes)
         wire.seq = op.seq
         wire.prev = Data(op.prev)
         wire.hlc = op.hlc.rawValue
         wire.author = op.author
-        wire.bodyHash = bodyHash
+        finish(&wire)
+        // Encoding a message built from valid Swift values cannot fail.
         guard let bytes: Data = try? wire.serializedBytes() else { preconditionFailure("op encoding failed") }
         return bytes
     }

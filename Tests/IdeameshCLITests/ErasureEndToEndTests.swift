@@ -73,6 +73,11 @@ struct ErasureEndToEndTests {
             #expect((try search.json()["hits"] as? [Any])?.isEmpty == true, "\(node.name): \(search)")
         }
         #expect(Set(try [a, b, c, late].map { try $0.digest().digest }).count == 1)
+        // `admin verify` over the peer protocol: every node that dials A holds what A holds.
+        for node in [b, c, late] {
+            let verified = try await cli(["admin", "verify", node.nodeID, "--json"], at: a)
+            #expect((try verified.json()["equal"] as? Bool) == true, "\(node.name): \(verified)")
+        }
         // Every file of every data dir, store and WAL and all, while the daemons run.
         try await cluster.eventually("no file of any node holds the details") {
             [a, b, c, late].allSatisfy { Self.filesHolding([Self.nhsNumber, Self.name, "whitcomb"], under: $0.dataDir).isEmpty }
