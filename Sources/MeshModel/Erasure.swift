@@ -35,6 +35,9 @@ public struct Redaction: Hashable, Sendable {
 
 /// How erased texts read, and which texts of a body are erasable.
 public enum Erasure {
+    /// The fields of an idea's content, in the order of their texts (`OpBody.texts`).
+    public static let contentFields: [IdeaField] = [.title, .problem, .solution]
+
     /// What an erased text reads as everywhere: views, history, exports.
     public static let placeholder = "[removed: patient-identifiable]"
 
@@ -48,9 +51,9 @@ public enum Erasure {
     public static func slots(of field: RedactField, target: OpID, in body: OpBody, id: OpID) -> [Int] {
         switch (body, field.ideaField) {
         case (.ideaCreate, let f?) where id == target:
-            return [contentSlot(f)]
+            return contentFields.firstIndex(of: f).map { [$0] } ?? []
         case (.adopt(let source, _), let f?) where id == target || source == target:
-            return [contentSlot(f)]
+            return contentFields.firstIndex(of: f).map { [$0] } ?? []
         case (.ideaEdit(let idea, let edits), let f?) where idea == target:
             var slots = [Int](), slot = 0
             for edit in edits where edit.field.isErasable {
@@ -66,19 +69,11 @@ public enum Erasure {
             return []
         }
     }
-
-    private static func contentSlot(_ field: IdeaField) -> Int {
-        switch field {
-        case .title: 0
-        case .problem: 1
-        default: 2
-        }
-    }
 }
 
 extension IdeaField {
     /// Whether edits of this field carry an erasable text (title, problem, solution).
-    public var isErasable: Bool { self == .title || self == .problem || self == .solution }
+    public var isErasable: Bool { Erasure.contentFields.contains(self) }
 }
 
 extension OpBody {

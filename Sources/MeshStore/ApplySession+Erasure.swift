@@ -17,6 +17,7 @@ extension ApplySession {
         let origin = RowID.origin(rid)
         let leads = try leads(op.author, at: origin)
         let target = try self.rid(redaction.target)
+        redactionsHeld = true
         for id in redaction.ops {
             let named = try self.rid(id)
             try exec(
@@ -25,12 +26,9 @@ extension ApplySession {
                     VALUES(?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [named, rid, target, redaction.field.rawValue, op.author, leads, hlc, redaction.reason])
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, sig, body FROM ops WHERE id = ?"), arguments: [named])
+            guard let signed = try storedOp(named), signed.format == 2, let held = try? signed.decode(),
+                  let (erased, slots) = try erasing(signed, op: held, rid: named)
             else { continue }
-            let signed = SignedOp(stored: row)
-            guard signed.format == 2, let held = try? signed.decode() else { continue }
-            let slots = try erasableSlots(of: held, rid: named)
-            guard let erased = signed.erasing(slots: slots), erased.body != signed.body else { continue }
             try exec(sql: "UPDATE ops SET body = ? WHERE id = ?", arguments: [erased.body, named])
             erasedOps += 1
             // A held-back op, or one without effect, has nothing in the views to change.
@@ -42,13 +40,31 @@ extension ApplySession {
 
     /// An op about to be stored, with the texts erased that redact ops held here name (nothing
     /// changes for an op no redaction names, or a format-1 op).
+    /// Looks for redactions only once per transaction while the store holds none (the common
+    /// case, on the path of every op applied).
     mutating func erasingOnArrival(_ signed: SignedOp, op: Op, rid: Int64) throws -> (SignedOp, Op) {
-        guard signed.format == 2,
-              try fetchOne(Bool.self, sql: "SELECT 1 FROM redactions WHERE op = ? LIMIT 1", arguments: [rid]) != nil
+        guard signed.format == 2 else { return (signed, op) }
+        if redactionsHeld == nil {
+            redactionsHeld = try fetchOne(Bool.self, sql: "SELECT 1 FROM redactions LIMIT 1", arguments: []) != nil
+        }
+        guard redactionsHeld == true,
+              try fetchOne(Bool.self, sql: "SELECT 1 FROM redactions WHERE op = ? LIMIT 1", arguments: [rid]) != nil,
+              let (erased, _) = try erasing(signed, op: op, rid: rid)
         else { return (signed, op) }
-        let slots = try erasableSlots(of: op, rid: rid)
-        guard let erased = signed.erasing(slots: slots), erased.body != signed.body else { return (signed, op) }
         return (erased, try erased.decode())
+    }
+
+    /// `signed` (decoded: `op`, at `rid`) with the texts erased that the redactions held for it
+    /// may erase, and those texts' slots; nil when that changes nothing.
+    mutating func erasing(_ signed: SignedOp, op: Op, rid: Int64) throws -> (SignedOp, [Int])? {
+        let slots = try erasableSlots(of: op, rid: rid)
+        guard let erased = signed.erasing(slots: slots), erased.body != signed.body else { return nil }
+        return (erased, slots)
+    }
+
+    /// The op at `rid` as the log holds it; nil when it is not held.
+    func storedOp(_ rid: Int64) throws -> SignedOp? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, sig, body FROM ops WHERE id = ?"), arguments: [rid]).map(SignedOp.init(stored:))
     }
 
     /// Whether `author` leads the department `origin` (local index): a leader or admin there, or
@@ -100,9 +116,7 @@ extension ApplySession {
         if comment == rid {
             add = op
         } else {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, body FROM ops WHERE id = ?"), arguments: [comment]),
-                  let decoded = try? OpCodec.decode(stored: row)
-            else { return nil }
+            guard let decoded = try? storedOp(comment)?.decode() else { return nil }
             add = decoded
         }
         guard case .commentAdd(let idea, _) = add.body else { return nil }
@@ -114,7 +128,7 @@ extension ApplySession {
     mutating func refreshViews(erasing op: Op, rid: Int64, slots: [Int]) throws {
         switch op.body {
         case .ideaCreate, .adopt:
-            for slot in slots { try recompute(target: rid, register: [Register.title, .problem, .solution][slot]) }
+            for slot in slots { try recompute(target: rid, register: Register(Erasure.contentFields[slot])) }
         case .ideaEdit(let idea, let edits):
             let target = try self.rid(idea)
             for (slot, edit) in edits.filter(\.field.isErasable).enumerated() where slots.contains(slot) {
@@ -166,6 +180,9 @@ extension SignedOp {
     init(stored row: Row) {
         self.init(bytes: row["bytes"], signature: row["sig"], body: (row["body"] as Data?) ?? Data())
     }
+
+    /// What the store keeps in a `body` column: the body of a format-2 op, NULL for format 1.
+    var storedBody: Data? { format == 2 ? body : nil }
 }
 
 extension ApplySession {
@@ -206,10 +223,7 @@ extension ApplySession {
         // the rule would let them erase their own copies of it: they ask its department.
         var targetEntitled = true
         for rid in candidates {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, sig, body FROM ops WHERE id = ?"), arguments: [rid])
-            else { continue }
-            let signed = SignedOp(stored: row)
-            guard let op = try? signed.decode() else { continue }
+            guard let signed = try storedOp(rid), let op = try? signed.decode() else { continue }
             let slots = Erasure.slots(of: redaction.field, target: redaction.target, in: op.body, id: op.id)
             guard !slots.isEmpty else { continue }
             guard signed.format == 2 else { formatOne += 1; continue }

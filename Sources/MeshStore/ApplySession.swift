@@ -19,6 +19,8 @@ struct ApplySession {
     var newOrigins: [NodeID: Int64] = [:]
     /// Ops whose texts this transaction erased from the log (`ApplySession+Erasure`).
     var erasedOps = 0
+    /// Whether the store holds any redaction (nil: not looked yet in this transaction).
+    var redactionsHeld: Bool?
     /// Local writes only: whether ops must find their target idea here (see `IdeaStore.write`).
     var requireTargets = true
     /// Ops appended in this transaction that have no effect (logged after commit).
@@ -102,7 +104,7 @@ struct ApplySession {
                 """,
             arguments: [
                 Data(origin.bytes), Int64(seq), heldHash, signed.bytes, signed.signature, reason, Int64(wallMillis),
-                signed.format == 2 ? signed.body : nil,
+                signed.storedBody,
             ])
     }
 
@@ -120,7 +122,7 @@ struct ApplySession {
         let rid = RowID.make(origin: origin, seq: op.seq)
         let (signed, op) = try erasingOnArrival(signed, op: op, rid: rid)
         try db.cachedStatement(sql: "INSERT INTO ops(id, bytes, sig, body) VALUES(?, ?, ?, ?)")
-            .run(rid, signed.bytes, signed.signature, signed.format == 2 ? signed.body : nil)
+            .run(rid, signed.bytes, signed.signature, signed.storedBody)
         return (rid, op)
     }
 
@@ -337,9 +339,7 @@ struct ApplySession {
     /// The value an idea was created with, read back from its op in the log.
     func creationValue(of idea: Int64, register: Register) throws -> String {
         if register == .status { return IdeaStatus.proposed.rawValue }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, body FROM ops WHERE id = ?"), arguments: [idea]),
-              let op = try? OpCodec.decode(stored: row)
-        else { return "" }
+        guard let op = try? storedOp(idea)?.decode() else { return "" }
         let content: IdeaContent
         switch op.body {
         case .ideaCreate(let c), .adopt(_, let c): content = c
