@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // libuv, from the system (apt: libuv1-dev). Only MeshNet imports it.
@@ -44,6 +48,23 @@ let package = Package(
         // The control socket's methods, declared once (Protocol/CONTROL.md): names, params,
         // results, who may call them. Pure: the daemon serves them, clients call them.
         .target(name: "MeshControl"),
+        // The CLI's views that the web pages show too: the run and XmR charts as text and SVG
+        // (one chart code for both), and the text formatting they use.
+        .target(name: "MeshCharts", dependencies: ["MeshControl", "MeshClient"]),
+        // The department's web pages (Hummingbird): sign-in, sessions and the pages, every action
+        // a control method called in-process through `WebBackend`, so the web has no path to the
+        // store of its own. Pages are typed HTML, rendered without JavaScript.
+        .target(
+            name: "MeshWeb",
+            dependencies: [
+                "MeshControl", "MeshModel", "MeshCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // IO layers.
         // The libuv façade: one loop thread, TCP, Unix sockets, timers, wake-ups. Only it imports CLibUV.
@@ -62,7 +83,7 @@ let package = Package(
         .target(
             name: "MeshNode",
             dependencies: [
-                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet", "MeshControl",
+                "MeshCRDT", "MeshModel", "MeshWire", "MeshStore", "MeshNet", "MeshControl", "MeshWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
@@ -85,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "ideamesh",
             dependencies: [
-                "MeshModel", "MeshControl", "MeshClient", "MeshLoopback",
+                "MeshModel", "MeshControl", "MeshClient", "MeshLoopback", "MeshCharts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -121,6 +142,8 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        // The web pages' pure parts: escaping, forms, the sign-in file, rate limits.
+        .testTarget(name: "MeshWebTests", dependencies: ["MeshWeb"]),
         // The node's parts on their own: config, backoff, control request parsing.
         .testTarget(name: "MeshNodeTests", dependencies: ["MeshNode", "MeshControl", "MeshModel", "MeshWire", "MeshCRDT"]),
         // End-to-end: runs the real executables (built because the target depends on them).
@@ -136,6 +159,6 @@ let package = Package(
         // The CLI's views, charts and formatting on their own, from fixed replies, and every
         // command's help from the real binary: golden files of each.
         .testTarget(
-            name: "IdeameshViewTests", dependencies: ["ideamesh", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
+            name: "IdeameshViewTests", dependencies: ["ideamesh", "MeshCharts", "MeshControl", "MeshClient", "MeshLoopback", "MeshModel"], exclude: ["Golden"]),
     ]
 )

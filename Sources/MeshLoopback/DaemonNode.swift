@@ -102,20 +102,48 @@ public final class DaemonNode {
     /// then only dials out, and no peer can learn an address for it), dial `seeds` and
     /// `seedAddresses` (e.g. a fault proxy's), trust the nodes `trustIDs` names; `extra` goes
     /// after the control socket.
+    /// `web`: serve the web pages on this `host:port` (nil: `[web] enabled = false`).
     public func configure(
-        seeds: [DaemonNode] = [], seedAddresses: [String] = [], trustIDs: [String], listens: Bool = true, extra: String = ""
+        seeds: [DaemonNode] = [], seedAddresses: [String] = [], trustIDs: [String], listens: Bool = true, extra: String = "",
+        web: String? = nil, webSessionTimeoutSeconds: Int? = nil
     ) throws(HarnessError) {
         var config = LoopbackConfig(
             department: department, listen: listens ? address : nil, seeds: seeds.map(\.address) + seedAddresses,
             trust: trustIDs, controlSocket: controlSocket)
         config.extra = extra
+        config.web = web
+        config.webSessionTimeoutSeconds = webSessionTimeoutSeconds
         try config.write(to: configPath)
     }
 
     public func configure(
-        seeds: [DaemonNode] = [], seedAddresses: [String] = [], trust: [DaemonNode] = [], listens: Bool = true, extra: String = ""
+        seeds: [DaemonNode] = [], seedAddresses: [String] = [], trust: [DaemonNode] = [], listens: Bool = true, extra: String = "",
+        web: String? = nil, webSessionTimeoutSeconds: Int? = nil
     ) throws(HarnessError) {
-        try configure(seeds: seeds, seedAddresses: seedAddresses, trustIDs: trust.map(\.nodeID), listens: listens, extra: extra)
+        try configure(
+            seeds: seeds, seedAddresses: seedAddresses, trustIDs: trust.map(\.nodeID), listens: listens, extra: extra, web: web,
+            webSessionTimeoutSeconds: webSessionTimeoutSeconds)
+    }
+
+    /// `ideameshd web-password`: the ward passcode (`user` nil) or `user`'s own password, given
+    /// on standard input as a script would.
+    public func setWebPassword(user: String?, secret: String, ideameshd: String = Loopback.ideameshd) throws(HarnessError) {
+        let arguments = ["web-password", "--data", dataDir] + (user.map { ["--user", $0] } ?? ["--passcode"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ideameshd)
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        do { try process.run() } catch { throw HarnessError("cannot run \(ideameshd): \(error)") }
+        input.fileHandleForWriting.write(Data((secret + "\n").utf8))
+        try? input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HarnessError("ideameshd \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+        }
     }
 
     // MARK: Process

@@ -14,6 +14,11 @@ public struct LoopbackConfig: Sendable {
     public var comments: [String] = []
     /// A comment above the trusted nodes (e.g. their departments' names).
     public var trustComment: String?
+    /// `host:port` of the web pages (`[web] listen`); nil: `[web] enabled = false`, so that
+    /// daemons run side by side do not all ask for the default port.
+    public var web: String?
+    /// `[web] session_timeout_seconds`, when set.
+    public var webSessionTimeoutSeconds: Int?
     /// Lines appended after `[control] socket` (e.g. `admin_users = […]`, or further sections).
     public var extra = ""
 
@@ -35,7 +40,10 @@ public struct LoopbackConfig: Sendable {
         if let maxConnections { lines.append("max_connections = \(maxConnections)") }
         lines += ["", "[trust]"]
         if let trustComment { lines.append("# \(trustComment)") }
-        lines += ["nodes = \(list(trust))", "", "[control]", "socket = \"\(controlSocket)\""]
+        lines += ["nodes = \(list(trust))", "", "[web]"]
+        lines.append(web.map { "listen = \"\($0)\"" } ?? "enabled = false")
+        if let webSessionTimeoutSeconds { lines.append("session_timeout_seconds = \(webSessionTimeoutSeconds)") }
+        lines += ["", "[control]", "socket = \"\(controlSocket)\""]
         if !extra.isEmpty { lines.append(extra) }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -47,6 +47,19 @@ enum DefaultConfig {
         # clock-skew limit, which the machines of a Windows domain already keep to.
         # max_ahead_seconds = 300
 
+        [web]
+        # The department's web pages, for staff, leaders, QI managers and admins in a browser
+        # (README "Web pages"). Sign-in: `ideameshd web-password --passcode` sets the ward passcode,
+        # `--user LOGIN` a leader's or admin's own password.
+        # enabled = true
+        # Where to serve them, as host:port. Only a loopback address (127.0.0.1, the default, or
+        # ::1): this build serves plain HTTP, so for the department's LAN put a TLS-terminating proxy
+        # (nginx, Caddy) in front; any other address is refused at start.
+        # listen = "127.0.0.1:8384"
+        # A session ends after this many seconds without a request (30-86400; a ward PC left
+        # signed in). Default 900 (15 minutes).
+        # session_timeout_seconds = 900
+
         [control]
         # The control socket the `ideamesh` CLI talks to (Protocol/CONTROL.md). Any local user
         # who can reach it is staff: writes are authored by their OS user name. The default is

@@ -2,6 +2,7 @@ import Foundation
 import MeshControl
 import MeshCRDT
 import MeshModel
+import MeshWeb
 import MeshWire
 import TOMLKit
 
@@ -40,6 +41,8 @@ public struct NodeConfig: Equatable, Sendable {
     /// The op format this node writes (Protocol/README.md, "Op format 2"): 2 makes texts erasable; 1 while the
     /// mesh still has nodes of versions before format 2, which cannot take format-2 ops.
     public var opFormat: UInt32 = 2
+    /// `[web]`: the department's web pages; nil when `enabled = false`.
+    public var web: WebSettings? = nil
 
     public static let defaultPort = 7420
     public static let defaultRotateIntervalSeconds = 300
@@ -63,14 +66,16 @@ public struct NodeConfig: Equatable, Sendable {
             throw ConfigError(file: file, key: nil, problem: "\(error)")
         }
         let reader = Reader(table: table, file: file)
-        try reader.only(["node", "network", "trust", "control", "clock", "ops"], in: nil)
+        try reader.only(["node", "network", "trust", "control", "clock", "ops", "web"], in: nil)
         let node = try reader.table("node", required: true)
         let network = try reader.table("network", required: false)
         let trust = try reader.table("trust", required: false)
         let control = try reader.table("control", required: false)
         let clock = try reader.table("clock", required: false)
         let ops = try reader.table("ops", required: false)
+        let webTable = try reader.table("web", required: false)
         try reader.only(["department", "data_dir"], in: "node")
+        try reader.only(["enabled", "listen", "session_timeout_seconds"], in: "web")
         try reader.only(["listen", "network_key_file", "seeds", "max_connections", "rotate_interval_seconds"], in: "network")
         try reader.only(["nodes"], in: "trust")
         try reader.only(["socket", "staff_group", "admin_users", "admin_groups"], in: "control")
@@ -120,9 +125,29 @@ public struct NodeConfig: Equatable, Sendable {
         if let staffGroup, staffGroup.isEmpty || staffGroup.contains(where: { $0.isWhitespace || $0 == ":" }) {
             throw reader.error("control.staff_group", "\"\(staffGroup)\" is not a group name")
         }
+        let dataDirectory = absolute(try reader.string("data_dir", in: node, section: "node") ?? ".")
+        var web: WebSettings?
+        if try reader.bool("enabled", in: webTable, section: "web") ?? true {
+            let text = try reader.string("listen", in: webTable, section: "web") ?? "\(WebSettings.defaultHost):\(WebSettings.defaultPort)"
+            guard let address = PeerAddress(text) else {
+                throw reader.error("web.listen", "\"\(text)\" is not host:port (e.g. \"127.0.0.1:8384\", the default)")
+            }
+            let timeout = try reader.int("session_timeout_seconds", in: webTable, section: "web") ?? WebSettings.defaultSessionTimeoutSeconds
+            guard (30...86_400).contains(timeout) else {
+                throw reader.error("web.session_timeout_seconds", "must be 30-86400 (seconds without a request before a web session ends; default \(WebSettings.defaultSessionTimeoutSeconds))")
+            }
+            // Plain HTTP only: beyond loopback, passwords and sessions would cross the LAN in clear.
+            guard WebSettings.isLoopback(address.host) else {
+                throw reader.error("web.listen", "\"\(text)\" is reachable from other machines, and this build serves the pages over plain HTTP: bind it to 127.0.0.1 (the default) and put a TLS-terminating proxy (nginx, Caddy) in front for the department's LAN")
+            }
+            web = WebSettings(
+                host: address.host, port: address.port, sessionTimeoutSeconds: timeout,
+                tls: nil,
+                credentialsPath: URL(fileURLWithPath: dataDirectory).appendingPathComponent(WebCredentials.fileName).path)
+        }
         return NodeConfig(
             department: department,
-            dataDirectory: absolute(try reader.string("data_dir", in: node, section: "node") ?? "."),
+            dataDirectory: dataDirectory,
             listen: listen,
             networkKeyFile: absolute(try reader.string("network_key_file", in: network, section: "network") ?? "network.key"),
             seeds: seeds,
@@ -133,7 +158,7 @@ public struct NodeConfig: Equatable, Sendable {
             staffGroup: staffGroup,
             adminUsers: try reader.strings("admin_users", in: control, section: "control"),
             adminGroups: try reader.strings("admin_groups", in: control, section: "control"),
-            maxClockAheadSeconds: maxAhead, opFormat: UInt32(opFormat))
+            maxClockAheadSeconds: maxAhead, opFormat: UInt32(opFormat), web: web)
     }
 
     /// Typed access to the TOML table, with errors that name the file and key.
@@ -165,6 +190,12 @@ public struct NodeConfig: Equatable, Sendable {
             guard let value = section?[key] else { return nil }
             guard let string = value.string else { throw error("\(name).\(key)", "must be a string") }
             return string
+        }
+
+        func bool(_ key: String, in section: TOMLTable?, section name: String) throws(ConfigError) -> Bool? {
+            guard let value = section?[key] else { return nil }
+            guard let bool = value.bool else { throw error("\(name).\(key)", "must be true or false") }
+            return bool
         }
 
         func int(_ key: String, in section: TOMLTable?, section name: String) throws(ConfigError) -> Int? {

@@ -9,5 +9,5 @@ struct Bench: ParsableCommand {
             Build with -c release for figures that mean anything. Workloads come from
             shared/bench/workload.py, e.g. `python3 ../shared/bench/workload.py --ideas 20000 > w1.jsonl`.
             """,
-        subcommands: [StoreBench.self, SyncBench.self, CliBench.self, MeshBench.self, SimulateBench.self])
+        subcommands: [StoreBench.self, SyncBench.self, CliBench.self, MeshBench.self, SimulateBench.self, WebBench.self])
 }

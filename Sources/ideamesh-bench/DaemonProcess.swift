@@ -57,12 +57,14 @@ final class BenchDaemons {
 
     /// Writes `node`'s config: listen on loopback (or only dial out), dial `seeds`, trust
     /// `trusted`, its control socket.
-    func configure(_ node: Node, department: String, listen: Bool, seeds: [Node], trusted: [Node], maxConnections: Int? = nil) throws {
+    /// `web`: serve the web pages on this `host:port` (nil: off).
+    func configure(_ node: Node, department: String, listen: Bool, seeds: [Node], trusted: [Node], maxConnections: Int? = nil, web: String? = nil) throws {
         var config = LoopbackConfig(
             department: department, listen: listen ? node.address : nil, seeds: seeds.map(\.address),
             trust: trusted.map(\.id.base32), controlSocket: node.socket)
         config.comments = ["Written by ideamesh-bench."]
         config.maxConnections = maxConnections
+        config.web = web
         do { try config.write(to: node.dir.configPath) } catch { throw BenchError(error.description) }
     }
 

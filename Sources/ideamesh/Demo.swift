@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshCharts
 import MeshControl
 import MeshModel
 #if canImport(Glibc)
@@ -107,6 +108,8 @@ struct Demo: ParsableCommand {
         }
         style.say()
 
+        printWeb(mesh, style: style)
+        style.say()
         printCommands(mesh, idea: travel.shortID, seeded: seeded, style: style)
         style.say()
 
@@ -123,6 +126,11 @@ struct Demo: ParsableCommand {
         // anyone files an idea under one.
         for theme in DemoSamples.themes {
             try mesh.cardiology.call(API.ThemeDefine.self, .init(code: theme.code, name: theme.name))
+            ops += 1
+        }
+        // The web pages' admin at each department (her own password is set at init).
+        for department in mesh.departments {
+            try department.call(API.RoleSet.self, .init(login: DemoSamples.Web.leader, role: "admin"))
             ops += 1
         }
         try mesh.waitConverged(ops: ops)
@@ -176,6 +184,17 @@ struct Demo: ParsableCommand {
             try department.call(API.MeasureRecord.self, .init(measure: measure, value: value, date: try day(weeksAgo: M.weekly.count - week)))
         }
         return Measured(measure: measure, changeDate: try day(weeksAgo: M.weekly.count - M.changeWeek), ops: 4 + M.weekly.count)
+    }
+
+    /// The three departments' web pages, and how to sign in.
+    private func printWeb(_ mesh: DemoMesh, style: DemoStyle) {
+        typealias W = DemoSamples.Web
+        style.say(style.bold("Open the departments' web pages") + " in a browser on this machine:")
+        for department in mesh.departments {
+            style.say("  \(DemoStyle.pad(department.name, 20))  " + style.cyan(department.webURL))
+        }
+        style.say("  Staff: any user name (such as amy) and the ward passcode \(style.bold(W.passcode)).")
+        style.say("  \(W.leaderName), admin at each department: user name \(style.bold(W.leader)), password \(style.bold(W.leaderPassword)).")
     }
 
     private func printCommands(_ mesh: DemoMesh, idea: String, seeded: (ids: [String], measured: Measured), style: DemoStyle) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MeshNode
 
 @main
@@ -12,10 +13,11 @@ struct Ideameshd: ParsableCommand {
             `ideamesh` CLI against it.
 
             Start with `ideameshd init --data DIR --dept NAME`, add the other departments' node ids \
-            to [trust] in DIR/ideameshd.toml, then `ideameshd run --data DIR`.
+            to [trust] in DIR/ideameshd.toml, then `ideameshd run --data DIR`. Its web pages are at \
+            http://127.0.0.1:8384/ once `ideameshd web-password` has set the ward passcode.
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Run.self, Restore.self])
+        subcommands: [Init.self, Run.self, Restore.self, WebPassword.self])
 }
 
 struct Init: ParsableCommand {
@@ -95,5 +97,52 @@ struct Restore: ParsableCommand {
             Writes are paused until a peer has told this node how far its own history goes.
             Start it with `ideameshd run --data \(data)`; `ideamesh admin status` shows when writes resume.
             """)
+    }
+}
+
+struct WebPassword: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web-password",
+        abstract: "Set the ward passcode, or a person's own password, for the department's web pages.",
+        discussion: """
+            The secret is read from the terminal without echo, or from standard input's first line \
+            (for scripts: `echo "$PASSCODE" | ideameshd web-password --data DIR --passcode`); never \
+            from the command line, where other users could see it. Only its bcrypt hash is kept, in \
+            DIR/web-passwords (mode 0600), on this node alone: secrets never join the mesh. The \
+            running daemon reads the file at each sign-in.
+
+            Staff sign in with their user name and the ward passcode and get staff rights. People \
+            this department made leaders or admins (`ideamesh role LOGIN ROLE`) must have their own \
+            password, and get their role's rights with it.
+            """)
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory.", valueName: "dir"))
+    var data: String
+
+    @Flag(help: "Set the department's shared ward passcode.")
+    var passcode = false
+
+    @Option(help: ArgumentHelp("Set this person's own password (their login, as `ideamesh roles` lists it).", valueName: "login"))
+    var user: String?
+
+    func validate() throws {
+        guard passcode != (user != nil) else { throw ValidationError("give either --passcode or --user LOGIN") }
+    }
+
+    func run() throws {
+        let target: WebPasswords.Target = user.map { .user($0) } ?? .passcode
+        let what = user.map { "password for \($0)" } ?? "ward passcode"
+        var secret: String
+        if isatty(STDIN_FILENO) == 1 {
+            guard let first = getpass("New \(what): ").map({ String(cString: $0) }),
+                  let second = getpass("Again: ").map({ String(cString: $0) }) else { throw ValidationError("no input") }
+            guard first == second else { throw ValidationError("the two did not match; nothing was changed") }
+            secret = first
+        } else {
+            secret = readLine(strippingNewline: true) ?? ""
+        }
+        let path = try WebPasswords.set(target, secret: secret, dataDirectory: data)
+        secret = ""
+        print("set the \(what) in \(path)")
     }
 }

@@ -34,7 +34,8 @@ struct SetupEndToEndTests {
               for i in $(seq 1 300); do [ -S $SOCK ] && break; sleep 0.1; done
             }
             "$IDEAMESHD" init --data "$D" --dept "Renal Ward" --new-network || exit 3
-            sed -i 's/^# listen = .*/listen = "127.0.0.1:\(port)"/' "$D/ideameshd.toml"
+            # The first "# listen" is [network]'s ([web] has one too).
+            sed -i '0,/^# listen = .*/s//listen = "127.0.0.1:\(port)"/' "$D/ideameshd.toml"
 
             echo "== every local user"
             start

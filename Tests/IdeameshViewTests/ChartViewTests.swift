@@ -6,6 +6,7 @@ import MeshClient
 import MeshControl
 import Testing
 @testable import ideamesh
+@testable import MeshCharts
 
 /// The chart views of `measure chart`: golden output, and properties that hold for any reply
 /// (never wider than the terminal, one mark per point with the right signal, valid and escaped SVG).

@@ -3,6 +3,7 @@ import MeshControl
 import MeshModel
 import Testing
 @testable import ideamesh
+@testable import MeshCharts
 
 /// The pure pieces of the CLI: widths, tables, times, CSV, progress, and how errors map to what
 /// a person sees and to exit statuses.

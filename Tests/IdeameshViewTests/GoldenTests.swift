@@ -4,6 +4,7 @@ import MeshControl
 import MeshModel
 import Testing
 @testable import ideamesh
+@testable import MeshCharts
 
 /// Golden tests: the help of every command, from the real binary, and the human output of every
 /// view, from fixed replies (Support/Fixtures.swift) at a fixed time, time zone and width.

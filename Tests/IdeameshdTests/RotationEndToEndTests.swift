@@ -83,6 +83,8 @@ extension DaemonNode {
             rotate_interval_seconds = \(rotateIntervalSeconds)
             [trust]
             nodes = \(list(trust.map(\.nodeID)))
+            [web]
+            enabled = false
             [control]
             socket = "\(controlSocket)"
             """

@@ -137,3 +137,30 @@ struct NodeConfigTests {
 extension NodeIdentity {
     static let sampleID = NodeID(bytes: [UInt8](repeating: 42, count: 32))!
 }
+
+/// `[web]`: the department's pages, on loopback only.
+struct WebConfigTests {
+    static let node = "[node]\ndepartment = \"Renal Ward\"\ndata_dir = \"/var/lib/ideamesh\"\n"
+
+    @Test func thePagesAreOnByDefaultOnLoopback() throws {
+        let web = try #require(try NodeConfigTests.parse(Self.node).web)
+        #expect(web.host == "127.0.0.1" && web.port == 8384 && web.sessionTimeoutSeconds == 900)
+        #expect(web.credentialsPath == "/var/lib/ideamesh/web-passwords", "in the data dir")
+        #expect(web.url == "http://127.0.0.1:8384/")
+    }
+
+    @Test func theyCanBeMovedOrTurnedOff() throws {
+        let moved = try NodeConfigTests.parse(Self.node + "[web]\nlisten = \"[::1]:9000\"\nsession_timeout_seconds = 60\n").web
+        #expect(moved?.host == "::1" && moved?.port == 9000 && moved?.sessionTimeoutSeconds == 60)
+        #expect(try NodeConfigTests.parse(Self.node + "[web]\nenabled = false\n").web == nil)
+    }
+
+    @Test func anAddressBeyondLoopbackAndBadValuesAreRefused() {
+        let lan = NodeConfigTests.problem(Self.node + "[web]\nlisten = \"0.0.0.0:8384\"\n")
+        #expect(lan?.contains("web.listen") == true && lan?.contains("TLS-terminating proxy") == true, "\(lan ?? "")")
+        #expect(NodeConfigTests.problem(Self.node + "[web]\nlisten = \"8384\"\n")?.contains("web.listen") == true)
+        #expect(NodeConfigTests.problem(Self.node + "[web]\nsession_timeout_seconds = 5\n")?.contains("30-86400") == true)
+        #expect(NodeConfigTests.problem(Self.node + "[web]\nenabled = \"yes\"\n")?.contains("true or false") == true)
+        #expect(NodeConfigTests.problem(Self.node + "[web]\ntls = true\n")?.contains("tls") == true, "unknown keys are errors")
+    }
+}

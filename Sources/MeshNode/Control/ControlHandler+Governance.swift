@@ -1,5 +1,6 @@
 import Foundation
 import MeshControl
+import MeshWeb
 import MeshCRDT
 import MeshModel
 import MeshStore
@@ -14,11 +15,13 @@ extension ControlHandler {
             guard let role = Role(rawValue: p.role.lowercased()) else {
                 throw ControlError(.invalid, "unknown role \"\(p.role)\"; one of: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            // Roles go to the logins staff use here: a typo would give a role to nobody.
-            if !p.login.isEmpty, !p.login.contains(where: \.isWhitespace), getpwnam(p.login) == nil {
+            // Roles go to the logins staff use here, on this machine or on its web pages: a typo
+            // would give a role to nobody.
+            if !p.login.isEmpty, !p.login.contains(where: \.isWhitespace), getpwnam(p.login) == nil, !hasWebPassword(p.login) {
                 throw ControlError(
                     .invalid,
-                    "no user \"\(p.login)\" on this machine: a role goes to the login a person uses here (`id \(p.login)` checks one)")
+                    "no user \"\(p.login)\" on this machine nor on its web pages: a role goes to the login a person uses here "
+                        + "(`id \(p.login)` checks one; `ideameshd web-password --user \(p.login)` gives a web login its own password)")
             }
             write(.roleSet(login: p.login, role: role), author: user.name, reply)
         }
@@ -76,5 +79,13 @@ extension ControlHandler {
                 }
             }
         }
+    }
+}
+
+extension ControlHandler {
+    /// Whether `login` has its own password for the web pages (`ideameshd web-password`).
+    func hasWebPassword(_ login: String) -> Bool {
+        guard let path = webCredentialsPath else { return false }
+        return (try? WebCredentials.load(path: path))?.users[login] != nil
     }
 }

@@ -19,11 +19,17 @@ final class ControlHandler: @unchecked Sendable {
     let trustFile: TrustFile
     /// Replaced on SIGHUP.
     var adminPolicy: AdminPolicy
+    /// The web pages' sign-in file (`[web]`), whose own-password logins may be given roles.
+    let webCredentialsPath: String?
     /// Every method, by name, as `MeshControl` declares it (filled in `init`).
     var methods = MethodTable()
 
-    init(loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger) {
+    init(
+        loop: EventLoop, worker: StoreWorker, mesh: Mesh, trustFile: TrustFile, adminPolicy: AdminPolicy, logger: Logger,
+        webCredentialsPath: String? = nil
+    ) {
         self.loop = loop
+        self.webCredentialsPath = webCredentialsPath
         self.worker = worker
         self.mesh = mesh
         self.trustFile = trustFile
@@ -40,13 +46,15 @@ final class ControlHandler: @unchecked Sendable {
 
     func handle(line: [UInt8], user: LocalUser, _ done: @escaping Done) {
         loop.preconditionOnLoopThread()
-        let request: ControlRequest
         switch ControlRequest.parse(line) {
-        case .failure(let failure):
-            return done(.failure(id: failure.id, failure.error))
-        case .success(let parsed):
-            request = parsed
+        case .failure(let failure): done(.failure(id: failure.id, failure.error))
+        case .success(let request): handle(request, user: user, done)
         }
+    }
+
+    /// Answers a parsed request: the control socket's lines, and the web pages' calls.
+    func handle(_ request: ControlRequest, user: LocalUser, _ done: @escaping Done) {
+        loop.preconditionOnLoopThread()
         let logger = logger
         let reply: Reply = { outcome in
             if case .failure(let error) = outcome, let detail = error.detail {
@@ -56,6 +64,16 @@ final class ControlHandler: @unchecked Sendable {
         }
         do throws(ControlError) {
             if let route = methods[request.method] {
+                if user.web != nil {
+                    // Web pages: rights come from the person's role here, never the admin policy.
+                    guard let least = Self.webRole(route.access, method: request.method) else {
+                        throw ControlError(.forbidden, "\(request.method) is not open to the web pages; admins use `ideamesh` on the department's machine")
+                    }
+                    guard least > .staff else { return try route.run(request, user, reply) }
+                    return checkRole(least, access: route.access, method: request.method, user: user, reply) { () throws(ControlError) in
+                        try route.run(request, user, reply)
+                    }
+                }
                 if let least = Self.departmentRole(route.access), !adminPolicy.allows(user) {
                     // Not one of the node's admins: the department's roles may still allow it.
                     return checkRole(least, access: route.access, method: request.method, user: user, reply) { () throws(ControlError) in
@@ -83,6 +101,25 @@ final class ControlHandler: @unchecked Sendable {
         }
     }
 
+    /// The admin methods the web pages may call, for people this department made admins: the
+    /// ones that only read. Changing trust, resolving forks, backups and the rest stay with the
+    /// node's admins at the control socket.
+    static let webAdminReads: Set<String> = [
+        API.AdminStatus.name, API.AdminPeers.name, API.AdminReplication.name, API.AdminForks.name,
+        API.AdminTrustList.name, API.AdminConflicts.name, API.AdminWhere.name,
+    ]
+
+    /// The least role at this department that opens a method of `access` to a web caller; nil
+    /// when the web pages may not call it at all.
+    static func webRole(_ access: ControlAccess, method: String) -> Role? {
+        switch access {
+        case .anyone: .staff
+        case .leader: .leader
+        case .departmentAdmin: .admin
+        case .admin: webAdminReads.contains(method) ? .admin : nil
+        }
+    }
+
     /// Runs `next` when `user`'s role at this department is at least `least`, else refuses.
     private func checkRole(
         _ least: Role, access: ControlAccess, method: String, user: LocalUser, _ reply: @escaping Reply,
@@ -93,8 +130,13 @@ final class ControlHandler: @unchecked Sendable {
         worker.read({ store in try store.role(of: user.name, at: selfID) }) { result in
             loop.execute {
                 let (reply, next) = carried.value()
-                let role = (try? result.get()) ?? nil
+                var role = (try? result.get()) ?? nil
+                // The ward passcode proves no one in particular: staff rights at most.
+                if user.web == .passcode { role = role.map { min($0, .staff) } }
                 do throws(ControlError) {
+                    if user.web == .passcode, least > .staff {
+                        throw ControlError(.forbidden, "\(method) needs your own password: sign out and sign in with it (the ward passcode gives staff rights only)")
+                    }
                     guard let role, role >= least else {
                         let what = least == .admin ? "the department's admins" : "the department's leaders and admins"
                         let has = role.map { "is \(GovernanceViolation.article($0))\($0.rawValue) here" } ?? "has no role here"

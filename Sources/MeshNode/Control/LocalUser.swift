@@ -1,20 +1,34 @@
+import MeshWeb
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The OS user at the other end of the control socket (from SO_PEERCRED): staff identity is the
-/// OS user, and admin rights come from the config's admin users and groups.
+/// Who calls a control method: the OS user at the other end of the control socket (from
+/// SO_PEERCRED), whose admin rights come from the config's admin users and groups; or a person
+/// signed in to the web pages, whose rights come only from their role at this department.
 struct LocalUser: Equatable, Sendable {
     let uid: uid_t
     /// The login name, or the uid in decimal when the user database has no entry.
     let name: String
     /// Names of the user's groups (primary and supplementary).
     let groups: Set<String>
+    /// For a web caller: how they signed in. Nil: the control socket.
+    let web: WebCaller.Proof?
+
+    /// A person signed in to the web pages. No uid and no groups: the admin policy, which names
+    /// OS users and groups, never applies to them.
+    init(web caller: WebCaller) {
+        uid = uid_t.max
+        name = caller.user
+        groups = []
+        web = caller.proof
+    }
 
     init(uid: uid_t, gid: gid_t) {
         self.uid = uid
+        self.web = nil
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
@@ -49,6 +63,7 @@ struct AdminPolicy: Equatable, Sendable {
     var groups: Set<String>
 
     func allows(_ user: LocalUser) -> Bool {
-        user.uid == 0 || user.uid == geteuid() || users.contains(user.name) || !groups.isDisjoint(with: user.groups)
+        guard user.web == nil else { return false }
+        return user.uid == 0 || user.uid == geteuid() || users.contains(user.name) || !groups.isDisjoint(with: user.groups)
     }
 }

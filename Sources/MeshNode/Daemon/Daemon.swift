@@ -4,6 +4,7 @@ import Logging
 import MeshCRDT
 import MeshNet
 import MeshStore
+import MeshWeb
 import MeshWire
 import Synchronization
 
@@ -23,6 +24,7 @@ public final class Daemon: @unchecked Sendable {
     private var mesh: Mesh?
     private var control: ControlServer?
     private var handler: ControlHandler?
+    private var web: WebServer?
     private var signals: [SignalWatcher] = []
 
     public init(configPath: String, logger: Logger) {
@@ -114,7 +116,8 @@ public final class Daemon: @unchecked Sendable {
                 logger: logger)
             let handler = ControlHandler(
                 loop: loop, worker: worker, mesh: mesh, trustFile: trustFile,
-                adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger)
+                adminPolicy: AdminPolicy(users: Set(config.adminUsers), groups: Set(config.adminGroups)), logger: logger,
+                webCredentialsPath: config.web?.credentialsPath)
             let control = ControlServer(access: access, loop: loop, handler: handler, logger: logger)
             self.mesh = mesh
             self.handler = handler
@@ -138,6 +141,15 @@ public final class Daemon: @unchecked Sendable {
             stop(worker: worker, store: store, socket: config.controlSocket)
             throw error
         }
+        if let settings = config.web, let handler = onLoop({ [self] in handler.map { UncheckedBox($0) } }) {
+            let server = WebServer(settings: settings, backend: WebBridge(loop: loop, handler: handler.value), logger: logger)
+            do throws(WebStartError) { try server.start() } catch {
+                stop(worker: worker, store: store, socket: config.controlSocket)
+                throw .web(error.description)
+            }
+            web = server
+            logger.info("web pages ready", metadata: ["url": "\(settings.url)"])
+        }
         logger.info("running", metadata: ["control": "\(config.controlSocket)"])
         stopRequested.wait()
         stop(worker: worker, store: store, socket: config.controlSocket)
@@ -151,6 +163,8 @@ public final class Daemon: @unchecked Sendable {
 
     /// Goodbye to peers, close the control socket, finish the store's queued work, checkpoint.
     private func stop(worker: StoreWorker, store: IdeaStore, socket: String) {
+        web?.stop()
+        web = nil
         let done = DispatchSemaphore(value: 0)
         let handedOver = loop.execute { [self] in
             control?.stop()
@@ -207,4 +221,11 @@ public final class Daemon: @unchecked Sendable {
         done.wait()
         return box.withLock { $0! }
     }
+}
+
+/// Carries a loop-thread object off the loop, for a caller that only hands it back to code that
+/// runs on the loop (the web pages' `WebBridge`).
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -10,6 +10,8 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
     /// A network part could not start: `what` (e.g. "control socket PATH"), and libuv's error.
     case network(what: String, underlying: any Error)
     case io(path: String, reason: String)
+    /// The web pages (`[web]`) could not start.
+    case web(String)
     /// A test-only environment variable (`TestSwitches`) with a value it does not take.
     case testSwitch(variable: String, value: String, expected: String)
 
@@ -23,6 +25,7 @@ public enum DaemonError: Error, Sendable, CustomStringConvertible {
         case .store(let path, let underlying): "store \(path): \(underlying)"
         case .network(let what, let underlying): "\(what): \(underlying)"
         case .io(let path, let reason): "\(path): \(reason)"
+        case .web(let reason): "web pages: \(reason) (or set [web] enabled = false)"
         case .testSwitch(let variable, let value, let expected): "\(variable)=\(value): expected \(expected) (a test-only switch; unset it)"
         }
     }

@@ -1,3 +1,4 @@
+import MeshCharts
 /// A point in time on the monotonic clock: when a wait of the demo gives up.
 struct DemoDeadline {
     let instant: ContinuousClock.Instant

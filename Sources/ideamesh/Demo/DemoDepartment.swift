@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshCharts
 import MeshControl
 import MeshLoopback
 
@@ -15,18 +16,24 @@ final class DemoDepartment {
     let slug: String
     let root: String
     let port: Int
+    /// Where its web pages are served (loopback).
+    let webPort: Int
     /// The node, once `ideameshd init` has made it.
     private(set) var node: DaemonNode?
     /// Whether the daemon has answered a ping since it was started.
     var ready = false
     private var connection: ControlConnection?
 
-    init(name: String, slug: String, root: String, port: Int) {
+    init(name: String, slug: String, root: String, port: Int, webPort: Int) {
         self.name = name
         self.slug = slug
         self.root = root
         self.port = port
+        self.webPort = webPort
     }
+
+    /// The web pages' address, as a browser opens it.
+    var webURL: String { "http://127.0.0.1:\(webPort)/" }
 
     var dataDir: String { "\(root)/\(slug)" }
     var configPath: String { "\(dataDir)/ideameshd.toml" }
@@ -61,7 +68,19 @@ final class DemoDepartment {
             department: name, listen: address, seeds: seeds.map(\.address), trust: trust.map(\.nodeID), controlSocket: socket)
         config.comments = ["ideamesh demo: \(name). Every key is explained in Config/ideameshd.example.toml.", note]
         config.trustComment = DemoStyle.list(trust.map(\.name))
+        config.web = "127.0.0.1:\(webPort)"
         do { try config.write(to: configPath) } catch { throw DemoError(error.description) }
+    }
+
+    /// Sets the web pages' ward passcode, and `leader`'s own password (`ideameshd web-password`).
+    func setWebPasswords(passcode: String, leader: String, password: String, daemon: String) throws(DemoError) {
+        guard let node else { throw DemoError("\(name) has no node yet: ideameshd init first") }
+        do {
+            try node.setWebPassword(user: nil, secret: passcode, ideameshd: daemon)
+            try node.setWebPassword(user: leader, secret: password, ideameshd: daemon)
+        } catch {
+            throw DemoError(error.description)
+        }
     }
 
     // MARK: Process

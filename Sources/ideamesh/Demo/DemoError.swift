@@ -1,3 +1,4 @@
+import MeshCharts
 /// Why the demo could not go on: what failed and, where it helps, which log to read.
 struct DemoError: Error, CustomStringConvertible {
     let description: String

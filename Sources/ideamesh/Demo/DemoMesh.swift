@@ -1,3 +1,4 @@
+import MeshCharts
 import Foundation
 import MeshClient
 import MeshLoopback
@@ -43,13 +44,13 @@ final class DemoMesh {
         do { made = try Loopback.makeTempRoot("demo", prefix: "ideamesh") } catch { throw DemoError(error.description) }
         root = made
         let ports: [Int]
-        do { ports = try Loopback.freePorts(3) } catch {
+        do { ports = try Loopback.freePorts(6) } catch {
             try? FileManager.default.removeItem(atPath: made)
-            throw DemoError("cannot find 3 free TCP ports on 127.0.0.1: \(error.description)")
+            throw DemoError("cannot find 6 free TCP ports on 127.0.0.1: \(error.description)")
         }
-        renal = DemoDepartment(name: "Renal Ward", slug: "renal-ward", root: root, port: ports[0])
-        cardiology = DemoDepartment(name: "Cardiology", slug: "cardiology", root: root, port: ports[1])
-        emergency = DemoDepartment(name: "Emergency Department", slug: "emergency", root: root, port: ports[2])
+        renal = DemoDepartment(name: "Renal Ward", slug: "renal-ward", root: root, port: ports[0], webPort: ports[3])
+        cardiology = DemoDepartment(name: "Cardiology", slug: "cardiology", root: root, port: ports[1], webPort: ports[4])
+        emergency = DemoDepartment(name: "Emergency Department", slug: "emergency", root: root, port: ports[2], webPort: ports[5])
     }
 
     // MARK: Setting up
@@ -59,6 +60,8 @@ final class DemoMesh {
     func initialize() throws {
         for department in departments {
             try department.initialize(daemon: daemon, networkKeyFrom: department === renal ? nil : renal)
+            try department.setWebPasswords(
+                passcode: DemoSamples.Web.passcode, leader: DemoSamples.Web.leader, password: DemoSamples.Web.leaderPassword, daemon: daemon)
             try DemoSignals.check()
         }
     }

@@ -1,3 +1,4 @@
+import MeshCharts
 import MeshControl
 
 /// The demo's sample content: improvement ideas of the kind wards and departments really raise,
@@ -151,4 +152,13 @@ enum DemoSamples {
             poster explains it to visitors. Count interruptions for two weeks before and after.
             """,
         theme: "medication-safety", tags: ["medication", "interruptions"])
+
+    /// The web pages' sign-in at every department: anyone with the ward passcode (staff), and
+    /// one admin with her own password.
+    enum Web {
+        static let passcode = "demo-ward-passcode"
+        static let leader = "jones"
+        static let leaderName = "Sister Jones"
+        static let leaderPassword = "demo-jones-password"
+    }
 }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MeshCharts
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

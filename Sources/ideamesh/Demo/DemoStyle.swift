@@ -1,3 +1,4 @@
+import MeshCharts
 import Foundation
 #if canImport(Glibc)
 import Glibc

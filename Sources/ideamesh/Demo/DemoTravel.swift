@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// One idea submitted at one department, timed as it travels along a line of others. Each

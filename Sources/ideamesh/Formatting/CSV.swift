@@ -1,3 +1,4 @@
+import MeshCharts
 import Foundation
 
 /// CSV as RFC 4180 has it: fields separated by commas, records by CRLF (a bare LF is accepted

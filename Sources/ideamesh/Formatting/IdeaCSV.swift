@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshCharts
 import MeshControl
 import MeshModel
 

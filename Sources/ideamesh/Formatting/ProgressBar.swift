@@ -1,3 +1,4 @@
+import MeshCharts
 /// One line of a progress bar: `label [#########---------]  50%  500/1000`. Pure: the caller
 /// (`Progress`) decides when and where to draw it.
 enum ProgressBar {

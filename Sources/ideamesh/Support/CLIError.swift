@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// What a command fails with: a message, what to do about it, and the exit status.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshCharts
 import MeshControl
 import MeshModel
 

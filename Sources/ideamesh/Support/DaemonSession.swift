@@ -1,5 +1,6 @@
 import Foundation
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// The local daemon as a command talks to it: one control connection, and every failure mapped

@@ -1,3 +1,4 @@
+import MeshCharts
 import Foundation
 
 /// Where a command's result goes: JSON for scripts (`--json`: the daemon's result as it is, keys

@@ -1,3 +1,4 @@
+import MeshCharts
 import Foundation
 
 /// Where a command writes a file it was told to (`export -o`, `measure chart --svg`): the path,

@@ -1,3 +1,4 @@
+import MeshCharts
 import ArgumentParser
 
 /// `--not-patient-data`, for every command that stores text people type (CONTROL.md §5.8).

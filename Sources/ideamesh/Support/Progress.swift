@@ -1,3 +1,4 @@
+import MeshCharts
 /// A progress bar on stderr, drawn only when stderr is a terminal (a script's log gets nothing),
 /// redrawn only when the percentage changes.
 final class Progress {

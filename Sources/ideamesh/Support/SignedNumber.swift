@@ -1,3 +1,4 @@
+import MeshCharts
 import ArgumentParser
 
 /// A number typed on the command line that may be negative (`measure record M -2`,

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// The `ideamesh admin …` reports for people.

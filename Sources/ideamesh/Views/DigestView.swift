@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// `ideamesh digest` for people: new ideas, ideas that moved on, this department's ideas adopted

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// `ideamesh show ID` for people: the idea, then its problem and solution, comments, history,

@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// `ideamesh list` (and the idea tables of `digest`) for people.

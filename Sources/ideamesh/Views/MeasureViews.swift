@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// Measures for people: the list with latest values and signals, one measure's observations, and

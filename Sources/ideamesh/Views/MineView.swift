@@ -1,3 +1,4 @@
+import MeshCharts
 import MeshControl
 
 /// `ideamesh mine`: each of the caller's ideas with its status changes.

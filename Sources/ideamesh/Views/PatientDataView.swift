@@ -1,3 +1,4 @@
+import MeshCharts
 import MeshControl
 
 /// What the CLI says when the daemon finds text that looks like patient-identifiable data

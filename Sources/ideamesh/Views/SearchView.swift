@@ -1,4 +1,5 @@
 import MeshClient
+import MeshCharts
 import MeshControl
 
 /// `ideamesh search TEXT` for people: hits best first, each with its snippet. On a terminal the

@@ -1,3 +1,4 @@
+import MeshCharts
 import ArgumentParser
 
 struct AdminCommand: ParsableCommand {

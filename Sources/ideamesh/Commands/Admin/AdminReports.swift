@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshCharts
 import MeshControl
 
 // The read-only admin reports: one request each, a view for people, the result for --json.

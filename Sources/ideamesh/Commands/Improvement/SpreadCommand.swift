@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshClient
+import MeshCharts
 import MeshControl
 
 struct SpreadCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshClient
+import MeshCharts
 import MeshControl
 
 struct SearchCommand: ParsableCommand {

@@ -5,7 +5,7 @@ import MeshControl
 /// One department's panel of `ideamesh measure chart --compare`.
 extension ChartView {
     /// One department's panel, every line at most `width` columns.
-    static func panel(_ chart: MeasureChart, kind: ChartKind, width: Int, height: Int, style: TextStyle) -> [String] {
+    package static func panel(_ chart: MeasureChart, kind: ChartKind, width: Int, height: Int, style: TextStyle) -> [String] {
         let reading = Reading(chart, kind: kind)
         var out = [style.bold(TextWidth.truncate(TextWidth.singleLine(IdeaIDs.departmentName(chart.measure.department, node: chart.measure.origin)), to: width))]
         guard !reading.values.isEmpty else {

@@ -6,10 +6,10 @@ import MeshControl
 /// lines per segment, the dividers; the SVG draws the same reading.
 extension ChartView {
     /// A point's signal, as the chart reads it.
-    enum Signal: Sendable, Equatable {
+    package enum Signal: Sendable, Equatable {
         case common, improvement, concern, neutral
 
-        init(variation: String?) {
+        package init(variation: String?) {
             switch variation {
             case "special_cause_improvement": self = .improvement
             case "special_cause_concern": self = .concern
@@ -20,7 +20,7 @@ extension ChartView {
 
         /// Improvement or concern for a special cause on `side` of the centre (or, for a trend,
         /// going up: `above`), by the measure's direction.
-        init(side: String, better: String) {
+        package init(side: String, better: String) {
             switch (better, side) {
             case ("higher", "above"), ("lower", "below"): self = .improvement
             case ("higher", _), ("lower", _): self = .concern
@@ -28,7 +28,7 @@ extension ChartView {
             }
         }
 
-        var mark: Character {
+        package var mark: Character {
             switch self {
             case .common: "●"
             case .improvement: "▲"
@@ -37,7 +37,7 @@ extension ChartView {
             }
         }
 
-        var color: ANSIStyle? {
+        package var color: ANSIStyle? {
             switch self {
             case .common: nil
             case .improvement: .cyan
@@ -46,7 +46,7 @@ extension ChartView {
             }
         }
 
-        var words: String {
+        package var words: String {
             switch self {
             case .common: "common cause"
             case .improvement: "improvement"
@@ -58,39 +58,39 @@ extension ChartView {
 
     /// A vertical line between two points: where the limits were recalculated, or where the
     /// department adopted the idea.
-    struct Divider: Sendable {
-        enum Kind: Sendable { case rebase, split }
+    package struct Divider: Sendable {
+        package enum Kind: Sendable { case rebase, split }
         /// The first point after the line.
-        let index: Int
-        let kind: Kind
-        let date: String
+        package let index: Int
+        package let kind: Kind
+        package let date: String
     }
 
     /// The lines at one point: the centre line (the segment's mean, or the median) and the
     /// process limits (XmR only).
-    struct Lines: Sendable, Equatable {
-        var centre: Double?
-        var upper: Double?
-        var lower: Double?
+    package struct Lines: Sendable, Equatable {
+        package var centre: Double?
+        package var upper: Double?
+        package var lower: Double?
     }
 
     /// A chart reduced to what both renderers draw: one entry per point, oldest first. Built
     /// defensively: indices from the reply are checked, never trusted.
-    struct Reading: Sendable {
-        let dates: [String]
-        let values: [Double]
-        let signals: [Signal]
-        let lines: [Lines]
-        let dividers: [Divider]
-        let target: Double?
+    package struct Reading: Sendable {
+        package let dates: [String]
+        package let values: [Double]
+        package let signals: [Signal]
+        package let lines: [Lines]
+        package let dividers: [Divider]
+        package let target: Double?
         /// "mean" or "median".
-        let centreName: String
-        let hasLimits: Bool
+        package let centreName: String
+        package let hasLimits: Bool
         /// The first point on or after the split date; nil without one.
-        let splitIndex: Int?
-        let splitDate: String?
+        package let splitIndex: Int?
+        package let splitDate: String?
 
-        init(_ chart: MeasureChart, kind: ChartKind) {
+        package init(_ chart: MeasureChart, kind: ChartKind) {
             let points = chart.points
             dates = points.map(\.date)
             values = points.map(\.value)
@@ -146,7 +146,7 @@ extension ChartView {
         }
 
         /// A run chart's shifts and trends, with what they mean for this measure.
-        static func runStretches(_ chart: MeasureChart) -> [(range: ClosedRange<Int>, name: String, words: String, signal: Signal)] {
+        package static func runStretches(_ chart: MeasureChart) -> [(range: ClosedRange<Int>, name: String, words: String, signal: Signal)] {
             guard let run = chart.run else { return [] }
             let values = chart.points.map(\.value)
             func range(_ pair: [Int]) -> ClosedRange<Int>? {
@@ -174,7 +174,7 @@ extension ChartView {
         }
 
         /// Mean of the points before and from the split; nil for a side with no points.
-        var beforeAndAfter: (before: (mean: Double, count: Int)?, after: (mean: Double, count: Int)?)? {
+        package var beforeAndAfter: (before: (mean: Double, count: Int)?, after: (mean: Double, count: Int)?)? {
             guard let split = splitIndex else { return nil }
             func mean(_ part: ArraySlice<Double>) -> (mean: Double, count: Int)? {
                 part.isEmpty ? nil : (part.reduce(0, +) / Double(part.count), part.count)

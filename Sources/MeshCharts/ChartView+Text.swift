@@ -4,10 +4,10 @@ import MeshControl
 
 /// Numbers and text as the charts print them: rounding, widths, escapes.
 extension ChartView {
-    static func rulesName(_ rules: String) -> String { rules == "anhoej" ? "Anhøj" : "IHI run chart" }
+    package static func rulesName(_ rules: String) -> String { rules == "anhoej" ? "Anhøj" : "IHI run chart" }
 
     /// One line: what the run chart's rules found, or that there are too few points for them.
-    static func runVerdict(_ run: MeasureChart.RunSummary, points: Int) -> String {
+    package static func runVerdict(_ run: MeasureChart.RunSummary, points: Int) -> String {
         if run.tooFewPoints {
             return "Too few points for the \(rulesName(run.rules)) rules (\(points) of \(run.minimumPoints ?? 10)): no signal yet"
         }
@@ -24,7 +24,7 @@ extension ChartView {
 
     /// A value for people: three significant digits, trailing zeros dropped, powers of ten for
     /// the huge and the tiny ("1.5e9", "2.5e-5").
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         guard value.isFinite else { return value.isNaN ? "?" : value > 0 ? "∞" : "-∞" }
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
@@ -34,7 +34,7 @@ extension ChartView {
     }
 
     /// `value` as "m.mmme±x" with `digits` significant digits, trailing zeros dropped.
-    static func scientific(_ value: Double, digits: Int) -> String {
+    package static func scientific(_ value: Double, digits: Int) -> String {
         guard value.isFinite, value != 0 else { return number(value) }
         var exponent = Int(log10(abs(value)).rounded(.down))
         var mantissa = value / pow(10, Double(exponent))
@@ -49,7 +49,7 @@ extension ChartView {
     }
 
     /// "4.50" → "4.5", "3.00" → "3", "-0" → "0".
-    static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         var text = text
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
@@ -58,19 +58,19 @@ extension ChartView {
         return text == "-0" ? "0" : text
     }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    package static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
-    static func trimmedRight(_ text: String) -> String {
+    package static func trimmedRight(_ text: String) -> String {
         var text = text
         while text.hasSuffix(" ") { text.removeLast() }
         return text
     }
 
     /// Columns `text` takes on a terminal, ANSI colour sequences not counted.
-    static func visibleWidth(_ text: String) -> Int { TextWidth.of(stripANSI(text)) }
+    package static func visibleWidth(_ text: String) -> Int { TextWidth.of(stripANSI(text)) }
 
     /// `text` without its ANSI SGR sequences.
-    static func stripANSI(_ text: String) -> String {
+    package static func stripANSI(_ text: String) -> String {
         var out = ""
         var escape = false
         for scalar in text.unicodeScalars {
@@ -85,7 +85,7 @@ extension ChartView {
     }
 
     /// The lines joined, none wider than `width` (a line that would be is cut, losing its colour).
-    static func finish(_ lines: [String], width: Int) -> String {
+    package static func finish(_ lines: [String], width: Int) -> String {
         lines.map { line in
             visibleWidth(line) <= width ? line : TextWidth.truncate(stripANSI(line), to: width)
         }.joined(separator: "\n") + "\n"

@@ -1,8 +1,8 @@
 /// Word wrapping for paragraphs of text (problems, solutions, comments). Pure.
-enum TextWrap {
+package enum TextWrap {
     /// `text` as lines of at most `width` columns, each prefixed with `indent`. Line breaks in the
     /// text are kept; a word longer than a line is cut; control characters become spaces.
-    static func lines(_ text: String, width: Int, indent: String = "") -> [String] {
+    package static func lines(_ text: String, width: Int, indent: String = "") -> [String] {
         let room = max(10, width - TextWidth.of(indent))
         var out: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {

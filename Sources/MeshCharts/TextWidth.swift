@@ -3,18 +3,18 @@
 /// East Asian wide and full-width characters and most emoji take two columns, combining marks and
 /// zero-width characters none; everything else one. Good enough for tables of titles and names
 /// (what `wcwidth` would say, without the C library's locale).
-enum TextWidth {
-    static func of(_ text: String) -> Int {
+package enum TextWidth {
+    package static func of(_ text: String) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
-    static func of(_ character: Character) -> Int {
+    package static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
         if character.unicodeScalars.count > 1, character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
         return of(first)
     }
 
-    static func of(_ scalar: Unicode.Scalar) -> Int {
+    package static func of(_ scalar: Unicode.Scalar) -> Int {
         let value = scalar.value
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
@@ -33,7 +33,7 @@ enum TextWidth {
     }
 
     /// `text` cut to at most `width` columns, ending in "…" when something was cut.
-    static func truncate(_ text: String, to width: Int) -> String {
+    package static func truncate(_ text: String, to width: Int) -> String {
         guard width > 0 else { return "" }
         guard of(text) > width else { return text }
         var result = ""
@@ -48,7 +48,7 @@ enum TextWidth {
     }
 
     /// `text` padded with spaces to `width` columns (on the left for `.right`).
-    static func pad(_ text: String, to width: Int, alignment: Table.Alignment = .left) -> String {
+    package static func pad(_ text: String, to width: Int, alignment: Table.Alignment = .left) -> String {
         let missing = max(0, width - of(text))
         let padding = String(repeating: " ", count: missing)
         return alignment == .left ? text + padding : padding + text
@@ -56,7 +56,7 @@ enum TextWidth {
 
     /// One line: newlines, tabs and other control characters become spaces, so a cell cannot
     /// break a table's layout (or smuggle terminal escapes from another department's text).
-    static func singleLine(_ text: String) -> String {
+    package static func singleLine(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.append(contentsOf: text.unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control ? " " : scalar

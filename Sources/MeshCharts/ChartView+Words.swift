@@ -5,14 +5,14 @@ import MeshControl
 /// What a chart says in words: its header, legend, summary, warnings and signals, and the
 /// variation and assurance icons read out.
 extension ChartView {
-    static func header(_ measure: MeasureSummary, width: Int, style: TextStyle) -> [String] {
+    package static func header(_ measure: MeasureSummary, width: Int, style: TextStyle) -> [String] {
         var title = TextWidth.singleLine(measure.name)
         if !measure.unit.isEmpty { title += " (\(TextWidth.singleLine(measure.unit)))" }
         return TextWrap.lines(title, width: width).map(style.bold) + TextWrap.lines(betterAndTarget(measure), width: width)
     }
 
     /// "lower is better · target 5".
-    static func betterAndTarget(_ measure: MeasureSummary) -> String {
+    package static func betterAndTarget(_ measure: MeasureSummary) -> String {
         var parts: [String] = []
         switch measure.better {
         case "lower", "higher": parts.append("\(measure.better) is better")
@@ -22,7 +22,7 @@ extension ChartView {
         return parts.joined(separator: " · ")
     }
 
-    static func describe(_ reading: Reading, kind: ChartKind, chart: MeasureChart) -> String {
+    package static func describe(_ reading: Reading, kind: ChartKind, chart: MeasureChart) -> String {
         var parts = [kind == .xmr ? "XmR chart" : "Run chart", count(reading.values.count, "point")]
         if kind == .run, let run = chart.run { parts.append(run.rules == "anhoej" ? "Anhøj rules" : "IHI rules") }
         let rebases = reading.dividers.filter { $0.kind == .rebase }.map(\.date)
@@ -31,11 +31,11 @@ extension ChartView {
         return parts.joined(separator: " · ")
     }
 
-    static func legend(_ reading: Reading, width: Int, style: TextStyle) -> [String] {
+    package static func legend(_ reading: Reading, width: Int, style: TextStyle) -> [String] {
         [""] + legendLines([reading], width: width, style: style)
     }
 
-    static func legendLines(_ readings: [Reading], width: Int, style: TextStyle) -> [String] {
+    package static func legendLines(_ readings: [Reading], width: Int, style: TextStyle) -> [String] {
         var items: [(plain: String, painted: String)] = []
         let signals = Set(readings.flatMap(\.signals).map(\.words))
         for signal in [Signal.common, .improvement, .concern, .neutral] where signal != .neutral || signals.contains(signal.words) {
@@ -70,7 +70,7 @@ extension ChartView {
     }
 
     /// The variation icon in words: "special cause — improvement (low)".
-    static func variationWords(_ icon: String, side: String?) -> String {
+    package static func variationWords(_ icon: String, side: String?) -> String {
         let level = side.map { $0 == "above" ? " (high)" : " (low)" } ?? ""
         switch icon {
         case "special_cause_improvement": return "special cause — improvement\(level)"
@@ -82,7 +82,7 @@ extension ChartView {
     }
 
     /// The assurance icon in words.
-    static func assuranceWords(_ assurance: String?, target: Double?) -> String {
+    package static func assuranceWords(_ assurance: String?, target: Double?) -> String {
         switch assurance {
         case "consistently_pass": return "consistently passing — the target lies beyond the limits: every point is expected to meet it"
         case "consistently_fail": return "consistently failing — the target lies beyond the limits: no point is expected to meet it"
@@ -92,7 +92,7 @@ extension ChartView {
         }
     }
 
-    static func summary(_ chart: MeasureChart, reading: Reading, kind: ChartKind) -> [String] {
+    package static func summary(_ chart: MeasureChart, reading: Reading, kind: ChartKind) -> [String] {
         var out: [String] = []
         switch kind {
         case .xmr:
@@ -151,7 +151,7 @@ extension ChartView {
         return out
     }
 
-    static func warnings(_ warnings: [String], width: Int, style: TextStyle) -> [String] {
+    package static func warnings(_ warnings: [String], width: Int, style: TextStyle) -> [String] {
         guard !warnings.isEmpty else { return [] }
         var out = ["", style.bold("Warnings")]
         for warning in warnings {
@@ -161,7 +161,7 @@ extension ChartView {
     }
 
     /// "  ▲ text" wrapped with the text's continuation lines under its first word.
-    static func hanging(_ mark: String, _ text: String, width: Int, style: TextStyle, color: ANSIStyle?) -> [String] {
+    package static func hanging(_ mark: String, _ text: String, width: Int, style: TextStyle, color: ANSIStyle?) -> [String] {
         var lines = TextWrap.lines(text, width: width, indent: "    ")
         guard let first = lines.first else { return [] }
         lines[0] = "  " + (color.map { style.paint(mark, $0) } ?? mark) + " " + first.dropFirst(4)
@@ -169,7 +169,7 @@ extension ChartView {
     }
 
     /// Special causes, consecutive points with the same reading grouped.
-    static func signals(_ chart: MeasureChart, reading: Reading, kind: ChartKind, width: Int, style: TextStyle) -> [String] {
+    package static func signals(_ chart: MeasureChart, reading: Reading, kind: ChartKind, width: Int, style: TextStyle) -> [String] {
         var entries: [(signal: Signal, text: String)] = []
         switch kind {
         case .xmr:
@@ -204,7 +204,7 @@ extension ChartView {
     }
 
     /// A Making Data Count rule in words.
-    static func ruleWords(_ rule: String?, side: String?) -> String {
+    package static func ruleWords(_ rule: String?, side: String?) -> String {
         let where_ = side == "above" ? "above" : "below"
         switch rule {
         case "outside_limits": return "outside the process limits (\(where_))"

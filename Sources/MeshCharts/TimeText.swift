@@ -2,10 +2,10 @@ import Foundation
 
 /// Times, durations and sizes as people read them. Pure: the current time and the time zone are
 /// parameters.
-enum TimeText {
+package enum TimeText {
     /// "just now", "5m ago", "3h ago", "2d ago", "3w ago", or the date for anything older than
     /// eight weeks. A time slightly ahead of `nowMs` (another node's clock) reads "just now".
-    static func relative(_ ms: Int, nowMs: Int, timeZone: TimeZone) -> String {
+    package static func relative(_ ms: Int, nowMs: Int, timeZone: TimeZone) -> String {
         let seconds = (nowMs - ms) / 1000
         switch seconds {
         case ..<60: return "just now"
@@ -18,7 +18,7 @@ enum TimeText {
     }
 
     /// The short form for tables: "now", "5m", "3h", "2d", "3w", or the date.
-    static func age(_ ms: Int, nowMs: Int, timeZone: TimeZone) -> String {
+    package static func age(_ ms: Int, nowMs: Int, timeZone: TimeZone) -> String {
         let seconds = (nowMs - ms) / 1000
         switch seconds {
         case ..<60: return "now"
@@ -31,13 +31,13 @@ enum TimeText {
     }
 
     /// "2026-11-20 14:03" in `timeZone`.
-    static func absolute(_ ms: Int, timeZone: TimeZone) -> String {
+    package static func absolute(_ ms: Int, timeZone: TimeZone) -> String {
         let c = components(ms, timeZone: timeZone)
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     /// "2026-11-20" in `timeZone`.
-    static func date(_ ms: Int, timeZone: TimeZone) -> String {
+    package static func date(_ ms: Int, timeZone: TimeZone) -> String {
         let c = components(ms, timeZone: timeZone)
         return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }
@@ -49,7 +49,7 @@ enum TimeText {
     }
 
     /// "45s", "12m", "3h 20m", "4d 2h".
-    static func duration(seconds: Int) -> String {
+    package static func duration(seconds: Int) -> String {
         switch seconds {
         case ..<60: return "\(max(0, seconds))s"
         case ..<3600: return "\(seconds / 60)m"
@@ -59,7 +59,7 @@ enum TimeText {
     }
 
     /// "512 B", "12.3 KiB", "4.0 MiB", "1.2 GiB".
-    static func bytes(_ count: Int) -> String {
+    package static func bytes(_ count: Int) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(count)
         var unit = 0

@@ -1,5 +1,5 @@
 /// ANSI SGR attributes used by the CLI.
-enum ANSIStyle: String, Sendable {
+package enum ANSIStyle: String, Sendable {
     case bold = "1"
     case dim = "2"
     case red = "31"
@@ -14,22 +14,24 @@ enum ANSIStyle: String, Sendable {
 
 /// Whether output is painted. Colour goes only to a terminal, and never when NO_COLOR is set
 /// (https://no-color.org); `Terminal` decides, views only ask.
-struct TextStyle: Sendable {
-    let enabled: Bool
+package struct TextStyle: Sendable {
+    package let enabled: Bool
 
-    static let plain = TextStyle(enabled: false)
-    static let color = TextStyle(enabled: true)
+    package init(enabled: Bool) { self.enabled = enabled }
 
-    func paint(_ text: String, _ style: ANSIStyle) -> String {
+    package static let plain = TextStyle(enabled: false)
+    package static let color = TextStyle(enabled: true)
+
+    package func paint(_ text: String, _ style: ANSIStyle) -> String {
         guard enabled, !text.isEmpty else { return text }
         return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
     }
 
-    func bold(_ text: String) -> String { paint(text, .bold) }
-    func dim(_ text: String) -> String { paint(text, .dim) }
+    package func bold(_ text: String) -> String { paint(text, .bold) }
+    package func dim(_ text: String) -> String { paint(text, .dim) }
 
     /// The colour of an idea status: where it is on the way from proposed to spread.
-    static func color(ofStatus status: String) -> ANSIStyle? {
+    package static func color(ofStatus status: String) -> ANSIStyle? {
         switch status {
         case "under-review": .yellow
         case "testing": .cyan

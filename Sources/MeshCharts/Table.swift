@@ -6,65 +6,65 @@
 /// down to their minimum, and their cells are cut with "…". When even the minimums do not fit,
 /// droppable columns (counts, ages) are left out, least useful first. Fixed columns (ids,
 /// addresses) are never cut: a table that still does not fit overflows rather than show a wrong id.
-struct Table {
-    enum Alignment { case left, right }
+package struct Table {
+    package enum Alignment { case left, right }
 
-    struct Column {
-        var title: String
-        var alignment: Alignment = .left
-        var flexible = false
-        var minWidth = 6
+    package struct Column {
+        package var title: String
+        package var alignment: Alignment = .left
+        package var flexible = false
+        package var minWidth = 6
         /// Among flexible columns, a lower priority gives up width first.
-        var priority = 0
+        package var priority = 0
         /// Set for a column the table may leave out when even its minimum widths are too wide
         /// for the terminal: the lowest is left out first.
-        var dropOrder: Int?
+        package var dropOrder: Int?
 
         /// This column, left out (lowest `order` first) when the table cannot fit otherwise.
-        func droppable(_ order: Int) -> Column {
+        package func droppable(_ order: Int) -> Column {
             var column = self
             column.dropOrder = order
             return column
         }
 
-        static func fixed(_ title: String, _ alignment: Alignment = .left) -> Column {
+        package static func fixed(_ title: String, _ alignment: Alignment = .left) -> Column {
             Column(title: title, alignment: alignment)
         }
 
-        static func flexible(_ title: String, min: Int = 10, priority: Int = 0) -> Column {
+        package static func flexible(_ title: String, min: Int = 10, priority: Int = 0) -> Column {
             Column(title: title, flexible: true, minWidth: min, priority: priority)
         }
     }
 
-    struct Cell: ExpressibleByStringLiteral {
-        var text: String
-        var color: ANSIStyle?
+    package struct Cell: ExpressibleByStringLiteral {
+        package var text: String
+        package var color: ANSIStyle?
 
-        init(_ text: String, _ color: ANSIStyle? = nil) {
+        package init(_ text: String, _ color: ANSIStyle? = nil) {
             self.text = TextWidth.singleLine(text)
             self.color = color
         }
 
-        init(stringLiteral value: String) { self.init(value) }
+        package init(stringLiteral value: String) { self.init(value) }
     }
 
-    static let gap = 2
+    package static let gap = 2
 
-    var columns: [Column]
-    var rows: [[Cell]] = []
+    package var columns: [Column]
+    package var rows: [[Cell]] = []
 
-    init(_ columns: [Column], rows: [[Cell]] = []) {
+    package init(_ columns: [Column], rows: [[Cell]] = []) {
         self.columns = columns
         self.rows = rows
     }
 
-    mutating func append(_ row: [Cell]) {
+    package mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a table row has \(row.count) cells for \(columns.count) columns")
         rows.append(row)
     }
 
     /// The columns shown within `width` terminal columns, and the width each gets.
-    func layout(fitting width: Int) -> [(index: Int, width: Int)] {
+    package func layout(fitting width: Int) -> [(index: Int, width: Int)] {
         let natural = columns.indices.map { index in
             rows.reduce(TextWidth.of(columns[index].title)) { max($0, TextWidth.of($1[index].text)) }
         }
@@ -88,7 +88,7 @@ struct Table {
     }
 
     /// The table, one line per row after the header, each ending in a newline; no trailing spaces.
-    func render(width: Int, style: TextStyle) -> String {
+    package func render(width: Int, style: TextStyle) -> String {
         let layout = layout(fitting: width)
         func line(_ cells: [Cell], header: Bool) -> String {
             var parts: [String] = []

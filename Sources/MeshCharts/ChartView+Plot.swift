@@ -5,15 +5,15 @@ import MeshControl
 /// The terminal plot: the value axis and the grid of cells, points and lines in it.
 extension ChartView {
     /// The value axis: a round step and the ticks from `low` to `high`.
-    struct Scale: Sendable {
-        let low: Double
-        let high: Double
-        let step: Double
-        let ticks: [Double]
+    package struct Scale: Sendable {
+        package let low: Double
+        package let high: Double
+        package let step: Double
+        package let ticks: [Double]
 
         /// A scale covering `values` with a little room either side, and about `ticks` round
         /// ticks inside it. Equal values get a range around them, so nothing divides by zero.
-        init(covering values: [Double], ticks wanted: Int) {
+        package init(covering values: [Double], ticks wanted: Int) {
             let finite = values.filter(\.isFinite)
             var low = finite.min() ?? 0
             var high = finite.max() ?? 1
@@ -44,7 +44,7 @@ extension ChartView {
         }
 
         /// 1, 2, 2.5 or 5 times a power of ten, at least `raw`.
-        static func niceStep(_ raw: Double) -> Double {
+        package static func niceStep(_ raw: Double) -> Double {
             guard raw.isFinite, raw > 0 else { return 1 }
             let power = pow(10, (log10(raw)).rounded(.down))
             let fraction = raw / power
@@ -53,14 +53,14 @@ extension ChartView {
         }
 
         /// Where `value` lies from 0 (low) to 1 (high); halves keep huge ranges finite.
-        func fraction(_ value: Double) -> Double {
+        package func fraction(_ value: Double) -> Double {
             let span = high / 2 - low / 2
             guard span > 0 else { return 0.5 }
             return min(1, max(0, (value / 2 - low / 2) / span))
         }
 
         /// A tick's label: as many decimals as the step needs, in powers of ten when long.
-        func label(_ value: Double) -> String {
+        package func label(_ value: Double) -> String {
             var decimals = max(0, -Int(log10(step).rounded(.down)))
             let scaled = step * pow(10, Double(decimals))
             if abs(scaled - scaled.rounded()) > 1e-6 * scaled { decimals += 1 }
@@ -72,19 +72,19 @@ extension ChartView {
     }
 
     /// One column of the plot area: a point's column (with its mark or only its lines) or a divider.
-    struct Column {
-        var owner: Int
-        var mark: Bool
-        var divider: Divider.Kind?
+    package struct Column {
+        package var owner: Int
+        package var mark: Bool
+        package var divider: Divider.Kind?
     }
 
-    struct Cell {
-        var character: Character = " "
-        var color: ANSIStyle?
+    package struct Cell {
+        package var character: Character = " "
+        package var color: ANSIStyle?
     }
 
     /// The plot area with its value axis, its date axis and a note of points left out.
-    static func plot(_ reading: Reading, width: Int, height: Int, style: TextStyle) -> [String] {
+    package static func plot(_ reading: Reading, width: Int, height: Int, style: TextStyle) -> [String] {
         let rows = max(3, height)
         let total = reading.values.count
         guard total > 0 else { return [] }
@@ -184,7 +184,7 @@ extension ChartView {
     }
 
     /// The values the scale must cover from point `first` on: the points, their lines and the target.
-    static func plottedValues(_ reading: Reading, from first: Int) -> [Double] {
+    package static func plottedValues(_ reading: Reading, from first: Int) -> [Double] {
         var values = Array(reading.values[first...])
         for lines in reading.lines[first...] { values += [lines.centre, lines.upper, lines.lower].compactMap { $0 } }
         if let target = reading.target { values.append(target) }
@@ -192,7 +192,7 @@ extension ChartView {
     }
 
     /// The first point shown when `room` columns hold one column per point and one per divider.
-    static func keptStart(_ reading: Reading, room: Int) -> Int {
+    package static func keptStart(_ reading: Reading, room: Int) -> Int {
         var first = max(0, reading.values.count - room)
         while first < reading.values.count - 1,
               reading.values.count - first + reading.dividers.filter({ $0.index > first }).count > room {
@@ -203,7 +203,7 @@ extension ChartView {
 
     /// Writes `text` at column `x` when it fits inside the buffer on free columns (one free
     /// column kept either side, so labels never touch).
-    static func place(_ text: String, at x: Int, in buffer: inout [Character]) {
+    package static func place(_ text: String, at x: Int, in buffer: inout [Character]) {
         let characters = Array(text)
         guard x >= 0, x + characters.count <= buffer.count else { return }
         let lower = max(0, x - 1), upper = min(buffer.count, x + characters.count + 1)
@@ -211,7 +211,7 @@ extension ChartView {
         for (i, c) in characters.enumerated() { buffer[x + i] = c }
     }
 
-    static func paint(_ cells: [Cell], style: TextStyle) -> String {
+    package static func paint(_ cells: [Cell], style: TextStyle) -> String {
         var out = ""
         var run = ""
         var color: ANSIStyle?

@@ -1,5 +1,5 @@
 /// Which chart of a measure to draw.
-enum ChartKind: Sendable {
+package enum ChartKind: Sendable {
     /// The individuals (XmR) chart: a mean and process limits per segment, read by the NHS
     /// "Making Data Count" rules. What `measure chart` draws unless asked otherwise.
     case xmr

@@ -8,10 +8,10 @@ import MeshControl
 /// A point's mark says what it is even without colour: `●` common cause, `▲` special cause —
 /// improvement, `▼` special cause — concern, `◆` special cause of no known direction. With
 /// colour they are also cyan, yellow and magenta (blue, orange and purple in Making Data Count).
-enum ChartView {
+package enum ChartView {
     /// One measure's chart.
     /// - Parameter height: rows of the plot area (at least 3).
-    static func render(_ chart: MeasureChart, kind: ChartKind, context: RenderContext, height: Int = 12) -> String {
+    package static func render(_ chart: MeasureChart, kind: ChartKind, context: RenderContext, height: Int = 12) -> String {
         let style = context.style
         let width = context.width
         let reading = Reading(chart, kind: kind)
@@ -52,7 +52,7 @@ enum ChartView {
     /// The same measure in every department that runs the idea, each panel split where the
     /// department adopted it: side by side when the width allows (two or three panels across
     /// from 120 columns), else one under another.
-    static func compare(_ comparison: MeasureComparison, kind: ChartKind, context: RenderContext, height: Int = 10) -> String {
+    package static func compare(_ comparison: MeasureComparison, kind: ChartKind, context: RenderContext, height: Int = 10) -> String {
         let style = context.style
         let width = context.width
         var out: [String] = []

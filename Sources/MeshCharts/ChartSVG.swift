@@ -9,9 +9,9 @@ import MeshControl
 ///
 /// Pure and deterministic: the same reply gives the same bytes (fixed number formats, no clock).
 /// Every text from the reply is XML-escaped.
-enum ChartSVG {
+package enum ChartSVG {
     /// One measure's chart.
-    static func render(_ chart: MeasureChart, kind: ChartKind) -> String {
+    package static func render(_ chart: MeasureChart, kind: ChartKind) -> String {
         let reading = ChartView.Reading(chart, kind: kind)
         let width = 900.0
         let notes = notes(chart, kind: kind)
@@ -48,7 +48,7 @@ enum ChartSVG {
     /// where the department adopted the idea. The document is never narrower than a single chart
     /// (900 px): one department gets one wide panel. Headings wrap instead of being cut, and every
     /// panel's notes are shown, wrapped; a row is as tall as its tallest panel.
-    static func compare(_ comparison: MeasureComparison, kind: ChartKind) -> String {
+    package static func compare(_ comparison: MeasureComparison, kind: ChartKind) -> String {
         let count = comparison.series.count
         let across = max(1, min(3, count))
         let gap = 24.0, minimumWidth = 900.0
@@ -109,20 +109,20 @@ enum ChartSVG {
 
     // MARK: Pieces
 
-    enum Palette {
-        static let common = "#7B7D7D"
-        static let improvement = "#289DE0"
-        static let concern = "#ED8B00"
-        static let neutral = "#5B3F92"
-        static let text = "#231F20"
-        static let label = "#595959"
-        static let grid = "#E8E8E8"
-        static let target = "#DE1B1B"
-        static let centre = "#231F20"
-        static let limits = "#7B7D7D"
-        static let rebase = "#A6A6A6"
+    package enum Palette {
+        package static let common = "#7B7D7D"
+        package static let improvement = "#289DE0"
+        package static let concern = "#ED8B00"
+        package static let neutral = "#5B3F92"
+        package static let text = "#231F20"
+        package static let label = "#595959"
+        package static let grid = "#E8E8E8"
+        package static let target = "#DE1B1B"
+        package static let centre = "#231F20"
+        package static let limits = "#7B7D7D"
+        package static let rebase = "#A6A6A6"
 
-        static func of(_ signal: ChartView.Signal) -> String {
+        package static func of(_ signal: ChartView.Signal) -> String {
             switch signal {
             case .common: common
             case .improvement: improvement
@@ -132,13 +132,13 @@ enum ChartSVG {
         }
     }
 
-    struct Frame {
-        var x: Double
-        var y: Double
-        var width: Double
-        var height: Double
-        var right: Double { x + width }
-        var bottom: Double { y + height }
+    package struct Frame {
+        package var x: Double
+        package var y: Double
+        package var width: Double
+        package var height: Double
+        package var right: Double { x + width }
+        package var bottom: Double { y + height }
     }
 
     private static func document(width: Double, height: Double, title: String, body: [String]) -> String {
@@ -430,7 +430,7 @@ enum ChartSVG {
     // MARK: Formats
 
     /// A coordinate with one decimal at most ("12", "12.5"), the same on every machine.
-    static func n(_ value: Double) -> String {
+    package static func n(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         let tenths = (value * 10).rounded()
         guard abs(tenths) < 1e15 else { return "0" }
@@ -442,7 +442,7 @@ enum ChartSVG {
 
     /// Text safe inside an element or an attribute: `& < > " '` escaped, control characters as
     /// spaces, and characters XML 1.0 forbids dropped.
-    static func xml(_ text: String) -> String {
+    package static func xml(_ text: String) -> String {
         var out = ""
         for scalar in TextWidth.singleLine(text).unicodeScalars {
             switch scalar {
