@@ -75,19 +75,9 @@ public final class DaemonNode {
     ) throws(HarnessError) -> (nodeID: String, output: String) {
         var arguments = ["init", "--data", dataDir, "--dept", department]
         if let networkKeyFrom { arguments += ["--network-key", networkKeyFrom] } else { arguments.append("--new-network") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ideameshd)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw HarnessError("cannot run \(ideameshd): \(error)") }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError("ideameshd \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(stderr)\(stdout)")
+        let (status, stdout, stderr) = try runToEnd(ideameshd, arguments)
+        guard status == 0 else {
+            throw HarnessError("ideameshd \(arguments.joined(separator: " ")) failed (\(status)): \(stderr)\(stdout)")
         }
         guard let line = stdout.split(separator: "\n").first(where: { $0.contains("node id:") }),
               let id = line.split(separator: " ").last.map(String.init), id.count == 52 else {
@@ -129,21 +119,35 @@ public final class DaemonNode {
     /// on standard input as a script would.
     public func setWebPassword(user: String?, secret: String, ideameshd: String = Loopback.ideameshd) throws(HarnessError) {
         let arguments = ["web-password", "--data", dataDir] + (user.map { ["--user", $0] } ?? ["--passcode"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ideameshd)
-        process.arguments = arguments
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { throw HarnessError("cannot run \(ideameshd): \(error)") }
-        input.fileHandleForWriting.write(Data((secret + "\n").utf8))
-        try? input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError("ideameshd \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+        let (status, stdout, stderr) = try Self.runToEnd(ideameshd, arguments, input: secret + "\n")
+        guard status == 0 else {
+            throw HarnessError("ideameshd \(arguments.joined(separator: " ")) failed (\(status)): \(stderr)\(stdout)")
         }
+    }
+
+    /// Runs a command to its end; its exit status, stdout and stderr. Output goes through files,
+    /// not pipes: a child another thread spawns meanwhile may inherit a pipe's write end and
+    /// hold it open (a daemon for minutes), and reading a pipe to its end would wait for it.
+    static func runToEnd(_ executable: String, _ arguments: [String], input: String? = nil) throws(HarnessError) -> (Int32, String, String) {
+        let base = NSTemporaryDirectory() + "ideamesh-run-\(UUID().uuidString.prefix(8))"
+        let paths = (in: base + ".in", out: base + ".out", err: base + ".err")
+        defer { for path in [paths.in, paths.out, paths.err] { unlink(path) } }
+        for path in [paths.out, paths.err] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        _ = FileManager.default.createFile(atPath: paths.in, contents: Data((input ?? "").utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        do {
+            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: paths.in))
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: paths.out))
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: paths.err))
+            try process.run()
+        } catch {
+            throw HarnessError("cannot run \(executable): \(error)")
+        }
+        process.waitUntilExit()
+        let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        return (process.terminationStatus, read(paths.out), read(paths.err))
     }
 
     // MARK: Process

@@ -2,7 +2,7 @@ import Foundation
 
 /// Rate limits on sign-in: at most `attempts` failures per user name and per remote address in
 /// `window`; beyond them the form refuses at once, without looking at the secret, until the
-/// oldest failure leaves the window. Memory is bounded: failures older than the window go.
+/// oldest failure leaves the window. Failures older than the window are dropped.
 public actor SignInLimiter {
     private let attempts: Int
     private let window: TimeInterval
@@ -23,6 +23,15 @@ public actor SignInLimiter {
             longest = max(longest ?? 0, left)
         }
         return longest.map { max(1, Int($0.rounded(.up))) }
+    }
+
+    /// Counts an attempt before its secret is checked (so that attempts sent at once cannot all
+    /// pass `wait` before any failure is recorded): nil and counted when `keys` may try now,
+    /// else the seconds to wait. `succeeded` clears the count.
+    public func attempt(_ keys: [String], now: Date = Date()) -> Int? {
+        if let wait = wait(for: keys, now: now) { return wait }
+        failed(keys, now: now)
+        return nil
     }
 
     public func failed(_ keys: [String], now: Date = Date()) {

@@ -58,15 +58,20 @@ extension WebServer {
         }
         let now = Date().timeIntervalSince1970
         // Pushed back at most once a minute (or a third of a short timeout): each push is a write.
-        if now - session.refreshed > min(60, Double(settings.sessionTimeoutSeconds) / 3) {
+        // The pages' own refreshes (`X-Live`) do not count: a ward PC left on a live page must
+        // still be signed out.
+        if request.headers[Self.liveHeader] == nil, now - session.refreshed > min(60, Double(settings.sessionTimeoutSeconds) / 3) {
             session.refreshed = now
-            context.sessions.setSession(session, expiresIn: .seconds(settings.sessionTimeoutSeconds))
+            _ = context.sessions.updateSession(session, expiresIn: .seconds(settings.sessionTimeoutSeconds))
         }
         let visit = Visit(request: request, context: context, session: session)
         var form: Form?
         if request.method == .post {
             let posted = try await Self.readForm(request)
-            guard let posted, let token = posted["csrf"], Self.same(token, session.csrf) else {
+            if case .tooLarge? = posted {
+                return Self.html(Pages.problem(visit, title: "Too much text", message: "Nothing was saved: a form takes at most \(Self.maxFormBytes / 1024) KB."), status: .contentTooLarge)
+            }
+            guard case .form(let posted)? = posted, let token = posted["csrf"], Self.same(token, session.csrf) else {
                 return Self.html(Pages.problem(
                     visit, title: "This form has expired",
                     message: "Nothing was changed. Go back, reload the page and try again."), status: .forbidden)
@@ -82,11 +87,17 @@ extension WebServer {
         }
     }
 
-    static func readForm(_ request: Request) async throws -> Form? {
+    enum Posted {
+        case form(Form)
+        case tooLarge
+    }
+
+    /// The posted form; nil when the body is not a form.
+    static func readForm(_ request: Request) async throws -> Posted? {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/x-www-form-urlencoded") else { return nil }
         let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: maxFormBytes) } catch { return nil }
-        return Form(String(buffer: buffer))
+        do { buffer = try await request.body.collect(upTo: maxFormBytes) } catch { return .tooLarge }
+        return .form(Form(String(buffer: buffer)))
     }
 
     /// Compares tokens in time independent of where they differ.
@@ -122,7 +133,7 @@ extension WebServer {
     }
 
     func signIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        guard let form = try await Self.readForm(request), let token = form["csrf"], let cookie = request.cookies[Self.signInCookie]?.value,
+        guard case .form(let form)? = try await Self.readForm(request), let token = form["csrf"], let cookie = request.cookies[Self.signInCookie]?.value,
               Self.same(token, cookie) else {
             return signInPage(request, context, error: "This form had expired. Nothing was sent; try again.", status: .forbidden)
         }
@@ -130,7 +141,7 @@ extension WebServer {
         if let problem = WebCredentials.validUser(user) { return signInPage(request, context, error: problem, user: user, status: .badRequest) }
         let secret = form.pairs.first { $0.0 == "secret" }?.1 ?? ""
         let keys = ["user:" + user, "address:" + Self.clientAddress(request, context)]
-        if let wait = await limiter.wait(for: keys) {
+        if let wait = await limiter.attempt(keys) {
             return signInPage(request, context, error: "Too many failed sign-ins. Try again in \(Self.minutes(wait)).", user: user, status: .tooManyRequests)
         }
         let credentials: WebCredentials
@@ -140,27 +151,33 @@ extension WebServer {
         }
         let proof: WebCaller.Proof
         if let own = credentials.users[user] {
-            guard await Self.verify(secret, own) else { return await refused(request, context, user: user, keys: keys) }
+            guard let matches = await verifier.verify(secret, own) else { return busy(request, context, user: user) }
+            guard matches else { return refused(request, context, user: user) }
             proof = .password
         } else if let passcode = credentials.passcode {
-            guard await Self.verify(secret, passcode) else { return await refused(request, context, user: user, keys: keys) }
+            guard let matches = await verifier.verify(secret, passcode) else { return busy(request, context, user: user) }
+            guard matches else { return refused(request, context, user: user) }
             proof = .passcode
         } else {
             return signInPage(request, context, error: "No one can sign in yet: an admin must set the ward passcode first (ideameshd web-password --passcode).", user: user, status: .serviceUnavailable)
         }
         // Who this is here: the role decides the menu (the daemon decides each call).
         let caller = WebCaller(user: user, proof: proof)
-        let ping = try await backend.call(API.Ping.self, as: caller)
-        let roles = try await backend.call(API.RolesList.self, .init(origin: ping.nodeId), as: caller)
-        let role = roles.roles.first { $0.login == user && $0.origin == ping.nodeId }?.role ?? "staff"
+        let role: String, name: String
+        do throws(WebCallError) {
+            let ping = try await backend.call(API.Ping.self, as: caller)
+            let roles = try await backend.call(API.RolesList.self, .init(origin: ping.nodeId), as: caller)
+            role = roles.roles.first { $0.login == user && $0.origin == ping.nodeId }?.role ?? "staff"
+            let people = try await backend.call(API.PeopleList.self, as: caller)
+            name = people.people.first { $0.login == user && $0.origin == ping.nodeId }?.name ?? user
+        } catch {
+            return signInPage(request, context, error: "Sign-in is not available just now: \(error.message)", user: user, status: .serviceUnavailable)
+        }
         if proof == .passcode && role != "staff" {
-            await limiter.failed(keys)
             return signInPage(request, context, error: "\(user) is a \(role) here and signs in with their own password, not the ward passcode (an admin sets it with ideameshd web-password --user \(user)).", user: user, status: .forbidden)
         }
         await limiter.succeeded(keys)
-        let people = try await backend.call(API.PeopleList.self, as: caller)
-        let name = people.people.first { $0.login == user && $0.origin == ping.nodeId }?.name ?? user
-        context.sessions.setSession(WebSession(
+        context.sessions.createSession(WebSession(
             user: user, name: name, proof: proof, role: role, csrf: Self.token(), refreshed: Date().timeIntervalSince1970),
             expiresIn: .seconds(settings.sessionTimeoutSeconds))
         logger.info("web: signed in", metadata: ["user": "\(user)", "with": "\(proof.rawValue)", "address": "\(context.remote)"])
@@ -169,8 +186,15 @@ extension WebServer {
         return response
     }
 
-    private func refused(_ request: Request, _ context: WebContext, user: String, keys: [String]) async -> Response {
-        await limiter.failed(keys)
+    /// Too many sign-ins being checked at once (bcrypt is slow on purpose): try again.
+    private func busy(_ request: Request, _ context: WebContext, user: String) -> Response {
+        var response = signInPage(request, context, error: "Too many people are signing in at once. Try again in a few seconds.", user: user, status: .serviceUnavailable)
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+
+    /// The attempt was counted before the secret was checked (`SignInLimiter.attempt`).
+    private func refused(_ request: Request, _ context: WebContext, user: String) -> Response {
         logger.notice("web: sign-in refused", metadata: ["user": "\(user)", "address": "\(context.remote)"])
         return signInPage(request, context, error: "That user name and passcode or password do not match.", user: user, status: .unauthorized)
     }
@@ -185,21 +209,21 @@ extension WebServer {
     }
 
     static var forwardedFor: HTTPField.Name { HTTPField.Name("X-Forwarded-For")! }
+    /// Sent by the pages' script with its background refreshes.
+    static var liveHeader: HTTPField.Name { HTTPField.Name("X-Live")! }
 
-    /// bcrypt is slow by design: off the server's threads.
-    static func verify(_ secret: String, _ hash: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: WebCredentials.verify(secret, hash: hash)) }
-        }
-    }
 
     static func minutes(_ seconds: Int) -> String {
         seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 
-    /// A path on this site to go to after signing in; anything else (another site) is `/ideas`.
+    /// A path on this site to go to after signing in; anything else (another site, a path a
+    /// browser would read as one, such as "/\t/evil.example") is `/ideas`. Only the characters
+    /// of this site's own paths and queries pass.
     static func localPath(_ text: String?) -> String {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), !text.hasPrefix("/signin") else { return "/ideas" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-.?=&%")
+        guard let text, text.count <= 1000, text.hasPrefix("/"), !text.hasPrefix("//"), text.allSatisfy(allowed.contains),
+              !text.hasPrefix("/signin") else { return "/ideas" }
         return text
     }
 

@@ -8,7 +8,8 @@ import MeshModel
 extension WebServer {
     func ideasPage(_ visit: Visit) async throws -> Response {
         let query = visit.request.uri.queryParameters
-        let text = query.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+        // Forms send spaces as "+", which the query parser leaves as they are.
+        let text = query.get("q")?.replacingOccurrences(of: "+", with: " ").trimmingCharacters(in: .whitespaces) ?? ""
         let theme = query.get("theme").flatMap { $0.isEmpty ? nil : $0 }
         let status = query.get("status").flatMap { $0.isEmpty ? nil : $0 }
         let origin = query.get("department").flatMap { $0.isEmpty ? nil : $0 }

@@ -54,6 +54,8 @@ public final class WebServer: Sendable {
     let backend: any WebBackend
     let logger: Logger
     let limiter: SignInLimiter
+    /// bcrypt, off the server's threads and at most two at once.
+    let verifier = PasswordVerifier(concurrent: 2)
     private let task = Mutex<Task<Void, any Error>?>(nil)
     private let boundPort = Mutex<Int?>(nil)
     /// The ideas page's department filter (`departments`).
@@ -131,7 +133,8 @@ public final class WebServer: Sendable {
         router.add(middleware: SessionMiddleware(
             storage: persist,
             configuration: .init(
-                sessionCookieParameters: .init(name: "ideamesh_session", path: "/", secure: settings.tls != nil, sameSite: .strict),
+                // Lax: a link from an email opens the page signed in; every form carries a CSRF token.
+                sessionCookieParameters: .init(name: "ideamesh_session", path: "/", secure: settings.tls != nil, sameSite: .lax),
                 keyPrefix: "s.",
                 defaultSessionExpiration: .seconds(settings.sessionTimeoutSeconds))))
         addRoutes(to: router)

@@ -302,6 +302,18 @@ def main():
               "My ideas shows the status change and its reason to the nurse who shared it")
         look(driver, "mine")
         check("Board" not in driver.find_element(By.TAG_NAME, "nav").text, "a nurse's menu has no leaders' pages")
+        # Even sent by hand, a status change from a ward-passcode session is refused by the daemon.
+        driver.get(idea_url)
+        reply = driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "var body = new URLSearchParams({csrf: document.querySelector('main form input[name=csrf]').value,"
+            " status: 'declined', reason: 'not needed'});"
+            "fetch(location.pathname + '/status', {method: 'POST', body: body, credentials: 'same-origin'})"
+            ".then(function (r) { return r.text().then(function (t) { done(r.status + ' ' + t); }); });")
+        check(reply.startswith("403") and "needs your own password" in reply,
+              "a status change sent with the ward passcode is refused: only an own password moves a status")
+        driver.get(idea_url)
+        check("Testing" in text(driver) and "Declined" not in driver.find_element(By.CSS_SELECTOR, "p.meta").text, "and the status is unchanged")
 
         # Rate limit: five failures, then sign-in refuses at once.
         for _ in range(5):

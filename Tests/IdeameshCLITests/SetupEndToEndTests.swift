@@ -66,7 +66,7 @@ struct SetupEndToEndTests {
             """
         let path = "\(root)/setup.sh"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
-        let run = try CLI.runSync(try #require(Self.unshare), ["-m", "--propagation", "private", "sh", path], in: root)
+        let run = try await CLI.runOffPool(try #require(Self.unshare), ["-m", "--propagation", "private", "sh", path], in: root)
         let log = (try? String(contentsOfFile: "\(root)/daemon.log", encoding: .utf8)) ?? ""
         let context = "\(run.stdout)\n--- stderr ---\n\(run.stderr)\n--- daemon ---\n\(log)"
         #expect(run.status == 0, "\(context)")

@@ -79,6 +79,15 @@ struct SignInLimiterTests {
         #expect(await limiter.wait(for: ["user:amy"], now: start + 301) == nil, "the oldest failure has left the window")
     }
 
+    /// Attempts sent at once are each counted before any secret is checked: the sixth is
+    /// refused even though none of the five has failed yet.
+    @Test func attemptsAreCountedBeforeTheSecretIsChecked() async {
+        let limiter = SignInLimiter(attempts: 5, windowSeconds: 300)
+        var admitted = 0
+        for _ in 0..<8 where await limiter.attempt(["address:10.0.0.9"]) == nil { admitted += 1 }
+        #expect(admitted == 5)
+    }
+
     @Test func successClearsTheCount() async {
         let limiter = SignInLimiter(attempts: 2, windowSeconds: 300)
         await limiter.failed(["user:amy"])
@@ -88,12 +97,32 @@ struct SignInLimiterTests {
     }
 }
 
+struct PasswordVerifierTests {
+    /// bcrypt at cost 12 takes a quarter of a second: beyond two at once, the rest are turned
+    /// away at once instead of taking every core.
+    @Test func atMostTwoChecksRunAtOnce() async {
+        let verifier = PasswordVerifier(concurrent: 2)
+        let hash = WebCredentials.hash("ward-passcode")
+        let outcomes = await withTaskGroup(of: Bool?.self) { group in
+            for _ in 0..<6 { group.addTask { await verifier.verify("ward-passcode", hash) } }
+            var all: [Bool?] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.filter { $0 == true }.count >= 2, "\(outcomes)")
+        #expect(outcomes.contains { $0 == nil }, "six at once: some were turned away \(outcomes)")
+        #expect(!outcomes.contains(false))
+    }
+}
+
 struct RedirectTests {
     @Test func onlyPathsOnThisSiteAreFollowedAfterSignIn() {
         #expect(WebServer.localPath("/ideas/abc-1") == "/ideas/abc-1")
         #expect(WebServer.localPath("//evil.example/x") == "/ideas")
         #expect(WebServer.localPath("https://evil.example/") == "/ideas")
         #expect(WebServer.localPath("/\\evil.example") == "/ideas")
+        #expect(WebServer.localPath("/\t/evil.example") == "/ideas", "browsers drop the tab and read //evil.example")
+        #expect(WebServer.localPath("/ideas?theme=falls&status=testing") == "/ideas?theme=falls&status=testing")
         #expect(WebServer.localPath(nil) == "/ideas")
     }
 

@@ -69,6 +69,9 @@ final class ControlHandler: @unchecked Sendable {
                     guard let least = Self.webRole(route.access, method: request.method) else {
                         throw ControlError(.forbidden, "\(request.method) is not open to the web pages; admins use `ideamesh` on the department's machine")
                     }
+                    if user.web == .passcode, Self.ownPasswordOnly.contains(request.method) {
+                        throw ControlError(.forbidden, "\(request.method) needs your own password: the ward passcode proves no one in particular, so it gives staff rights only (sign out and sign in with your own password)")
+                    }
                     guard least > .staff else { return try route.run(request, user, reply) }
                     return checkRole(least, access: route.access, method: request.method, user: user, reply) { () throws(ControlError) in
                         try route.run(request, user, reply)
@@ -108,6 +111,11 @@ final class ControlHandler: @unchecked Sendable {
         API.AdminStatus.name, API.AdminPeers.name, API.AdminReplication.name, API.AdminForks.name,
         API.AdminTrustList.name, API.AdminConflicts.name, API.AdminWhere.name,
     ]
+
+    /// Methods open to anyone at the control socket that a web caller signed in with the ward
+    /// passcode may not call: their rules at apply time go by the author's role (and, until a
+    /// department gives roles, let everyone move a status), and a passcode proves no name.
+    static let ownPasswordOnly: Set<String> = [API.IdeaSetStatus.name, API.IdeaRedact.name]
 
     /// The least role at this department that opens a method of `access` to a web caller; nil
     /// when the web pages may not call it at all.

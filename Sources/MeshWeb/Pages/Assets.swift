@@ -62,33 +62,39 @@ enum Assets {
         """
 
     /// Progressive enhancement only: search as you type on the ideas page, and pages marked
-    /// `data-live` refreshed in place every N seconds (unless someone is typing in a form).
+    /// `data-live` refreshed in place every N seconds (unless someone is typing in a form); a
+    /// refresh does not keep the session alive, and once it has ended the sign-in page shows.
     static let script = """
         "use strict";
         document.addEventListener("DOMContentLoaded", function () {
-          var search = document.querySelector("[data-search]");
-          var results = document.getElementById("results");
-          if (search && results) {
-            var timer = null;
-            search.addEventListener("input", function () {
-              clearTimeout(timer);
-              timer = setTimeout(function () {
-                var form = search.form, params = new URLSearchParams(new FormData(form));
-                params.set("partial", "1");
-                fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
-                  .then(function (r) { return r.ok ? r.text() : null; })
-                  .then(function (html) { if (html !== null) { results.innerHTML = html; } });
-              }, 250);
-            });
-          }
+          // A page fetched in the background that came back as the sign-in page: the session has
+          // ended, so show that page instead of stale content.
+          function signedOut(r) { if (r.redirected) { location.href = r.url; return true; } return false; }
+          var timer = null;
+          document.addEventListener("input", function (event) {
+            var search = event.target;
+            if (!search.hasAttribute || !search.hasAttribute("data-search")) { return; }
+            clearTimeout(timer);
+            timer = setTimeout(function () {
+              var form = search.form, params = new URLSearchParams(new FormData(form));
+              params.set("partial", "1");
+              fetch(form.action + "?" + params.toString(), { credentials: "same-origin" })
+                .then(function (r) { return r.ok && !signedOut(r) ? r.text() : null; })
+                .then(function (html) {
+                  var results = document.getElementById("results");
+                  if (html !== null && results) { results.innerHTML = html; }
+                });
+            }, 250);
+          });
           var live = document.querySelector("[data-live]");
           if (live) {
             var seconds = parseInt(live.getAttribute("data-live"), 10) || 10;
             setInterval(function () {
               var active = document.activeElement;
               if (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT")) { return; }
-              fetch(location.href, { credentials: "same-origin" })
-                .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
+              // X-Live: a refresh is not someone using the page, so it does not keep the session.
+              fetch(location.href, { credentials: "same-origin", headers: { "X-Live": "1" } })
+                .then(function (r) { return r.ok && !signedOut(r) ? r.text() : null; })
                 .then(function (html) {
                   if (html === null) { return; }
                   var next = new DOMParser().parseFromString(html, "text/html").getElementById("main");

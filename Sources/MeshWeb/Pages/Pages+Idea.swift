@@ -27,16 +27,16 @@ extension Pages {
             \(post("unsupport", .empty, button: "Withdraw support", secondary: true))
             \(post("adopt", .empty, button: "Adopt in my department", secondary: true))
             </div>
-            \(statusForm(idea, visit: visit, post: post))
-            \(editForm(idea, visit: visit, action: action))
+            \(statusForm(idea, visit: visit, form: form))
+            \(editForm(idea, visit: visit, action: action, form: form))
             <h2 id="comments">Comments (\((idea.comments ?? []).count))</h2>
             \(comments(idea))
             <form method="post" action="\(action)/comment" class="card">\(csrf(visit))
-            \(field("comment-text", label: "Add a comment", value: nil, multiline: true).renamed("comment-text", to: "text"))
+            \(field("comment-text", label: "Add a comment", value: form["text"], multiline: true).renamed("comment-text", to: "text"))
             <button type="submit">Comment</button></form>
             <h2>History</h2>\(history(idea))
-            <h2>PDSA cycles</h2>\(cycles(idea, visit: visit, action: action))
-            <h2>Measures</h2>\(measures(idea, visit: visit, action: action))
+            <h2>PDSA cycles</h2>\(cycles(idea, visit: visit, action: action, form: form))
+            <h2>Measures</h2>\(measures(idea, visit: visit, action: action, form: form))
             \(spread.map { spreadTree($0) } ?? .empty)
             """
     }
@@ -60,26 +60,26 @@ extension Pages {
             """)
     }
 
-    static func statusForm(_ idea: IdeaDetail, visit: Visit, post: (String, HTML, String, Bool) -> HTML) -> HTML {
+    static func statusForm(_ idea: IdeaDetail, visit: Visit, form: Form) -> HTML {
         guard visit.session.isLeader else { return .empty }
         let choices = IdeaStatus.allCases.map { ($0.rawValue, statusWords($0.rawValue)) }
         return """
-            <details class="card"><summary>Change the status (leaders)</summary>
+            <details class="card"\(open(form.has("reason")))><summary>Change the status (leaders)</summary>
             <form method="post" action="/ideas/\(path(idea.id))/status">\(csrf(visit))
-            <p class="field"><label for="new-status">New status</label><select id="new-status" name="status">\(options(choices, selected: idea.status))</select></p>
-            \(field("reason", label: "Reason (the person who shared it sees it)", value: nil, required: true, multiline: true))
+            <p class="field"><label for="new-status">New status</label><select id="new-status" name="status">\(options(choices, selected: form["status"] ?? idea.status))</select></p>
+            \(field("reason", label: "Reason (the person who shared it sees it)", value: form["reason"], required: true, multiline: true))
             <button type="submit">Change the status</button></form></details>
             """
     }
 
-    static func editForm(_ idea: IdeaDetail, visit: Visit, action: String) -> HTML {
+    static func editForm(_ idea: IdeaDetail, visit: Visit, action: String, form: Form) -> HTML {
         """
-        <details class="card"><summary>Edit this idea</summary>
+        <details class="card"\(open(form.has("title")))><summary>Edit this idea</summary>
         <p class="hint">Whoever shared it, and the leaders of its department, may edit it.</p>
         <form method="post" action="\(action)/edit">\(csrf(visit))
-        \(field("edit-title", label: "Title", value: idea.title).renamed("edit-title", to: "title"))
-        \(field("edit-problem", label: "The problem", value: idea.problem, multiline: true).renamed("edit-problem", to: "problem"))
-        \(field("edit-solution", label: "Proposed solution", value: idea.solution, multiline: true).renamed("edit-solution", to: "solution"))
+        \(field("edit-title", label: "Title", value: form["title"] ?? idea.title).renamed("edit-title", to: "title"))
+        \(field("edit-problem", label: "The problem", value: form["problem"] ?? idea.problem, multiline: true).renamed("edit-problem", to: "problem"))
+        \(field("edit-solution", label: "Proposed solution", value: form["solution"] ?? idea.solution, multiline: true).renamed("edit-solution", to: "solution"))
         <button type="submit">Save changes</button></form></details>
         """
     }
@@ -99,7 +99,7 @@ extension Pages {
         return items.isEmpty ? .empty : "<details class=\"card\"><summary>Every change (\(items.count))</summary><ul>\(items)</ul></details>"
     }
 
-    static func cycles(_ idea: IdeaDetail, visit: Visit, action: String) -> HTML {
+    static func cycles(_ idea: IdeaDetail, visit: Visit, action: String, form: Form) -> HTML {
         let list = (idea.cycles ?? []).map { cycle -> HTML in
             let steps = (cycle.steps ?? []).map { step -> HTML in
                 "<li><b>\(step.phase.capitalized)</b>\(step.decision.map { " — \($0)" } ?? ""): \(step.notes ?? "") <span class=\"meta\">\(step.authorName ?? step.author ?? "") · \(date(step.createdMs))</span></li>"
@@ -126,10 +126,10 @@ extension Pages {
                 """
         }
         let start: HTML = """
-            <details class="card"><summary>Start a PDSA cycle</summary>
+            <details class="card"\(open(form.has("plan")))><summary>Start a PDSA cycle</summary>
             <form method="post" action="\(action)/pdsa-start">\(csrf(visit))
-            \(field("plan", label: "Plan: what you will try, where, when", value: nil, required: true, multiline: true))
-            \(field("prediction", label: "Prediction: what you expect to happen", value: nil, hint: "It is locked once the cycle starts, so Study compares with what you really expected.", required: true, multiline: true))
+            \(field("plan", label: "Plan: what you will try, where, when", value: form["plan"], required: true, multiline: true))
+            \(field("prediction", label: "Prediction: what you expect to happen", value: form["prediction"], hint: "It is locked once the cycle starts, so Study compares with what you really expected.", required: true, multiline: true))
             <button type="submit">Start the cycle</button></form></details>
             """
         return HTML.join(list) + start
@@ -143,7 +143,7 @@ extension Pages {
         """
     }
 
-    static func measures(_ idea: IdeaDetail, visit: Visit, action: String) -> HTML {
+    static func measures(_ idea: IdeaDetail, visit: Visit, action: String, form: Form) -> HTML {
         let rows = (idea.measures ?? []).map { measure -> HTML in
             """
             <tr><td><a href="/measures/\(path(measure.id))">\(measure.name)</a></td><td>\(measure.unit)</td><td>\(measure.better) is better</td>
@@ -158,13 +158,13 @@ extension Pages {
         let table: HTML = rows.isEmpty ? "<p class=\"meta\">No measures yet.</p>"
             : "<div class=\"scroll\"><table><thead><tr><th>Measure</th><th>Unit</th><th>Direction</th><th>Target</th><th>Points</th><th>Latest</th><th>Record a value</th></tr></thead><tbody>\(rows)</tbody></table></div>"
         return table + """
-            <details class="card"><summary>Define a measure</summary>
+            <details class="card"\(open(form.has("name")))><summary>Define a measure</summary>
             <form method="post" action="\(action)/measure-define">\(csrf(visit))
-            \(field("name", label: "Name", value: nil, hint: "Such as “Interrupted drug rounds per week”.", required: true))
-            \(field("unit", label: "Unit", value: nil, hint: "Such as “rounds” or “%”.", required: true))
+            \(field("name", label: "Name", value: form["name"], hint: "Such as “Interrupted drug rounds per week”.", required: true))
+            \(field("unit", label: "Unit", value: form["unit"], hint: "Such as “rounds” or “%”.", required: true))
             <p class="field"><label for="better">Which way is better</label><select id="better" name="better">\(options([("lower", "Lower"), ("higher", "Higher")], selected: nil))</select></p>
             <p class="field"><label for="kind">Kind of values</label><select id="kind" name="kind">\(options([("count", "Counts"), ("proportion", "Percentages"), ("time", "Durations"), ("other", "Other")], selected: "other"))</select></p>
-            \(field("target", label: "Target (optional)", value: nil))
+            \(field("target", label: "Target (optional)", value: form["target"]))
             <button type="submit">Define the measure</button></form></details>
             """
     }
@@ -177,6 +177,9 @@ extension Pages {
         }
         return "<h2>Where it spread</h2><ul class=\"tree\">\(node(report.root))</ul>"
     }
+
+    /// ` open` for the <details> whose form was sent back with an error.
+    static func open(_ isOpen: Bool) -> HTML { isOpen ? " open" : .empty }
 
     static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e12 ? String(Int(value)) : String(format: "%.2f", value)

@@ -82,6 +82,14 @@ enum CLI {
         return Run(arguments: shownAs, status: exit.signaled ? 128 + exit.status : exit.status, stdout: read(outPath), stderr: read(errPath))
     }
 
+    /// `runSync` on a thread of its own, for a long run (a whole setup script): waiting on one of
+    /// the few threads that every suite's async tests share would stall the others' timed checks.
+    static func runOffPool(_ executable: String, _ arguments: [String], in dir: String) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try runSync(executable, arguments, in: dir) }) }
+        }
+    }
+
     /// Runs an executable to its end, synchronously (for setup steps like `ideameshd init`).
     static func runSync(_ executable: String, _ arguments: [String], in dir: String) throws -> Run {
         let process = Process()
