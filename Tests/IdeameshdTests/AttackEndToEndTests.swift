@@ -20,7 +20,7 @@ import Glibc
 /// "nothing changed" means something. Other attacks (an untrusted node, a wrong network key,
 /// garbage on the port, admin requests from a non-admin, malformed control lines) are in
 /// TrustEndToEndTests and ControlSocketTests.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct AttackEndToEndTests {
     /// A daemon that trusts the test peer (and holds one idea of its own), the peer, and a third
     /// origin whose ops the peer relays.

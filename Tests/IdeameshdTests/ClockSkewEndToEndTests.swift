@@ -11,7 +11,7 @@ import Glibc
 /// involved): they converge, an op written after another was received sorts after it whatever
 /// the writer's clock says (the hybrid logical clock), and concurrent edits resolve the same way
 /// at every node.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct ClockSkewEndToEndTests {
     /// libfaketime (Debian `faketime`; `.ci/run` installs it), or nil.
     static let fakeTimeLibrary = [

@@ -9,7 +9,7 @@ import Testing
 /// Ops signed with an origin's key but made outside the CLI, relayed to a real `ideameshd` by a
 /// peer it trusts (AttackEndToEndTests' test peer): the daemon holds them in the log and gives
 /// them the effect the content rules allow (Protocol/README.md, "Content rules").
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct ContentRulesEndToEndTests {
     typealias Setup = AttackEndToEndTests.Setup
 

@@ -8,7 +8,7 @@ import Glibc
 
 /// A daemon whose data dir fills up: it refuses writes with a clear error (no crash, no hang),
 /// keeps serving, picks up again once there is room, and its store stays intact.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct DiskFullEndToEndTests {
     /// A–D; D's data dir is a 4 MiB tmpfs. D takes 12 KiB ideas until a write is refused; the
     /// refusal is `unavailable` and says the disk is full, over the control socket and through

@@ -5,7 +5,7 @@ import MeshLoopback
 
 /// Real daemons with a `FaultProxy` on the link between them: the dialling node's only seed is
 /// the proxy and it does not listen, so no peer can learn a direct address and go around it.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct FaultEndToEndTests {
     /// A–proxy–B. First a black hole (every socket stays open, nothing passes) while both sides
     /// write; then a hard partition (connections reset, redials refused) while both write again.

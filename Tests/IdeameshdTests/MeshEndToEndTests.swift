@@ -10,7 +10,7 @@ import Glibc
 /// Real `ideameshd` processes on loopback replicating ideas: a line topology, a crash and
 /// restart, a node that goes away and comes back. Every wait polls the daemons' own state
 /// (`admin.digest`, `admin.peers`, `idea.list`) with a timeout; nothing relies on a fixed sleep.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct MeshEndToEndTests {
     /// A–B–C: A and C trust only B, B trusts both. Ideas written at each end reach the other
     /// end through B, and A and C never connect, although B tells C where A listens.

@@ -7,7 +7,7 @@ import Testing
 /// The patient-data warning through real daemons (CONTROL.md §5.8): every control method that
 /// stores text staff type refuses text that looks like patient data, changing nothing, until
 /// the request says `patient_data_ok`; ops from another node are never screened.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct PatientDataEndToEndTests {
     /// One screened request: its method, params with text that looks like patient data (without
     /// `patient_data_ok`), and what the refusal must name.

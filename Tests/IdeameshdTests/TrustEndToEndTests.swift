@@ -9,7 +9,7 @@ import Glibc
 /// another organisation's network key, and dropping a node removed from the list on SIGHUP.
 /// Each test has a trusted pair A–B as the positive control: B keeps taking A's writes while it
 /// refuses the intruder, so "nothing reached B" means something.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(3)))
 struct TrustEndToEndTests {
     /// D has the network key and trusts B, but B does not trust D.
     @Test func aNodeNotOnTheTrustListIsRefused() async throws {
