@@ -23,7 +23,6 @@ try:
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError as error:
     print(f"SKIP: selenium is not installed ({error}); .ci/run installs it (pip install selenium)")
@@ -101,7 +100,16 @@ def click_and_load(driver, element):
     """Clicks something that loads a new page, and waits until the new page is there."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+
+    def gone(_):
+        # While the old document is torn down, chromedriver may answer "stale element" or, in
+        # the middle of it, "Node with given id does not belong to the document": both mean gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 20).until(gone)
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
