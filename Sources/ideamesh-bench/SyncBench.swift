@@ -71,10 +71,20 @@ struct SyncBench: ParsableCommand {
             it did, its caches still full), and the largest of the idle figures (max_bytes);
             - latency_a_to_c: samples, samples_ms, median_ms, p90_ms, max_ms, ack_median_ms \
             (submit to A's reply);
+            - anchors (unless --no-anchors): yrs and loro, each library, version, update_bytes \
+            (the whole workload history as one update), seconds, seconds_samples, ops_per_s \
+            (median of --repeat imports into a fresh document, in memory), best_ops_per_s; or \
+            missing (why: python3, pycrdt or loro not installed). Each department is a peer of its \
+            own writing one transaction per op into flat maps (the script is CRDTAnchors.swift);
+            - vs_anchor: store_apply_vs_yrs, store_apply_vs_loro, catch_up_vs_yrs, \
+            catch_up_vs_loro (our ops/s over theirs), wire_vs_yrs_update_bytes, \
+            wire_vs_loro_update_bytes (catch-up wire bytes over their update's bytes), fastest, \
+            catch_up_vs_fastest;
             - targets: catch_up_vs_store_apply (>= 0.5), wire_vs_op_bytes (<= 1), \
             have_round_bytes_per_origin (<= 64, an in-sync round being one digest Have each \
             way), have_one_way_bytes_per_origin (<= 64), latency_median_ms (<= 500), \
-            holding_rss_bytes (<= 60 MB, the largest holding_rss); each with \
+            holding_rss_bytes (<= 60 MB, the largest holding_rss), \
+            catch_up_vs_fastest_anchor (>= 1.0), wire_vs_loro_update_bytes (<= 0.5); each with \
             value, target and met.
             """)
 
@@ -104,6 +114,9 @@ struct SyncBench: ParsableCommand {
 
     @Flag(help: "Reuse the department stores an earlier run left in --dir/depts (skips the local replay).")
     var reuseLocal = false
+
+    @Flag(inversion: .prefixedNo, help: "Measure the CRDT anchors (Yrs via pycrdt, Loro via loro, from PyPI) on the same workload.")
+    var anchors = true
 
     @Option(help: ArgumentHelp("The daemons' log level.", valueName: "level"))
     var logLevel = "info"
@@ -141,6 +154,10 @@ struct SyncBench: ParsableCommand {
         let local = reuseLocal ? try LocalReplay.reuse(depts) : try LocalReplay(workload: workload).run(into: depts)
         ProcessStats.releaseFreeMemory()
         let opBytes = try Self.totalOpBytes(local.paths)
+        // The anchors first, while no daemon runs beside them.
+        let anchorReport = anchors
+            ? try CRDTAnchors.measure(workload: workload, repeat: repetitions, scratch: base)
+            : CRDTAnchors.Report(json: ["missing": "not measured (--no-anchors)"])
 
         // The nodes: the source, one fresh catching-up node per repetition.
         let src = try cluster.initNode("src", department: "Source", networkKeyFrom: nil)
@@ -218,6 +235,34 @@ struct SyncBench: ParsableCommand {
         haveRound["small_history"] = small
         if let observed { haveRound["observed"] = observed }
         let latencyMs = latency.map { $0.visible * 1000 }
+        var vsAnchor = [String: Any]()
+        var anchorTargets = [String: Any]()
+        for (name, anchor) in [("yrs", anchorReport.yrs), ("loro", anchorReport.loro)] {
+            guard let anchor else { continue }
+            vsAnchor["store_apply_vs_\(name)"] = applyRates.median / anchor.opsPerSecond
+            vsAnchor["catch_up_vs_\(name)"] = catchUpRates.median / anchor.opsPerSecond
+            vsAnchor["wire_vs_\(name)_update_bytes"] = wire.median / Double(anchor.updateBytes)
+        }
+        let fastest = [anchorReport.yrs, anchorReport.loro].compactMap { $0 }.max { $0.opsPerSecond < $1.opsPerSecond }
+        if let fastest {
+            let ratio = catchUpRates.median / fastest.opsPerSecond
+            vsAnchor["fastest"] = fastest.library
+            vsAnchor["catch_up_vs_fastest"] = ratio
+            anchorTargets["catch_up_vs_fastest_anchor"] = Self.target(ratio, ">= 1.0 (\(fastest.library), in memory, as one update)", ratio >= 1)
+        }
+        if let loro = anchorReport.loro {
+            let ratio = wire.median / Double(loro.updateBytes)
+            anchorTargets["wire_vs_loro_update_bytes"] = Self.target(ratio, "<= 0.5", ratio <= 0.5)
+        }
+        var targets: [String: Any] = [
+            "catch_up_vs_store_apply": Self.target(vsStore, ">= 0.5", vsStore >= 0.5),
+            "wire_vs_op_bytes": Self.target(wireRatio, "<= 1", wireRatio <= 1),
+            "have_round_bytes_per_origin": Self.target(have["round_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have each way)", (have["round_bytes_per_origin"] as! Double) <= 64),
+            "have_one_way_bytes_per_origin": Self.target(have["one_way_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have)", (have["one_way_bytes_per_origin"] as! Double) <= 64),
+            "latency_median_ms": Self.target(latencyMs.median, "<= 500", latencyMs.median <= 500),
+            "holding_rss_bytes": Self.target(holdingRSS, "<= 60 MB (62914560: VmRSS of a daemon holding the workload)", holdingRSS <= 62_914_560),
+        ]
+        targets.merge(anchorTargets) { $1 }
         let report: [String: Any] = [
             "bench": "sync",
             "workload": workload,
@@ -264,14 +309,9 @@ struct SyncBench: ParsableCommand {
                 "max_ms": latencyMs.max() ?? 0,
                 "ack_median_ms": latency.map { $0.acknowledged * 1000 }.median,
             ],
-            "targets": [
-                "catch_up_vs_store_apply": Self.target(vsStore, ">= 0.5", vsStore >= 0.5),
-                "wire_vs_op_bytes": Self.target(wireRatio, "<= 1", wireRatio <= 1),
-                "have_round_bytes_per_origin": Self.target(have["round_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have each way)", (have["round_bytes_per_origin"] as! Double) <= 64),
-                "have_one_way_bytes_per_origin": Self.target(have["one_way_bytes_per_origin"] as! Double, "<= 64 (in sync: one digest Have)", (have["one_way_bytes_per_origin"] as! Double) <= 64),
-                "latency_median_ms": Self.target(latencyMs.median, "<= 500", latencyMs.median <= 500),
-                "holding_rss_bytes": Self.target(holdingRSS, "<= 60 MB (62914560: VmRSS of a daemon holding the workload)", holdingRSS <= 62_914_560),
-            ],
+            "anchors": anchorReport.json,
+            "vs_anchor": vsAnchor,
+            "targets": targets,
         ]
         let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: json, as: UTF8.self))

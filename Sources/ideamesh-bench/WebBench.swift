@@ -50,8 +50,8 @@ struct WebBench: ParsableCommand {
     }
 
     func run() throws {
-        guard let wrk = Self.which("wrk") else { throw BenchError("wrk is not installed (apt-get install wrk)") }
-        guard let curl = Self.which("curl") else { throw BenchError("curl is not installed (apt-get install curl)") }
+        guard let wrk = Command.which("wrk") else { throw BenchError("wrk is not installed (apt-get install wrk)") }
+        guard let curl = Command.which("curl") else { throw BenchError("curl is not installed (apt-get install curl)") }
         let temporary = dir == nil
         let base = URL(fileURLWithPath: dir ?? NSTemporaryDirectory() + "ideamesh-bench-web-\(getpid())").standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
@@ -79,11 +79,11 @@ struct WebBench: ParsableCommand {
         // Sign in as a nurse would, keeping the session cookie.
         let url = "http://127.0.0.1:\(port)"
         let jar = base + "/cookies"
-        let form = try Self.output(curl, ["-sf", "-c", jar, "-b", jar, url + "/signin"])
+        let form = try Command.output(curl, ["-sf", "-c", jar, "-b", jar, url + "/signin"])
         guard let token = form.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.split(separator: "\"").first else {
             throw BenchError("no CSRF token on the sign-in page")
         }
-        _ = try Self.output(curl, [
+        _ = try Command.output(curl, [
             "-sf", "-c", jar, "-b", jar, "--data-urlencode", "csrf=\(token)", "--data-urlencode", "user=bench",
             "--data-urlencode", "secret=\(passcode)", url + "/signin",
         ])
@@ -91,7 +91,7 @@ struct WebBench: ParsableCommand {
             .first(where: { $0.contains("ideamesh_session") })?.split(separator: "\t").last else {
             throw BenchError("signing in gave no session cookie")
         }
-        let page = try Self.output(curl, ["-sf", "-H", "Cookie: ideamesh_session=\(cookie)", url + "/ideas"])
+        let page = try Command.output(curl, ["-sf", "-H", "Cookie: ideamesh_session=\(cookie)", url + "/ideas"])
         guard page.contains("Ideas from every department"), page.contains("<ul class=\"ideas\">") else {
             throw BenchError("the ideas page did not come back signed in: \(page.prefix(300))")
         }
@@ -100,7 +100,7 @@ struct WebBench: ParsableCommand {
         // 1. The baseline: the control round trip of the page's main call.
         let control = try controlLoad(socket: node.socket)
         // 2. The pages.
-        let text = try Self.output(wrk, [
+        let text = try Command.output(wrk, [
             "-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-H", "Cookie: ideamesh_session=\(cookie)", url + "/ideas",
         ])
         let pages = try Self.parseWrk(text)
@@ -171,27 +171,6 @@ struct WebBench: ParsableCommand {
         guard out["pages_per_s"] != nil, out["p99_ms"] != nil else { throw BenchError("cannot read wrk's output:\n\(text)") }
         guard (out["non_2xx"] as? Int ?? 0) == 0 else { throw BenchError("some pages were not 200:\n\(text)") }
         return out
-    }
-
-    static func which(_ name: String) -> String? {
-        ["/usr/bin/", "/usr/local/bin/", "/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs a command to its end; its stdout (fails on a non-zero exit).
-    static func output(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus))")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func int(_ value: Any?) -> Int {
