@@ -112,13 +112,24 @@ extension IdeaStore {
                        ELSE SUM(supporters + comment_count) OVER (PARTITION BY id >> 40, author) END AS voice,
                   SUM(supporters + comment_count) OVER (PARTITION BY id >> 40) AS dept
                 """ : ""
-            let rows = try Row.fetchAll(
-                db, sql: """
+            // Newest first needs no counts to choose the page: the page is chosen from the ideas
+            // alone and only its rows are counted (through the supports' and comments' indexes),
+            // not every idea's supports and comments (with W1 held: 190 ms a call before).
+            let sql = query.sort == .new
+                ? """
+                    WITH page AS (SELECT * FROM ideas i \(filter) ORDER BY \(order) LIMIT ?)
+                    SELECT page.*,
+                        (SELECT COUNT(*) FROM (SELECT DISTINCT id >> 40, author FROM supports s
+                            WHERE s.idea = page.id AND s.live = 1)) AS supporters,
+                        (SELECT COUNT(*) FROM comments c WHERE c.idea = page.id AND c.retracted = 0) AS comment_count
+                    FROM page ORDER BY page.hlc DESC, page.id DESC
+                    """
+                : """
                     WITH \(Self.countsSQL),
                     scored AS (SELECT counted.* \(attention) FROM counted)
                     SELECT i.* FROM scored i \(filter) ORDER BY \(order) LIMIT ?
-                    """,
-                arguments: arguments + [max(query.limit, 0)])
+                    """
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments + [max(query.limit, 0)])
             let keys = try originKeys(db)
             return IdeaPage(total: total, ideas: rows.map { summary($0, keys) })
         }

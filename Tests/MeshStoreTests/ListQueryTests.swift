@@ -102,6 +102,12 @@ struct ListQueryTests: TwoStoreSuite {
         #expect(bySupport.map(\.view.id) == [loud1, some, loud2, quiet], "ties: newest first")
         #expect(bySupport.map(\.view.supporters) == [3, 1, 1, 0])
         #expect(bySupport.map(\.commentCount) == [0, 0, 1, 0], "retracted comments do not count")
+        // Newest first counts only the page's rows, by another query: the same counts.
+        let byNew = try a.ideas(matching: IdeaQuery(sort: .new)).ideas
+        #expect(byNew.map(\.view.id) == [quiet, some, loud2, loud1])
+        #expect(byNew.map(\.view.supporters) == [0, 1, 1, 3])
+        #expect(byNew.map(\.commentCount) == [0, 0, 1, 0])
+        #expect(try a.ideas(matching: IdeaQuery(sort: .new, limit: 2)).ideas.map(\.view.id) == [quiet, some])
 
         // Cat's department and Cat: 0; Bob: 1 + A's 6; Ann: 5 + A's 6.
         let byQuiet = try a.ideas(matching: IdeaQuery(sort: .quiet)).ideas.map(\.view.id)
