@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The control socket (Protocol/CONTROL.md) of a real daemon, through a real Unix socket.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ControlSocketTests {
     static func submitLine(_ params: [String: Any], id: Any? = nil) throws -> String {
         try ControlSocketClient.encode("idea.submit", params, id: id)

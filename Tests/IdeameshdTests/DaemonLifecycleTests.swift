@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `ideameshd run` as a process: one daemon per data dir.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct DaemonLifecycleTests {
     /// A second daemon on a running node's data dir exits with status 1, says which process holds
     /// the dir, and leaves the first one (and its control socket) alone.
