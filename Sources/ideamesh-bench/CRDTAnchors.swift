@@ -65,9 +65,18 @@ def load(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def peers_of(ops):
+def per_department(ops, new_doc, write):
+    """Each department's document (new_doc(peer id), ids 1, 2, ... in department order), with
+    write(doc, writes) called for each of its ops, in workload order: one transaction per op."""
     depts = sorted({op["dept"] for op in ops}, key=lambda d: (len(d), d))
-    return {d: i + 1 for i, d in enumerate(depts)}
+    peers = {d: i + 1 for i, d in enumerate(depts)}
+    docs = {}
+    for n, op in enumerate(ops):
+        doc = docs.get(op["dept"])
+        if doc is None:
+            doc = docs[op["dept"]] = new_doc(peers[op["dept"]])
+        write(doc, entries(op, n))
+    return list(docs.values())
 
 
 def entries(op, n):
@@ -118,21 +127,19 @@ def yrs(ops, repeat):
         from importlib.metadata import version
     except ImportError as error:
         return {"missing": "pycrdt: %s (pip install pycrdt)" % error}
-    peers = peers_of(ops)
-    docs = {}
-    for n, op in enumerate(ops):
-        doc = docs.get(op["dept"])
-        if doc is None:
-            doc = docs[op["dept"]] = pycrdt.Doc(client_id=peers[op["dept"]])
-            for root in ROOTS:
-                doc[root] = pycrdt.Map()
+    def new_doc(peer):
+        doc = pycrdt.Doc(client_id=peer)
+        for root in ROOTS:
+            doc[root] = pycrdt.Map()
+        return doc
+
+    def write(doc, writes):
         with doc.transaction():
-            for root, key, value in entries(op, n):
+            for root, key, value in writes:
                 doc[root][key] = pycrdt.Map(value) if isinstance(value, dict) else value
-    source = pycrdt.Doc()
-    for root in ROOTS:
-        source[root] = pycrdt.Map()
-    for doc in docs.values():
+    docs = per_department(ops, new_doc, write)
+    source = new_doc(None)
+    for doc in docs:
         source.apply_update(doc.get_update())
     update = source.get_update()
 
@@ -150,14 +157,13 @@ def loro_(ops, repeat):
         from importlib.metadata import version
     except ImportError as error:
         return {"missing": "loro: %s (pip install loro)" % error}
-    peers = peers_of(ops)
-    docs = {}
-    for n, op in enumerate(ops):
-        doc = docs.get(op["dept"])
-        if doc is None:
-            doc = docs[op["dept"]] = loro.LoroDoc()
-            doc.peer_id = peers[op["dept"]]
-        for root, key, value in entries(op, n):
+    def new_doc(peer):
+        doc = loro.LoroDoc()
+        doc.peer_id = peer
+        return doc
+
+    def write(doc, writes):
+        for root, key, value in writes:
             target = doc.get_map(root)
             if isinstance(value, dict):
                 child = target.insert_container(key, loro.LoroMap())
@@ -166,8 +172,9 @@ def loro_(ops, repeat):
             else:
                 target.insert(key, value)
         doc.commit()
+    docs = per_department(ops, new_doc, write)
     source = loro.LoroDoc()
-    for doc in docs.values():
+    for doc in docs:
         source.import_(doc.export(loro.ExportMode.Updates(loro.VersionVector())))
     update = source.export(loro.ExportMode.Updates(loro.VersionVector()))
 
