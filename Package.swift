@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "ideameshd", "MeshNode", "MeshStore", "MeshWire", "MeshModel", "MeshCRDT", "MeshControl", "MeshClient", "MeshLoopback",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // The CLI run as a real process against real daemons.
         .testTarget(

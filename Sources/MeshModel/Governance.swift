@@ -28,10 +28,19 @@ public struct StatusMove: Hashable, Codable, Sendable, CustomStringConvertible {
     public var description: String { "\(from.rawValue)>\(to.rawValue)" }
 
     /// Reads `from>to`, e.g. `proposed>under-review`.
-    public init?(_ text: String) {
-        let parts = text.split(separator: ">", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard parts.count == 2, let from = IdeaStatus(rawValue: parts[0]), let to = IdeaStatus(rawValue: parts[1]) else { return nil }
+    /// Spaces around either status and capitals are allowed. No Foundation: a store reads its
+    /// workflows' moves for every status change it applies (`Workflow(stored:)`).
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: ">", omittingEmptySubsequences: false)
+        guard parts.count == 2, let from = Self.status(parts[0]), let to = Self.status(parts[1]) else { return nil }
         self.init(from: from, to: to)
+    }
+
+    private static func status(_ text: some StringProtocol) -> IdeaStatus? {
+        if let status = IdeaStatus(rawValue: String(text)) { return status }
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }), let last = text.lastIndex(where: { !$0.isWhitespace })
+        else { return nil }
+        return IdeaStatus(rawValue: text[first...last].lowercased())
     }
 }
 

@@ -180,9 +180,18 @@ extension OpBody {
     /// Lengths count Unicode scalar values, not user-perceived characters: how a string breaks
     /// into the latter changes with the Unicode version, and every version must reach the same
     /// verdict on an op.
+    /// Every node runs this on every op it applies (the content rules), so the common case is
+    /// decided from the UTF-8 bytes: a text that starts with a printable ASCII character is not
+    /// blank, one of at most `max` bytes has at most `max` characters, and a control character
+    /// is a byte below 0x20 (UTF-8 never uses those bytes within a longer character). The
+    /// verdict is the one the scalar-by-scalar reading gives.
     static func check(_ text: String, _ field: String, max: Int, required: Bool) throws(ValidationError) {
-        if required && text.trimmed.isEmpty { throw ValidationError(field: field, problem: "must not be empty") }
-        if text.unicodeScalars.count > max { throw ValidationError(field: field, problem: "longer than \(max) characters") }
+        let printableStart = text.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
+        if required && !printableStart && text.trimmed.isEmpty { throw ValidationError(field: field, problem: "must not be empty") }
+        if text.utf8.count > max && text.unicodeScalars.count > max {
+            throw ValidationError(field: field, problem: "longer than \(max) characters")
+        }
+        guard text.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 }) else { return }
         if let index = text.unicodeScalars.firstIndex(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
             let scalar = text.unicodeScalars[index]
             let name = scalar == "\r" ? "a carriage return" : "a control character"

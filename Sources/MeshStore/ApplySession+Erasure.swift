@@ -154,10 +154,8 @@ extension ApplySession {
             db.cachedStatement(sql: "SELECT text, retracted, edited_hlc FROM comments WHERE id = ?"), arguments: [comment]),
             !(row["retracted"] as Bool), (row["edited_hlc"] as Int64?) == editedHLC
         else { return }
-        try exec(
-            sql: "INSERT INTO comments_fts(comments_fts, rowid, text) VALUES('delete', ?, ?)", arguments: [comment, row["text"] as String])
+        try reindexComment(comment, from: row["text"], to: Erasure.placeholder)
         try exec(sql: "UPDATE comments SET text = ? WHERE id = ?", arguments: [Erasure.placeholder, comment])
-        try exec(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)", arguments: [comment, Erasure.placeholder])
     }
 
     /// After a transaction that erased text from the log: the full-text indexes merged into

@@ -113,7 +113,14 @@ extension ApplySession {
         guard let text = try fetchOne(String.self, sql: "SELECT moves FROM workflows WHERE origin = ?", arguments: [origin]) else {
             return .standard
         }
-        return Workflow(stored: text)
+        // Read for every status change applied: parsed once per text (a department has one at a time).
+        return store.parsedWorkflows.withLock { cache in
+            if let workflow = cache[text] { return workflow }
+            if cache.count >= 64 { cache.removeAll() }
+            let workflow = Workflow(stored: text)
+            cache[text] = workflow
+            return workflow
+        }
     }
 }
 
@@ -122,6 +129,6 @@ extension Workflow {
     var stored: String { moves.map(\.description).joined(separator: ",") }
 
     init(stored: String) {
-        self.init(moves: stored.split(separator: ",").compactMap { StatusMove(String($0)) })
+        self.init(moves: stored.split(separator: ",").compactMap { StatusMove($0) })
     }
 }

@@ -23,7 +23,8 @@ extension ApplySession {
     mutating func rebuildViews() throws -> (ops: Int, lostEffect: [IneffectiveOp]) {
         let before = Set(try Int64.fetchAll(db, sql: "SELECT id FROM ineffective_ops"))
         for table in Self.viewTables { try db.execute(sql: "DELETE FROM \(table)") }
-        for index in Self.viewIndexes { try db.execute(sql: "INSERT INTO \(index)(\(index)) VALUES('delete-all')") }
+        // The full-text indexes are built once at the end, from the views' texts.
+        try deferSearchIndexes()
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, bytes, body FROM ops WHERE id NOT IN (SELECT id FROM held) ORDER BY id")
         var count = 0
         var lost = [IneffectiveOp]()
@@ -37,6 +38,7 @@ extension ApplySession {
             count += 1
             if ineffective.count > recorded, !before.contains(rid) { lost.append(ineffective[recorded]) }
         }
+        try buildSearchIndexes()
         ineffective = lost
         return (count, lost)
     }

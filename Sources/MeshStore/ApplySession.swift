@@ -25,6 +25,8 @@ struct ApplySession {
     var requireTargets = true
     /// Ops appended in this transaction that have no effect (logged after commit).
     var ineffective: [IneffectiveOp] = []
+    /// Whether the full-text indexes are left alone until built at once (`ApplySession+SearchIndex`).
+    var searchIndexDeferred = false
     /// The largest HLC of the remote ops applied to the views in this transaction: what the
     /// local clock follows once it has committed (held-back ops do not count).
     var observed = HLC.zero
@@ -155,7 +157,7 @@ struct ApplySession {
         case .commentAdd(let idea, let text):
             try db.cachedStatement(sql: "INSERT INTO comments(id, idea, author, hlc, text) VALUES(?, ?, ?, ?, ?)")
                 .run(rid, try self.rid(idea), op.author, hlc, text)
-            try db.cachedStatement(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)").run(rid, text)
+            try indexComment(rid, text)
         case .commentEdit(let comment, let text):
             try changeComment(comment, by: op, hlc: hlc, newText: text, retractReason: nil)
         case .commentRetract(let comment, let reason):
@@ -244,8 +246,7 @@ struct ApplySession {
             VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?)
             """)
             .run(rid, op.author, hlc, content.title, content.problem, content.solution, content.theme, tags, adoptedFrom)
-        try db.cachedStatement(sql: "INSERT INTO ideas_fts(rowid, title, problem, solution, tags) VALUES(?, ?, ?, ?, ?)")
-            .run(rid, content.title, content.problem, content.solution, tags)
+        try indexIdea(rid, (content.title, content.problem, content.solution, tags))
         // Edits or status changes that arrived before the idea take effect now.
         guard try fetchOne(Bool.self, sql: "SELECT 1 FROM reg_writes WHERE target = ? LIMIT 1", arguments: [rid]) != nil else { return }
         let pending = try Int.fetchAll(
@@ -316,7 +317,7 @@ struct ApplySession {
             arguments: [value, newConflicts, target])
         if register != .status && register != .theme {
             // Keep the external-content FTS index in step with the displayed text.
-            let old = (idea["title"] as String, idea["problem"] as String, idea["solution"] as String, idea["tags"] as String)
+            let old: IdeaTexts = (idea["title"], idea["problem"], idea["solution"], idea["tags"])
             var new = old
             switch register {
             case .title: new.0 = value
@@ -325,14 +326,7 @@ struct ApplySession {
             case .tags: new.3 = value
             default: break
             }
-            if new != old {
-                try exec(
-                    sql: "INSERT INTO ideas_fts(ideas_fts, rowid, title, problem, solution, tags) VALUES('delete', ?, ?, ?, ?, ?)",
-                    arguments: [target, old.0, old.1, old.2, old.3])
-                try exec(
-                    sql: "INSERT INTO ideas_fts(rowid, title, problem, solution, tags) VALUES(?, ?, ?, ?, ?)",
-                    arguments: [target, new.0, new.1, new.2, new.3])
-            }
+            if new != old { try reindexIdea(target, from: old, to: new) }
         }
     }
 
@@ -358,16 +352,13 @@ struct ApplySession {
             row["author"] as String == op.author, !(row["retracted"] as Bool),
             (row["edited_hlc"] as Int64?) ?? Int64.min < hlc
         else { return }
-        try exec(
-            sql: "INSERT INTO comments_fts(comments_fts, rowid, text) VALUES('delete', ?, ?)",
-            arguments: [id, row["text"] as String])
+        try reindexComment(id, from: row["text"], to: retractReason == nil ? newText : "")
         if let retractReason {
             try exec(
                 sql: "UPDATE comments SET text = '', retracted = 1, retract_reason = ?, edited_hlc = ? WHERE id = ?",
                 arguments: [retractReason, hlc, id])
         } else {
             try exec(sql: "UPDATE comments SET text = ?, edited_hlc = ? WHERE id = ?", arguments: [newText, hlc, id])
-            try exec(sql: "INSERT INTO comments_fts(rowid, text) VALUES(?, ?)", arguments: [id, newText])
         }
     }
 

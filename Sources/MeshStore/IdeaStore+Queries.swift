@@ -69,6 +69,7 @@ extension IdeaStore {
     /// all of them. Text without a letter or digit throws `SearchQuery.NoWords`.
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
         let query = try SearchQuery(text).fts5
+        guard searchIndexReady else { throw StoreError.searchIndexBuilding }
         return try reading { db in
             let keys = try originKeys(db)
             let ideas = try Row.fetchAll(

@@ -27,6 +27,11 @@ public final class IdeaStore: Sendable {
     let holdLog = Mutex(HoldLog())
     /// The op format of this node's own new ops (Protocol/README.md, "Op format 2").
     let writeFormat: UInt32
+    /// Whether the full-text indexes wait to be built at once (`ApplySession+SearchIndex`): the
+    /// committed state of `meta`'s flag, kept here for readers.
+    let searchIndexDeferred = Mutex(false)
+    /// Workflows as `workflows.moves` stores them, parsed (`ApplySession.workflow(at:)`).
+    let parsedWorkflows = Mutex([String: Workflow]())
     /// Tests only: the store applies and writes as a version before the rights rule did
     /// (Protocol/README.md, "Rights"), to make the store such a version left behind.
     package let rulesBeforeRights = Mutex(false)
@@ -158,6 +163,13 @@ public final class IdeaStore: Sendable {
                 logger.notice("views made again from the op log under this version's rules", metadata: [
                     "ops": "\(rebuilt.ops)", "now_without_effect": "\(rebuilt.lostEffect.count)"])
             }
+        }
+        // A store stopped while it took in a large history: its search index is built now.
+        if try pool.read(ApplySession.searchIndexDeferred) {
+            let watch = ContinuousClock.now
+            try transaction { session in try session.buildSearchIndexes() }
+            logger.notice("search index built (it waited for a large history being taken in when the node stopped)", metadata: [
+                "took": "\(ContinuousClock.now - watch)"])
         }
         // Ops this version reads that an older one could not (an upgrade) take effect now.
         let materialized = try transaction { session in try session.materializeReadableBodies() }
@@ -302,7 +314,10 @@ public final class IdeaStore: Sendable {
     ) throws -> [Result<ApplyOutcome, BatchRejection>] {
         var maxHLC = HLC.zero
         var startedHolding = [(origin: NodeID, op: Op)]()
+        let incoming = prepared.reduce(0) { $0 + ((try? $1.get().count) ?? 0) }
         let results = try transaction { session in
+            // A large history into a small store: the search index is built once it is all in.
+            try session.deferSearchIndexesIfLarge(incoming: incoming)
             var results = [Result<ApplyOutcome, BatchRejection>]()
             results.reserveCapacity(prepared.count)
             for batch in prepared {
@@ -452,12 +467,14 @@ public final class IdeaStore: Sendable {
     /// Runs `body` in one write transaction; origins it registered become visible to other
     /// transactions only once it has committed.
     func transaction<T>(_ body: (inout ApplySession) throws -> T) throws -> T {
-        let (result, newOrigins, ineffective, erased) = try pool.write { db in
+        let (result, newOrigins, ineffective, erased, deferred) = try pool.write { db in
             var session = ApplySession(db: db, store: self)
+            session.searchIndexDeferred = searchIndexDeferred.withLock { $0 }
             let result = try body(&session)
             if session.erasedOps > 0 { try session.purgeSearchIndexes() }
-            return (result, session.newOrigins, session.ineffective, session.erasedOps)
+            return (result, session.newOrigins, session.ineffective, session.erasedOps, session.searchIndexDeferred)
         }
+        searchIndexDeferred.withLock { $0 = deferred }
         if erased > 0 { purgeWAL(afterErasing: erased) }
         if !newOrigins.isEmpty {
             originIndex.withLock { $0.merge(newOrigins) { old, _ in old } }

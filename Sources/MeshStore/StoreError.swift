@@ -24,6 +24,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case writesPaused(String)
     /// The file at the path is not an SQLite database at all.
     case notADatabase(path: String)
+    /// Search waits: the node is taking in a large history and builds its search index at the end.
+    case searchIndexBuilding
 
     public var description: String {
         switch self {
@@ -40,6 +42,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .schemaTooNew(let migration): "the database was written by a newer ideamesh (migration \(migration))"
         case .writesPaused(let why): why
         case .notADatabase(let path): "\(path) is not an SQLite database (an ideamesh store, or a copy from `ideamesh admin backup`)"
+        case .searchIndexBuilding:
+            "search is not ready yet: this node is taking in a large history from its peers and builds its search index "
+                + "once that is done (seconds after it has caught up); try again shortly"
         }
     }
 }

@@ -19,7 +19,8 @@ extension WebServer {
         if !text.isEmpty {
             switch await backend.result(API.IdeaSearch.self, .init(text: text, limit: 50), as: caller) {
             case .success(let found): results = Self.searchResults(found, text: text)
-            case .failure(let error) where error.code == .invalid:
+            // Words it cannot search for, or a search index not built yet (a node taking in a large history).
+            case .failure(let error) where error.code == .invalid || error.code == .unavailable:
                 searchError = error.message
                 results = .empty
             case .failure(let error): throw error

@@ -20,6 +20,8 @@ struct RemoteApply {
         var dbBytes: Int64 = 0
         /// Time the applying thread waited for the next prepared group (0: the writer is the bottleneck).
         var writerIdleSeconds = 0.0
+        /// Building the search index at the end (0 when it was kept in step all along).
+        var searchIndexSeconds = 0.0
         var opsPerSecond: Double { Double(applied) / seconds }
     }
 
@@ -58,6 +60,8 @@ struct RemoteApply {
         while let group = Stopwatch.time(&result.writerIdleSeconds, { queue.pop() }) {
             for outcome in try remote.apply(prepared: try group.get()) { result.applied += try outcome.get().applied }
         }
+        // A fresh store leaves its search index to the end, as the daemon's does (timed with the rest).
+        try Stopwatch.time(&result.searchIndexSeconds) { try remote.buildDeferredSearchIndex() }
         // Like the raw baseline's commit, which checkpoints its WAL into the database.
         try remote.checkpoint()
         result.seconds = watch.seconds

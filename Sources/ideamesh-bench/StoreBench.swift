@@ -87,6 +87,7 @@ struct StoreBench: ParsableCommand {
                 "ops_per_s_samples": remote,
                 "peak_rss_bytes": last.peakRSS,
                 "writer_idle_seconds": last.writerIdleSeconds,
+                "search_index_seconds": last.searchIndexSeconds,
                 "seconds": last.seconds,
                 "db_bytes": last.dbBytes,
             ],

@@ -23,7 +23,8 @@ struct SyncBench: ParsableCommand {
             `store_apply` sample. Each further repetition applies the same ops into a scratch store.
             2. Catch-up, `--repeat` times: the source daemon runs; a fresh node (dstN) is started \
             with the source as its seed; the clock starts when its process is started and stops \
-            when its `admin.status` ops (polled every --poll-ms) reach the source's; then both \
+            when its `admin.status` ops (polled every --poll-ms) reach the source's and it reports \
+            its search index ready (built at the end of a large history); then both \
             `admin.digest`s must be equal. Wire bytes are the link's `bytes_in` + `bytes_out` at \
             the catching-up node (`admin.peers`: every byte written to or read from the socket: \
             handshake, framing, encryption; not TCP/IP headers).
@@ -46,14 +47,16 @@ struct SyncBench: ParsableCommand {
             Output: one JSON object; sizes in bytes, rates in ops/s, medians over the \
             repetitions with every sample listed. Keys:
             - bench ("sync"), workload, ops, origins, cpus, repetitions;
-            - total_op_bytes: the sum over all ops of SignedOp bytes + signature;
+            - total_op_bytes: the sum over all ops of SignedOp bytes + signature + body;
             - store_apply: batch, group_ops, ops_per_s, ops_per_s_samples, seconds_samples, \
-            writer_idle_seconds, peak_rss_bytes (of this process);
+            writer_idle_seconds, search_index_seconds (the search index built at the end, counted in \
+            the time), peak_rss_bytes (of this process);
             - catch_up: seconds (process start to all ops held), seconds_samples, ops_per_s, \
             ops_per_s_samples, link_after_seconds (process start to the link first seen \
             syncing), from_link_seconds (link seen to all ops held), wire_bytes, wire_bytes_in, \
             wire_bytes_out, wire_vs_op_bytes, vs_store_apply (catch-up ops/s over store_apply \
-            ops/s), poll_ms, samples (each: seconds, control_ready_seconds, link_after_seconds, \
+            ops/s), poll_ms, samples (each: seconds (to all ops held and the search index built), \
+            control_ready_seconds, all_ops_seconds (to all ops held), link_after_seconds, \
             from_link_seconds, wire_bytes_in, wire_bytes_out, ops_in, batches_refused, \
             src_cpu_seconds, dst_cpu_seconds, dst_peak_rss_bytes, digest);
             - have_round: origins, history_ops, have_form ("digest"), have_bytes (one in-sync \
@@ -275,6 +278,7 @@ struct SyncBench: ParsableCommand {
                 "ops_per_s_samples": applyRates,
                 "seconds_samples": applies.map(\.seconds),
                 "writer_idle_seconds": applies.map(\.writerIdleSeconds).median,
+                "search_index_seconds": applies.map(\.searchIndexSeconds).median,
                 "peak_rss_bytes": applies.map(\.peakRSS).max() ?? 0,
             ],
             "catch_up": [
@@ -320,6 +324,8 @@ struct SyncBench: ParsableCommand {
         var seconds = 0.0
         /// Process start to the control socket answering.
         var controlReadySeconds = 0.0
+        /// Process start to the first poll that saw every op held (the search index may still wait).
+        var allOpsSeconds: Double?
         /// Process start to the first poll that saw the link to the source syncing.
         var linkAfterSeconds = 0.0
         var bytesIn = 0, bytesOut = 0, opsIn = 0, batchesRefused = 0
@@ -333,7 +339,7 @@ struct SyncBench: ParsableCommand {
 
         var json: [String: Any] {
             [
-                "seconds": seconds, "control_ready_seconds": controlReadySeconds,
+                "seconds": seconds, "control_ready_seconds": controlReadySeconds, "all_ops_seconds": allOpsSeconds ?? seconds,
                 "link_after_seconds": linkAfterSeconds, "from_link_seconds": fromLinkSeconds,
                 "wire_bytes_in": bytesIn, "wire_bytes_out": bytesOut, "ops_in": opsIn,
                 "batches_refused": batchesRefused, "src_cpu_seconds": srcCPU, "dst_cpu_seconds": dstCPU,
@@ -354,12 +360,16 @@ struct SyncBench: ParsableCommand {
         result.controlReadySeconds = watch.seconds
         var linkSeen = false
         while true {
-            let held = Self.int(try dst.call("admin.status")["ops"])
+            let status = try dst.call("admin.status")
+            let held = Self.int(status["ops"])
+            // Ready means searchable too: a fresh node builds its search index once the history is in.
+            let searchable = status["search_index_ready"] as? Bool ?? true
+            if held >= ops && result.allOpsSeconds == nil { result.allOpsSeconds = watch.seconds }
             if !linkSeen, let link = try link(of: dst, to: source.node), link["state"] as? String == "syncing" {
                 linkSeen = true
                 result.linkAfterSeconds = watch.seconds
             }
-            if held >= ops { break }
+            if held >= ops && searchable { break }
             guard dst.isRunning else { throw BenchError("\(node.name) exited during catch-up\(dst.logTail())") }
             guard watch.seconds < timeout else {
                 throw BenchError("\(node.name) holds \(held) of \(ops) ops after \(Int(timeout)) s\(dst.logTail())\(source.logTail())")
@@ -530,12 +540,12 @@ struct SyncBench: ParsableCommand {
 
     // MARK: Helpers
 
-    /// Sum over every op of its bytes and signature: what the ops themselves weigh.
+    /// Sum over every op of its bytes, signature and body (op format 2): what the ops themselves weigh.
     static func totalOpBytes(_ paths: [String]) throws -> (total: Int, ops: Int) {
         var total = 0, ops = 0
         for path in paths {
             try IdeaStore(path: path, identity: nil).forEachBatch(batchSize: 1_000) { batch in
-                for op in batch { total += op.bytes.count + op.signature.count }
+                for op in batch { total += op.bytes.count + op.signature.count + op.body.count }
                 ops += batch.count
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MeshClient
 import MeshCRDT
 import Testing
@@ -146,6 +147,51 @@ struct CrashEndToEndTests {
         try await cluster.waitConverged([a, b], ops: history + bSeq, timeout: .seconds(90))
         #expect(Set(try b.ideaIDs()).isSuperset(of: acknowledged))
         #expect(!a.log.contains("fork") && !b.log.contains("fork"), "\(cluster.logs())")
+        _ = try await b.terminate()
+        #expect(try b.inspectStore().integrity == "ok")
+    }
+
+    /// A new department's catch-up of a large history leaves its search index to the end
+    /// (`ApplySession+SearchIndex`). B, empty, takes in A's 8,000 ideas; while B reports its
+    /// search index not ready, search at B refuses with a reason, and B is SIGKILLed. Its store
+    /// still says the index waits; restarted, B builds it when it opens and then catches up the
+    /// rest: search at B finds A's ideas, as search at A does, and the index agrees with the views.
+    @Test func killedBeforeItsSearchIndexIsBuiltBuildsItOnRestart() async throws {
+        let cluster = try DaemonCluster("ksearch")
+        defer { cluster.shutdown() }
+        let a = try cluster.addNode("a"), b = try cluster.addNode("b")
+        try a.configure(trust: [b])
+        try b.configure(seedAddresses: [a.address], trust: [a], listens: false)
+        try await cluster.start(a)
+        let history = 8_000
+        _ = try a.importIdeas(prefix: "Bootstrap: A's idea", count: history)
+
+        try await b.start()
+        var refusal = ""
+        try await cluster.eventually("B's search index waits for the history", timeout: .seconds(60)) {
+            guard try b.call("admin.status")["search_index_ready"] as? Bool == false else { return false }
+            let reply = try b.request("idea.search", ["text": "bootstrap"])
+            refusal = reply.errorMessage ?? "answered: \(reply)"
+            return true
+        }
+        _ = try await b.kill9()
+        #expect(refusal.contains("search is not ready yet"), "\(refusal)")
+        let waiting = try await DatabaseQueue(path: b.storePath).read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM meta WHERE key = 'search_index_deferred'") ?? false
+        }
+        #expect(waiting, "B was killed after its index was built: the test saw the index waiting too late")
+
+        try await b.start()
+        try await cluster.waitConverged([a, b], ops: try a.opCount(), timeout: .seconds(90))
+        try await cluster.eventually("B's search index is ready", timeout: .seconds(30)) {
+            try b.call("admin.status")["search_index_ready"] as? Bool == true
+        }
+        #expect(b.log.contains("search index built"), "\(b.logTail())")
+        for word in ["bootstrap", "\"A's idea 7777\"", "solution"] {
+            let atA = try a.call("idea.search", ["text": word, "limit": 50])["hits"] as? [[String: Any]] ?? []
+            let atB = try b.call("idea.search", ["text": word, "limit": 50])["hits"] as? [[String: Any]] ?? []
+            #expect(!atB.isEmpty && atB.count == atA.count, "\(word): \(atB.count) hits at B, \(atA.count) at A")
+        }
         _ = try await b.terminate()
         #expect(try b.inspectStore().integrity == "ok")
     }

@@ -20,6 +20,9 @@ public struct AdminStatus: Codable, Sendable {
     /// and relayed but not applied until the clock catches up (empty: none; nil: a daemon
     /// older than held-back ops).
     public let heldBack: [HeldBackOrigin]?
+    /// False while the node takes in a large history and leaves its search index to be built at
+    /// the end (search refuses until then); nil: a daemon older than that.
+    public let searchIndexReady: Bool?
 
     public struct HeldBackOrigin: Codable, Sendable, Equatable {
         public let origin: String
@@ -45,7 +48,7 @@ public struct AdminStatus: Codable, Sendable {
     public init(
         nodeId: String, department: String, listen: String?, uptimeSeconds: Int, ops: Int, origins: Int, dbBytes: Int,
         peersConnected: Int, opsBreakingRules: Int, opsUnknown: Int, writesPaused: String? = nil,
-        heldBack: [HeldBackOrigin]? = []
+        heldBack: [HeldBackOrigin]? = [], searchIndexReady: Bool? = true
     ) {
         self.nodeId = nodeId
         self.department = department
@@ -59,5 +62,6 @@ public struct AdminStatus: Codable, Sendable {
         self.opsBreakingRules = opsBreakingRules
         self.opsUnknown = opsUnknown
         self.heldBack = heldBack
+        self.searchIndexReady = searchIndexReady
     }
 }

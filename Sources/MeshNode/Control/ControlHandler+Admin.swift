@@ -34,7 +34,7 @@ extension ControlHandler {
                         .init(
                             origin: $0.origin.base32, department: departments[$0.origin], ops: $0.ops, fromSeq: Int($0.firstSeq),
                             aheadMs: Int($0.firstHLC.millis) - Int($0.sinceMillis), dueMs: Int($0.dueMillis))
-                    })
+                    }, searchIndexReady: store.searchIndexReady)
             }
         }
         methods.register(API.AdminWritesResume.self) { [unowned self] _, user, reply in

@@ -146,6 +146,13 @@ final class PeerLink: @unchecked Sendable {
                         "protocol": "\(session.negotiated?.protocolVersion ?? 0)", "op_format": "\(session.negotiated?.opFormat ?? 0)",
                     ])
                     mesh.helloReceived(self)
+                    // What the peer holds that this node lacks: a new department's first catch-up
+                    // builds its search index once at the end.
+                    let lacking = session.peer.origins.reduce(0) { sum, origin in
+                        let theirs = session.peer[origin].seq, ours = mesh.localVector[origin].seq
+                        return sum + Int(theirs > ours ? theirs - ours : 0)
+                    }
+                    if lacking >= IdeaStore.largeHistoryOps { mesh.worker.expectHistory(incoming: lacking) }
                     if let kind = mesh.settings.testUnknownKind, session.negotiated?.peerSkipsUnknownKinds == true { send(.unknown(kind: kind)) }
                 }
             }

@@ -57,6 +57,7 @@ final class StoreWorker: Sendable {
         /// Remote ops applied since memory was last given back.
         var appliedSinceRelease = 0
         var releaseScheduled = false
+        var indexBuildScheduled = false
     }
     private let pending = Mutex(Pending())
 
@@ -112,7 +113,10 @@ final class StoreWorker: Sendable {
                 if group.isEmpty { state.drainScheduled = false }
                 return group
             }
-            guard !group.isEmpty else { return scheduleRelease() }
+            guard !group.isEmpty else {
+                scheduleSearchIndexBuild()
+                return scheduleRelease()
+            }
             do {
                 let results = try store.apply(prepared: group.map(\.0))
                 var advanced = false
@@ -136,6 +140,50 @@ final class StoreWorker: Sendable {
             }
         }
     }
+
+    /// A peer has `incoming` ops the store lacks: a large history for it waits to be indexed at the
+    /// end (`IdeaStore.expectHistory`), which comes once no batch has come for `searchIndexIdle`.
+    func expectHistory(incoming: Int) {
+        writer.async { [self] in
+            do {
+                if try store.expectHistory(incoming: incoming) { scheduleSearchIndexBuild() }
+            } catch {
+                logger.error("store: cannot record a large history coming", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// A large history leaves the store's search index to be built at the end
+    /// (`IdeaStore.buildDeferredSearchIndex`): it is, once no remote batch has come for
+    /// `searchIndexIdle` (a catch-up keeps the writer busy; a pause that long means it is over or stalled).
+    private func scheduleSearchIndexBuild() {
+        guard !store.searchIndexReady else { return }
+        let schedule = pending.withLock { state -> Bool in
+            guard !state.indexBuildScheduled else { return false }
+            state.indexBuildScheduled = true
+            return true
+        }
+        guard schedule else { return }
+        writer.asyncAfter(deadline: .now() + Self.searchIndexIdle) { [self] in
+            let idle = pending.withLock { state -> Bool in
+                state.indexBuildScheduled = false
+                return state.batches.isEmpty && !state.drainScheduled
+            }
+            // Still busy: the drain that is running asks again when it ends.
+            guard idle else { return }
+            let watch = ContinuousClock.now
+            do {
+                if try store.buildDeferredSearchIndex() {
+                    logger.info("store: search index built after a large history", metadata: ["took": "\(ContinuousClock.now - watch)"])
+                }
+            } catch {
+                logger.error("store: cannot build the search index, will try again", metadata: ["error": "\(error)"])
+                scheduleSearchIndexBuild()
+            }
+        }
+    }
+
+    static let searchIndexIdle: DispatchTimeInterval = .milliseconds(200)
 
     /// After a large piece of work, gives memory back once the store has been idle a while:
     /// SQLite's caches, then malloc's free pages.

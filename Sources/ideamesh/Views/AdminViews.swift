@@ -17,6 +17,9 @@ enum AdminViews {
             ("Writes", status.writesPaused == nil ? "accepted" : "PAUSED (below)"),
             ("Without effect", "\(status.opsBreakingRules) breaking content rules, \(status.opsUnknown) of unknown kinds"),
         ]
+        if status.searchIndexReady == false {
+            pairs.append(("Search", "not ready: the index is built once the large history coming in is all here"))
+        }
         let held = status.heldBack ?? []
         if let heldBack = status.heldBack {
             let ops = heldBack.reduce(0) { $0 + $1.ops }
