@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MeshCRDT
 import MeshModel
@@ -87,15 +88,22 @@ public enum SealedBody {
     public static let saltCount = 16
 
     /// The commitment to one text: SHA-256(salt || UTF-8 of value).
+    /// Every node computes it for every text of every op it takes in: hashed in place, with no
+    /// copy of the salt and the text joined.
     public static func commitment(salt: Data, value: String) -> Data {
-        OpHash.of(salt + Data(value.utf8))
+        var hasher = SHA256()
+        hasher.update(data: salt)
+        var value = value
+        value.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize().withUnsafeBytes { Data($0) }
     }
 
     /// SHA-256(SHA-256(skeleton) || c_1 || … || c_n): what the op's `body_hash` holds.
     public static func hash(skeleton: Data, commitments: [Data]) -> Data {
-        var input = OpHash.of(skeleton)
-        for commitment in commitments { input.append(commitment) }
-        return OpHash.of(input)
+        var hasher = SHA256()
+        SHA256.hash(data: skeleton).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        for commitment in commitments { hasher.update(data: commitment) }
+        return hasher.finalize().withUnsafeBytes { Data($0) }
     }
 
     static func seal(_ body: OpBody, origin: NodeID, random: inout some RandomNumberGenerator) -> (bytes: Data, hash: Data) {
