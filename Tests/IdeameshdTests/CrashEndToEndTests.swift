@@ -152,19 +152,23 @@ struct CrashEndToEndTests {
     }
 
     /// A new department's catch-up of a large history leaves its search index to the end
-    /// (`ApplySession+SearchIndex`). B, empty, takes in A's 8,000 ideas; while B reports its
-    /// search index not ready, search at B refuses with a reason, and B is SIGKILLed. Its store
-    /// still says the index waits; restarted, B builds it when it opens and then catches up the
-    /// rest: search at B finds A's ideas, as search at A does, and the index agrees with the views.
+    /// (`ApplySession+SearchIndex`). B, empty, takes in A's 3,000 ideas (1 KiB of text each)
+    /// through a proxy throttled to 256 KiB/s (a catch-up of over ten seconds); while B reports its search index
+    /// not ready, search at B refuses with a reason, and B is SIGKILLed. Its store still says the
+    /// index waits; restarted, B builds it when it opens and then catches up the rest: search at
+    /// B finds A's ideas, as search at A does.
     @Test func killedBeforeItsSearchIndexIsBuiltBuildsItOnRestart() async throws {
         let cluster = try DaemonCluster("ksearch")
         defer { cluster.shutdown() }
         let a = try cluster.addNode("a"), b = try cluster.addNode("b")
+        let proxy = try FaultProxy(targetPort: a.port)
+        defer { proxy.stop() }
+        proxy.throttle(bytesPerSecond: 256 * 1024)
         try a.configure(trust: [b])
-        try b.configure(seedAddresses: [a.address], trust: [a], listens: false)
+        try b.configure(seedAddresses: [proxy.address], trust: [a], listens: false)
         try await cluster.start(a)
-        let history = 8_000
-        _ = try a.importIdeas(prefix: "Bootstrap: A's idea", count: history)
+        let history = 3_000
+        _ = try a.importIdeas(prefix: "Bootstrap: A's idea", count: history, problemBytes: 1_024)
 
         try await b.start()
         var refusal = ""
@@ -181,13 +185,14 @@ struct CrashEndToEndTests {
         }
         #expect(waiting, "B was killed after its index was built: the test saw the index waiting too late")
 
+        proxy.heal()
         try await b.start()
         try await cluster.waitConverged([a, b], ops: try a.opCount(), timeout: .seconds(90))
         try await cluster.eventually("B's search index is ready", timeout: .seconds(30)) {
             try b.call("admin.status")["search_index_ready"] as? Bool == true
         }
         #expect(b.log.contains("search index built"), "\(b.logTail())")
-        for word in ["bootstrap", "\"A's idea 7777\"", "solution"] {
+        for word in ["bootstrap", "\"A's idea 2777\"", "solution"] {
             let atA = try a.call("idea.search", ["text": word, "limit": 50])["hits"] as? [[String: Any]] ?? []
             let atB = try b.call("idea.search", ["text": word, "limit": 50])["hits"] as? [[String: Any]] ?? []
             #expect(!atB.isEmpty && atB.count == atA.count, "\(word): \(atB.count) hits at B, \(atA.count) at A")

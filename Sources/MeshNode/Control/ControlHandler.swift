@@ -211,6 +211,9 @@ final class ControlHandler: @unchecked Sendable {
                     })
                 } catch let error as SearchQuery.NoWords {
                     throw ControlError(.invalid, error.description)
+                } catch StoreError.searchIndexBuilding {
+                    // Expected while a large history comes in: no store failure to log.
+                    throw ControlError(.unavailable, StoreError.searchIndexBuilding.description)
                 } catch {
                     throw ControlError.store(error)
                 }

@@ -152,7 +152,9 @@ final class PeerLink: @unchecked Sendable {
                         let theirs = session.peer[origin].seq, ours = mesh.localVector[origin].seq
                         return sum + Int(theirs > ours ? theirs - ours : 0)
                     }
-                    if lacking >= IdeaStore.largeHistoryOps { mesh.worker.expectHistory(incoming: lacking) }
+                    if lacking >= IdeaStore.largeHistoryOps {
+                        mesh.worker.expectHistory(incoming: lacking, total: Int(mesh.localVector.totalOps) + lacking)
+                    }
                     if let kind = mesh.settings.testUnknownKind, session.negotiated?.peerSkipsUnknownKinds == true { send(.unknown(kind: kind)) }
                 }
             }

@@ -58,6 +58,8 @@ final class StoreWorker: Sendable {
         var appliedSinceRelease = 0
         var releaseScheduled = false
         var indexBuildScheduled = false
+        /// The ops the store should hold once a large history announced by a peer is all in.
+        var expectedOps: Int?
     }
     private let pending = Mutex(Pending())
 
@@ -142,21 +144,26 @@ final class StoreWorker: Sendable {
     }
 
     /// A peer has `incoming` ops the store lacks: a large history for it waits to be indexed at the
-    /// end (`IdeaStore.expectHistory`), which comes once no batch has come for `searchIndexIdle`.
-    func expectHistory(incoming: Int) {
+    /// end (`IdeaStore.expectHistory`). The end: the store holds `total` ops (what it held plus
+    /// what the peer said) and no batch has come for `searchIndexIdle`; or no batch has come for
+    /// `searchIndexGiveUp` (the peer left, or sent less).
+    func expectHistory(incoming: Int, total: Int) {
         writer.async { [self] in
             do {
-                if try store.expectHistory(incoming: incoming) { scheduleSearchIndexBuild() }
+                guard try store.expectHistory(incoming: incoming) else { return }
+                pending.withLock { $0.expectedOps = max($0.expectedOps ?? 0, total) }
+                scheduleSearchIndexBuild()
             } catch {
                 logger.error("store: cannot record a large history coming", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    /// A large history leaves the store's search index to be built at the end
-    /// (`IdeaStore.buildDeferredSearchIndex`): it is, once no remote batch has come for
-    /// `searchIndexIdle` (a catch-up keeps the writer busy; a pause that long means it is over or stalled).
-    private func scheduleSearchIndexBuild() {
+    /// Builds the search index a large history left waiting (`IdeaStore.buildDeferredSearchIndex`)
+    /// once the writer has been idle `delay`: a catch-up keeps it busy. Before the store holds
+    /// what a peer's Hello announced, a short pause (a busy sender, a checkpoint) is not the end:
+    /// it waits `searchIndexGiveUp` more.
+    private func scheduleSearchIndexBuild(after delay: DispatchTimeInterval = StoreWorker.searchIndexIdle) {
         guard !store.searchIndexReady else { return }
         let schedule = pending.withLock { state -> Bool in
             guard !state.indexBuildScheduled else { return false }
@@ -164,17 +171,25 @@ final class StoreWorker: Sendable {
             return true
         }
         guard schedule else { return }
-        writer.asyncAfter(deadline: .now() + Self.searchIndexIdle) { [self] in
-            let idle = pending.withLock { state -> Bool in
+        writer.asyncAfter(deadline: .now() + delay) { [self] in
+            let (idle, expected) = pending.withLock { state -> (Bool, Int?) in
                 state.indexBuildScheduled = false
-                return state.batches.isEmpty && !state.drainScheduled
+                return (state.batches.isEmpty && !state.drainScheduled, state.expectedOps)
             }
             // Still busy: the drain that is running asks again when it ends.
             guard idle else { return }
+            if let expected, delay != Self.searchIndexGiveUp,
+               let held = try? store.versionVector().totalOps, Int(held) < expected {
+                return scheduleSearchIndexBuild(after: Self.searchIndexGiveUp)
+            }
             let watch = ContinuousClock.now
             do {
-                if try store.buildDeferredSearchIndex() {
+                let built = try store.buildDeferredSearchIndex()
+                pending.withLock { $0.expectedOps = nil }
+                if built {
                     logger.info("store: search index built after a large history", metadata: ["took": "\(ContinuousClock.now - watch)"])
+                    // A large piece of work of its own: memory is given back after it too.
+                    scheduleRelease(again: true)
                 }
             } catch {
                 logger.error("store: cannot build the search index, will try again", metadata: ["error": "\(error)"])
@@ -183,13 +198,15 @@ final class StoreWorker: Sendable {
         }
     }
 
+    static let searchIndexGiveUp: DispatchTimeInterval = .seconds(10)
     static let searchIndexIdle: DispatchTimeInterval = .milliseconds(200)
 
     /// After a large piece of work, gives memory back once the store has been idle a while:
-    /// SQLite's caches, then malloc's free pages.
-    private func scheduleRelease() {
+    /// SQLite's caches, then malloc's free pages. `again`: after a search index build, even
+    /// when a release is already due (it may come before the build's WAL is checkpointed).
+    private func scheduleRelease(again: Bool = false) {
         let schedule = pending.withLock { state -> Bool in
-            guard state.appliedSinceRelease >= Self.releaseAfterOps, !state.releaseScheduled else { return false }
+            guard again || (state.appliedSinceRelease >= Self.releaseAfterOps && !state.releaseScheduled) else { return false }
             state.releaseScheduled = true
             return true
         }
