@@ -109,6 +109,7 @@ public final class IdeaStore: Sendable {
             try db.execute(sql: "DELETE FROM meta WHERE key != 'node'")
         }
         originIndex.withLock { $0.removeAll() }
+        searchIndexDeferred.withLock { $0 = false }  // its `meta` row went with the rest
         clock.withLock { $0 = HybridClock(last: .zero, maxDriftMillis: $0.maxDriftMillis) }
         holdLog.withLock { $0 = HoldLog() }
     }
