@@ -57,9 +57,9 @@ struct FaultEndToEndTests {
     }
 
     /// A holds 3,000 ideas; B catches up through a proxy that adds 5 ms per chunk and throttles
-    /// to 48 KiB/s (about 30 s for the whole history, so that six interruptions fall inside it
+    /// to 32 KiB/s (about 45 s for the whole history, so that six interruptions fall inside it
     /// even when the test's polling lags on a loaded machine; at 128 KiB/s B once finished
-    /// first). During the catch-up the proxy resets the connection four times, black-holes it
+    /// first, and at 48 KiB/s once CI's run of every suite let the test poll too seldom). During the catch-up the proxy resets the connection four times, black-holes it
     /// once and stalls B's direction once, each after B made progress. B's op count never goes
     /// back, and B ends up with every op (same digest as A).
     @Test func aCatchUpInterruptedAgainAndAgainStillDeliversEveryOp() async throws {
@@ -68,7 +68,7 @@ struct FaultEndToEndTests {
         let a = try cluster.addNode("a"), b = try cluster.addNode("b")
         let proxy = try FaultProxy(targetPort: a.port)
         defer { proxy.stop() }
-        let rate = 48 * 1024
+        let rate = 32 * 1024
         proxy.latency = .milliseconds(5)
         proxy.throttle(bytesPerSecond: rate)
         try a.configure(trust: [b])
