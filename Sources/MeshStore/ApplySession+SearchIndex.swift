@@ -13,16 +13,12 @@ extension ApplySession {
     /// `meta` key present while the full-text indexes lag behind the views.
     static let searchIndexDeferredKey = "search_index_deferred"
 
-    /// A large history: at least this many ops coming (a peer's Hello says it has them and this
-    /// store lacks them, or one group commit brings them), into a store holding fewer ops than
-    /// that. The store at least doubles, so one build at the end costs less than keeping the
-    /// indexes in step.
-    static let deferSearchIndexMinOps = IdeaStore.largeHistoryOps
-
     /// Defers the full-text indexes when `incoming` ops are a large history for this store: at
-    /// least `deferSearchIndexMinOps`, and more than the store holds (so it at least doubles).
+    /// least `IdeaStore.largeHistoryOps` (a peer's Hello says it has them and this store lacks
+    /// them, or one group commit brings them), and more than the store holds. The store at least
+    /// doubles, so one build at the end costs less than keeping the indexes in step.
     mutating func deferSearchIndexesIfLarge(incoming: Int) throws {
-        guard !searchIndexDeferred, incoming >= Self.deferSearchIndexMinOps, try heldOps() < incoming else { return }
+        guard !searchIndexDeferred, incoming >= IdeaStore.largeHistoryOps, try heldOps() < incoming else { return }
         try deferSearchIndexes()
     }
 

@@ -148,10 +148,7 @@ final class PeerLink: @unchecked Sendable {
                     mesh.helloReceived(self)
                     // What the peer holds that this node lacks: a new department's first catch-up
                     // builds its search index once at the end.
-                    let lacking = session.peer.origins.reduce(0) { sum, origin in
-                        let theirs = session.peer[origin].seq, ours = mesh.localVector[origin].seq
-                        return sum + Int(theirs > ours ? theirs - ours : 0)
-                    }
+                    let lacking = mesh.localVector.missing(comparedTo: session.peer).reduce(0) { $0 + $1.range.count }
                     if lacking >= IdeaStore.largeHistoryOps {
                         mesh.worker.expectHistory(incoming: lacking, total: Int(mesh.localVector.totalOps) + lacking)
                     }
